@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON := 3.12
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN := $(UV) run --locked
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: demo test install lint test-sqlite test-postgres browser-deps clean
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --locked --quiet
+
+demo: install
+	$(RUN) caremarket migrate --no-input -v 0
+	$(RUN) caremarket demo-data -v 0
+	$(RUN) caremarket serve-demo
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(RUN) caremarket makemigrations --check --dry-run -v 0
+
+browser-deps:
+	@scripts/ensure-chromium.sh
+
+test-sqlite: install browser-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(RUN) pytest
+
+test-postgres: install browser-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test scripts/with-postgres.sh $(RUN) pytest
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,5 @@
+import sys
+
+from caremarket.cli import main
+
+sys.exit(main(sys.argv))

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+
+from caremarket.domain.roles import ROLE_LABELS, ROLES_BY_KIND, OrganisationKind
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset email through the background worker rather than during the request."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        from django.template import loader
+
+        from caremarket.core.tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email.enqueue(subject=subject, body=body, to=[to_email])
+
+
+class GovukSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].widget.attrs["autocomplete"] = "new-password"
+        self.fields["new_password2"].widget.attrs["autocomplete"] = "new-password"
+        self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
+
+
+def role_choices(kind: str) -> list[tuple[str, str]]:
+    roles = ROLES_BY_KIND[OrganisationKind(kind)]
+    return [(role.value, ROLE_LABELS[role]) for role in sorted(roles)]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Which system will use it, for example 'Rostering system'",
+        error_messages={"required": "Enter a name that says which system uses the token"},
+    )
+    roles = forms.MultipleChoiceField(
+        label="What the token may do",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one role for the token"},
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(kind)
+
+
+class ApiTokenRevokeForm(forms.Form):
+    reason = forms.CharField(label="Why are you revoking it?", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from caremarket.core.tenancy import get_for_organisation_or_404
+
+from .models import ApiToken, Organisation, User
+
+
+def api_token_list(*, organisation: Organisation):
+    return ApiToken.objects.for_organisation(organisation).select_related("created_by", "revoked_by")
+
+
+def api_token_get(*, organisation: Organisation, pk) -> ApiToken:
+    return get_for_organisation_or_404(ApiToken.objects.all(), organisation, pk=pk)
+
+
+def user_list(*, organisation: Organisation):
+    return User.objects.for_organisation(organisation).prefetch_related("role_grants").order_by("full_name")

@@ -1,0 +1,275 @@
+"""Writes for organisations, people, sign-in and API tokens. Every change is audited in the same transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from caremarket.core.audit import audit_record, snapshot
+from caremarket.core.errors import ServiceError
+from caremarket.domain.roles import OrganisationKind, Role, RoleError, check_roles_for_kind, parse_role
+
+from .models import ApiToken, Organisation, RoleGrant, User
+
+
+@transaction.atomic
+def organisation_create(
+    *, kind: OrganisationKind, name: str, actor=None, ons_code: str = "", contact_email: str = ""
+) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise ServiceError({"name": "Enter the organisation's name"})
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ServiceError({"name": f"An organisation called '{name}' already exists"})
+    organisation = Organisation.objects.create(
+        kind=kind.value, name=name, slug=slugify(name)[:80], ons_code=ons_code, contact_email=contact_email
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="organisation.created",
+        target=organisation,
+        after=snapshot(organisation),
+    )
+    return organisation
+
+
+def _parse_roles(roles: list[str] | set[str] | frozenset[Role], kind: str) -> frozenset[Role]:
+    try:
+        parsed = frozenset(parse_role(str(role)) for role in roles)
+        check_roles_for_kind(parsed, OrganisationKind(kind))
+    except RoleError as exc:
+        raise ServiceError({"roles": str(exc)}) from exc
+    return parsed
+
+
+@transaction.atomic
+def user_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    roles: list[str] | set[str] | frozenset[Role],
+    password: str | None = None,
+    job_title: str = "",
+    actor=None,
+) -> User:
+    email = (email or "").strip().lower()
+    if not email:
+        raise ServiceError({"email": "Enter an email address"})
+    if not full_name.strip():
+        raise ServiceError({"full_name": "Enter the person's full name"})
+    parsed = _parse_roles(roles, organisation.kind)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError({"email": f"Someone already signs in with {email}"})
+    user = User(email=email, full_name=full_name.strip(), organisation=organisation, job_title=job_title)
+    if password:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError({"password": " ".join(exc.messages)}) from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role.value) for role in sorted(parsed)])
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="user.created",
+        target=user,
+        after={
+            **snapshot(user, ["email", "full_name", "organisation_id", "job_title"]),
+            "roles": sorted(r.value for r in parsed),
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: list[str], actor) -> User:
+    parsed = _parse_roles(roles, user.organisation.kind)
+    before = sorted(r.value for r in user.roles)
+    user.role_grants.exclude(role__in=[r.value for r in parsed]).delete()
+    for role in parsed:
+        RoleGrant.objects.get_or_create(user=user, role=role.value)
+    user._roles_cache = None
+    audit_record(
+        actor=actor,
+        organisation=user.organisation,
+        action="user.roles_changed",
+        target=user,
+        before={"roles": before},
+        after={"roles": sorted(r.value for r in parsed)},
+    )
+    return user
+
+
+class SignInError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
+
+
+def sign_in_check(*, email: str, password: str) -> User:
+    """Check a sign-in attempt, count failures and lock the account after too many.
+
+    Runs in its own transaction so the failure count and the audit record stand even though the
+    attempt itself is refused.
+    """
+    email = (email or "").strip().lower()
+    if not email or not password:
+        raise SignInError("Enter your email address and password")
+    now = timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is None or not user.is_active:
+            raise SignInError(GENERIC_SIGN_IN_ERROR)
+        if user.is_locked(now):
+            local = timezone.localtime(user.locked_until)
+            raise SignInError(
+                f"This account is locked until {local:%H:%M} after too many failed sign-in attempts. "
+                "Try again then, or reset your password."
+            )
+        if user.check_password(password):
+            if user.failed_sign_in_count or user.locked_until:
+                user.failed_sign_in_count = 0
+                user.locked_until = None
+                user.save(update_fields=["failed_sign_in_count", "locked_until"])
+            audit_record(actor=user, organisation=user.organisation, action="user.signed_in", target=user)
+            return user
+        user.failed_sign_in_count += 1
+        attempts = settings.CAREMARKET_LOCKOUT_ATTEMPTS
+        if user.failed_sign_in_count >= attempts:
+            user.locked_until = now + settings.CAREMARKET_LOCKOUT_PERIOD
+            user.failed_sign_in_count = 0
+            user.save(update_fields=["failed_sign_in_count", "locked_until"])
+            minutes = int(settings.CAREMARKET_LOCKOUT_PERIOD.total_seconds() // 60)
+            audit_record(
+                actor=None,
+                organisation=user.organisation,
+                action="user.locked_out",
+                target=user,
+                after={"locked_until": user.locked_until},
+                reason=f"{attempts} failed sign-in attempts in a row",
+            )
+            message = (
+                f"This account is now locked for {minutes} minutes after {attempts} failed sign-in attempts. "
+                "Try again then, or reset your password."
+            )
+        else:
+            user.save(update_fields=["failed_sign_in_count"])
+            audit_record(
+                actor=None,
+                organisation=user.organisation,
+                action="user.sign_in_failed",
+                target=user,
+                after={"failed_sign_in_count": user.failed_sign_in_count},
+            )
+            message = GENERIC_SIGN_IN_ERROR
+    raise SignInError(message)
+
+
+def user_signed_out(*, user: User) -> None:
+    audit_record(actor=user, organisation=user.organisation, action="user.signed_out", target=user)
+
+
+@transaction.atomic
+def user_password_reset(*, user: User) -> None:
+    """A completed password reset also lifts a lockout."""
+    user.failed_sign_in_count = 0
+    user.locked_until = None
+    user.save(update_fields=["failed_sign_in_count", "locked_until"])
+    audit_record(actor=user, organisation=user.organisation, action="user.password_reset", target=user)
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+@transaction.atomic
+def api_token_create(*, organisation: Organisation, name: str, roles: list[str], actor: User) -> IssuedToken:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError({"name": "Enter a name that says which system uses the token"})
+    if len(name) > 100:
+        raise ServiceError({"name": "Name must be 100 characters or fewer"})
+    parsed = _parse_roles(roles, organisation.kind)
+    if ApiToken.objects.for_organisation(organisation).filter(name=name, revoked_at__isnull=True).exists():
+        raise ServiceError({"name": f"An active token called '{name}' already exists"})
+    prefix = secrets.token_hex(4)
+    secret = f"cm_{prefix}_{secrets.token_urlsafe(32)}"
+    try:
+        token = ApiToken.objects.create(
+            organisation=organisation,
+            name=name,
+            prefix=prefix,
+            key_hash=_hash_key(secret),
+            roles=sorted(r.value for r in parsed),
+            created_by=actor,
+        )
+    except IntegrityError as exc:  # a clash of random prefixes: vanishingly rare, never silent
+        raise ServiceError("Could not create the token; try again") from exc
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="api_token.created",
+        target=token,
+        after=snapshot(token, ["name", "prefix", "roles"]),
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User, reason: str = "") -> ApiToken:
+    if token.revoked_at is not None:
+        raise ServiceError("This token is already revoked")
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor,
+        organisation=token.organisation,
+        action="api_token.revoked",
+        target=token,
+        before={"revoked_at": None},
+        after={"revoked_at": token.revoked_at},
+        reason=reason,
+    )
+    return token
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken | None:
+    """The active token for a secret, or None. Records when it was last used (not audited: not a change of state
+    anyone acts on)."""
+    if not secret or not secret.startswith("cm_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("organisation", "created_by")
+        .filter(key_hash=_hash_key(secret), revoked_at__isnull=True, organisation__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

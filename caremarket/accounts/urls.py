@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("people/", views.user_list, name="user-list"),
+    path("api-tokens/", views.token_list, name="token-list"),
+    path("api-tokens/new/", views.token_create, name="token-create"),
+    path("api-tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+]

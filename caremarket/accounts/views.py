@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from caremarket.core.errors import ServiceError
+from caremarket.core.govuk import apply_service_errors
+from caremarket.core.permissions import permission_required
+from caremarket.domain.roles import Permission
+
+from . import selectors, services
+from .forms import ApiTokenForm, ApiTokenRevokeForm, GovukSetPasswordForm, QueuedPasswordResetForm, SignInForm
+
+
+def sign_in(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in_check(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        except services.SignInError as exc:
+            form.add_error("email", exc.message)
+        else:
+            login(request, user, backend="caremarket.accounts.backends.OrganisationUserBackend")
+            return redirect(next_url or "core:home")
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def sign_out(request):
+    if request.user.is_authenticated:
+        services.user_signed_out(user=request.user)
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("accounts:sign-in")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = GovukSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_reset(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@permission_required(Permission.USERS_READ)
+def user_list(request):
+    users = selectors.user_list(organisation=request.user.organisation)
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@permission_required(Permission.TOKENS_MANAGE)
+def token_list(request):
+    tokens = selectors.api_token_list(organisation=request.user.organisation)
+    return render(request, "accounts/token_list.html", {"tokens": tokens})
+
+
+@permission_required(Permission.TOKENS_MANAGE)
+def token_create(request):
+    organisation = request.user.organisation
+    form = ApiTokenForm(request.POST or None, kind=organisation.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.api_token_create(
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                roles=form.cleaned_data["roles"],
+                actor=request.user,
+            )
+        except ServiceError as exc:
+            apply_service_errors(form, exc.errors)
+        else:
+            # The secret is shown on this response only; it is never stored.
+            return render(request, "accounts/token_created.html", {"token": issued.token, "secret": issued.secret})
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@permission_required(Permission.TOKENS_MANAGE)
+def token_revoke(request, pk: int):
+    token = selectors.api_token_get(organisation=request.user.organisation, pk=pk)
+    form = ApiTokenRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.api_token_revoke(token=token, actor=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            apply_service_errors(form, exc.errors)
+        else:
+            messages.success(
+                request, f"Token '{token.name}' is revoked. Machine clients using it are refused from now on."
+            )
+            return redirect("accounts:token-list")
+    return render(request, "accounts/token_revoke.html", {"form": form, "token": token})

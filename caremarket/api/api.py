@@ -1,0 +1,46 @@
+"""The versioned JSON API: /api/v1/, described at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Schema
+
+from . import problems
+from .auth import ApiTokenAuth
+
+api = NinjaAPI(
+    title="Caremarket API",
+    version="1",
+    description=(
+        "The same capabilities as the browser, for machine clients. Authenticate with an API token created by "
+        "your organisation admin: `Authorization: Bearer cm_…`. Every request sees only the token's organisation. "
+        "Errors are problem details (RFC 9457)."
+    ),
+    auth=ApiTokenAuth(),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+problems.register(api)
+
+
+class MeOut(Schema):
+    organisation: str
+    organisation_kind: str
+    token_name: str
+    roles: list[str]
+
+
+@api.get("/me", response=MeOut, tags=["auth"], summary="Who the token acts for")
+def me(request):
+    token = request.auth
+    return {
+        "organisation": token.organisation.name,
+        "organisation_kind": token.organisation.kind,
+        "token_name": token.name,
+        "roles": token.roles,
+    }
+
+
+from caremarket.reference.api import router as reference_router  # noqa: E402
+
+api.add_router("/reference", reference_router)

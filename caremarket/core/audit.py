@@ -1,0 +1,95 @@
+"""Writing the audit log. Services call `audit_record` inside their transaction, so a change and its
+record are saved together or not at all."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None = None
+    request_id: str = ""
+
+
+request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "caremarket_audit_request", default=None
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a model instance, as JSON, for the before/after of an audit record."""
+    names = fields or [field.attname for field in instance._meta.concrete_fields if field.attname not in {"password"}]
+    return {name: _jsonable(getattr(instance, name)) for name in names}
+
+
+def describe_actor(actor: Any) -> tuple[Any, str]:
+    """(user or None, label) for a person, an API token or the system itself."""
+    from caremarket.accounts.models import ApiToken, User
+
+    if actor is None:
+        return None, "System"
+    if isinstance(actor, ApiToken):
+        return actor.created_by, f"API token '{actor.name}' ({actor.prefix})"
+    if isinstance(actor, User):
+        return actor, f"{actor.full_name} <{actor.email}>"
+    raise TypeError(f"Unknown actor {actor!r}")
+
+
+def audit_record(
+    *,
+    actor: Any,
+    organisation: Any,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    user, label = describe_actor(actor)
+    context = request_context.get() or RequestContext()
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:300] if target is not None else "",
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        ip_address=context.ip_address,
+        request_id=context.request_id,
+    )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, so an update's record says what changed."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

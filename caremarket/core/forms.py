@@ -1,0 +1,29 @@
+from django import forms
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, label="Action contains", help_text="For example area.created")
+    object_type = forms.ChoiceField(required=False, label="Type of record")
+    actor = forms.CharField(required=False, label="Who (name, email or token)")
+    date_from = forms.DateField(
+        required=False,
+        label="From date",
+        help_text="For example 2026-04-01",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        required=False,
+        label="To date",
+        help_text="For example 2026-04-30",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, object_types: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", "Any")] + [(t, t) for t in object_types]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "To date must be the same as or after the from date")
+        return data

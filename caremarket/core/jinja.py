@@ -1,0 +1,59 @@
+"""The Jinja2 environment: project templates first, then GOV.UK Frontend's macros (govuk-frontend-jinja)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from caremarket.domain.money import format_money
+from caremarket.domain.roles import Permission
+
+from .govuk import error_summary_params, field_params
+from .navigation import role_home, service_navigation
+from .permissions import has_permission
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def datetime_format(value, fmt: str = "%-d %B %Y at %H:%M") -> str:
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime(fmt)
+
+
+def date_format(value, fmt: str = "%-d %B %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def environment(**options) -> Environment:
+    loader = options.pop("loader")
+    options["loader"] = ChoiceLoader(
+        [loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    options.setdefault("extensions", ["jinja2.ext.do"])
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "service_name": settings.CAREMARKET_SERVICE_NAME,
+            "has_permission": has_permission,
+            "Permission": Permission,
+            "service_navigation": service_navigation,
+            "role_home": role_home,
+            "govuk_field": field_params,
+            "govuk_error_summary": error_summary_params,
+            "get_messages": messages.get_messages,
+        }
+    )
+    env.filters.update({"money": format_money, "datetime": datetime_format, "date": date_format})
+    return env

@@ -1,0 +1,99 @@
+"""Service navigation by role: each person sees the sections their roles open to them."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from caremarket.domain.roles import Permission, Role
+
+from .permissions import has_permission
+
+SECTIONS = [
+    ("Home", "core:home", None),
+    ("Reference data", "reference:index", Permission.REFERENCE_READ),
+    ("People and roles", "accounts:user-list", Permission.USERS_READ),
+    ("API tokens", "accounts:token-list", Permission.TOKENS_MANAGE),
+    ("Audit log", "core:audit-list", Permission.AUDIT_READ),
+]
+
+
+def service_navigation(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    path = request.path
+    for text, name, permission in SECTIONS:
+        if permission is not None and not has_permission(user, permission):
+            continue
+        href = reverse(name)
+        active = path == href if href == "/" else path.startswith(href)
+        items.append({"text": text, "href": href, "active": active, "current": path == href})
+    return items
+
+
+ROLE_HOME = {
+    Role.COMMISSIONER: (
+        "Commissioning",
+        "Design purchasing arrangements, lots and rates for your council's care market, and read how the market "
+        "is doing. Arrangements are built on the service types, areas and need levels in your reference data.",
+        [("Service types, areas and need levels", "reference:index")],
+    ),
+    Role.BROKER: (
+        "Brokerage",
+        "Source care for people: match each request to the providers who can meet it and place it by cascade, "
+        "ranked approach or call-off competition. Requests use your council's areas and reason codes.",
+        [("Areas and reason codes", "reference:index")],
+    ),
+    Role.PRACTITIONER: (
+        "Assessed needs",
+        "Record a person's assessed needs as a care request: service type, need level, area and schedule.",
+        [("Service types and need levels", "reference:index")],
+    ),
+    Role.TEAM_LEADER: (
+        "Approvals",
+        "Approve care requests before providers are approached, where an arrangement asks for it.",
+        [("Service types and need levels", "reference:index")],
+    ),
+    Role.FINANCE_OFFICER: (
+        "Finance",
+        "Run payments to providers, exact to the penny, with contributions, holds and exports.",
+        [("Service types and areas", "reference:index")],
+    ),
+    Role.QUALITY_OFFICER: (
+        "Quality",
+        "Monitor providers: visits, complaints, reviews, KPIs and suspensions.",
+        [("Service types and areas", "reference:index")],
+    ),
+    Role.ORGANISATION_ADMIN: (
+        "Running your organisation",
+        "Manage your council's reference data, the people who sign in, API tokens for machine clients, and read "
+        "the audit log.",
+        [
+            ("Reference data", "reference:index"),
+            ("People and roles", "accounts:user-list"),
+            ("API tokens", "accounts:token-list"),
+            ("Audit log", "core:audit-list"),
+        ],
+    ),
+    Role.PROVIDER_ADMIN: (
+        "Running your provider organisation",
+        "Manage your organisation's people and API tokens (for your rostering system), and read your audit log.",
+        [
+            ("People and roles", "accounts:user-list"),
+            ("API tokens", "accounts:token-list"),
+            ("Audit log", "core:audit-list"),
+        ],
+    ),
+    Role.PROVIDER_STAFF: (
+        "Your work with councils",
+        "Answer referrals, bid in call-off competitions and record the care you deliver for the councils you "
+        "work with.",
+        [],
+    ),
+}
+
+
+def role_home(role: Role) -> dict:
+    title, description, links = ROLE_HOME[role]
+    return {"title": title, "description": description, "links": links}

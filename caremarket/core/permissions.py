@@ -1,0 +1,64 @@
+"""Permission checks, in one place: per role (domain.roles.GRANTS) and per organisation (tenancy)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from caremarket.domain.roles import Permission, Role, roles_allow
+
+
+def principal_roles(principal: Any) -> frozenset[Role]:
+    from caremarket.accounts.models import ApiToken
+
+    if principal is None:
+        return frozenset()
+    if isinstance(principal, ApiToken):
+        return principal.role_set if principal.is_active else frozenset()
+    if not getattr(principal, "is_authenticated", False) or not principal.is_active:
+        return frozenset()
+    if principal.organisation_id is None or not principal.organisation.is_active:
+        return frozenset()
+    return principal.roles
+
+
+def has_permission(principal: Any, permission: Permission) -> bool:
+    return roles_allow(principal_roles(principal), permission)
+
+
+def check_permission(principal: Any, permission: Permission) -> None:
+    if not has_permission(principal, permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission.value}).")
+
+
+def permission_required(permission: Permission):
+    """View decorator: signed in, in an organisation, holding a role that grants the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            check_permission(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def organisation_required(view):
+    """View decorator: signed in as a member of an organisation (any role)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not principal_roles(request.user):
+            raise PermissionDenied("Your account has no organisation or role. Ask your organisation admin.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

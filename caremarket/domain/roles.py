@@ -1,0 +1,96 @@
+"""Who may do what. Roles belong to a kind of organisation; permissions are granted to roles here, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrganisationKind(StrEnum):
+    COUNCIL = "council"
+    PROVIDER = "provider"
+
+
+class Role(StrEnum):
+    COMMISSIONER = "commissioner"
+    BROKER = "broker"
+    PRACTITIONER = "practitioner"
+    TEAM_LEADER = "team_leader"
+    FINANCE_OFFICER = "finance_officer"
+    QUALITY_OFFICER = "quality_officer"
+    ORGANISATION_ADMIN = "organisation_admin"
+    PROVIDER_ADMIN = "provider_admin"
+    PROVIDER_STAFF = "provider_staff"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.COMMISSIONER: "Commissioner",
+    Role.BROKER: "Broker",
+    Role.PRACTITIONER: "Practitioner",
+    Role.TEAM_LEADER: "Team leader",
+    Role.FINANCE_OFFICER: "Finance officer",
+    Role.QUALITY_OFFICER: "Quality officer",
+    Role.ORGANISATION_ADMIN: "Organisation admin",
+    Role.PROVIDER_ADMIN: "Provider admin",
+    Role.PROVIDER_STAFF: "Provider staff",
+}
+
+COUNCIL_ROLES = frozenset(
+    {
+        Role.COMMISSIONER,
+        Role.BROKER,
+        Role.PRACTITIONER,
+        Role.TEAM_LEADER,
+        Role.FINANCE_OFFICER,
+        Role.QUALITY_OFFICER,
+        Role.ORGANISATION_ADMIN,
+    }
+)
+PROVIDER_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF})
+ROLES_BY_KIND = {OrganisationKind.COUNCIL: COUNCIL_ROLES, OrganisationKind.PROVIDER: PROVIDER_ROLES}
+ADMIN_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.PROVIDER_ADMIN})
+
+
+class Permission(StrEnum):
+    REFERENCE_READ = "reference.read"
+    REFERENCE_MANAGE = "reference.manage"
+    AUDIT_READ = "audit.read"
+    TOKENS_MANAGE = "tokens.manage"
+    USERS_READ = "users.read"
+
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.REFERENCE_READ: COUNCIL_ROLES,
+    Permission.REFERENCE_MANAGE: frozenset({Role.ORGANISATION_ADMIN}),
+    # The organisation admin is the auditor of their own organisation.
+    Permission.AUDIT_READ: ADMIN_ROLES,
+    Permission.TOKENS_MANAGE: ADMIN_ROLES,
+    Permission.USERS_READ: ADMIN_ROLES,
+}
+
+
+class RoleError(ValueError):
+    pass
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as exc:
+        raise RoleError(f"'{value}' is not a role. Roles: {', '.join(r.value for r in Role)}") from exc
+
+
+def check_roles_for_kind(roles: set[Role] | frozenset[Role], kind: OrganisationKind) -> None:
+    """A council's people hold council roles; a provider's people hold provider roles."""
+    if not roles:
+        raise RoleError("Choose at least one role")
+    wrong = sorted(role.value for role in roles if role not in ROLES_BY_KIND[kind])
+    if wrong:
+        raise RoleError(f"A {kind.value} cannot hold these roles: {', '.join(wrong)}")
+
+
+def roles_allow(roles: set[Role] | frozenset[Role], permission: Permission) -> bool:
+    return bool(set(roles) & GRANTS[permission])

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from caremarket.accounts.models import Organisation
+from caremarket.core.tenancy import get_for_organisation_or_404
+
+from .models import Area, NeedLevel, ReasonCode, ServiceType
+
+
+def service_type_list(*, council: Organisation, active_only: bool = False):
+    qs = ServiceType.objects.for_organisation(council).annotate(need_level_count=Count("need_levels"))
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def area_list(*, council: Organisation, level: int | None = None, search: str = "", active_only: bool = False):
+    qs = Area.objects.for_organisation(council)
+    if level:
+        qs = qs.filter(level=level)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def need_level_list(*, council: Organisation, service_type_code: str = ""):
+    qs = NeedLevel.objects.for_organisation(council).select_related("service_type")
+    return qs.filter(service_type__code=service_type_code) if service_type_code else qs
+
+
+def reason_code_list(*, council: Organisation, kind: str = ""):
+    qs = ReasonCode.objects.for_organisation(council)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def reference_get(*, model, council: Organisation, pk):
+    return get_for_organisation_or_404(model.objects.all(), council, pk=pk)
+
+
+def reference_summary(*, council: Organisation) -> dict:
+    areas = Area.objects.for_organisation(council).filter(is_active=True)
+    return {
+        "service_types": ServiceType.objects.for_organisation(council).filter(is_active=True).count(),
+        "areas": areas.count(),
+        "areas_by_level": {
+            row["level"]: row["n"] for row in areas.values("level").annotate(n=Count("id")).order_by("level")
+        },
+        "need_levels": NeedLevel.objects.for_organisation(council).filter(is_active=True).count(),
+        "reason_codes": ReasonCode.objects.for_organisation(council).filter(is_active=True).count(),
+    }

@@ -1,0 +1,8 @@
+"""The one-machine demo: SQLite under var/, emails to var/emails, debug on."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY as _SECRET_KEY
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = _SECRET_KEY or "caremarket-local-demo-key-not-for-production"

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from caremarket.api.api import api
+
+urlpatterns = [
+    path("", include("caremarket.core.urls")),
+    path("account/", include("caremarket.accounts.urls")),
+    path("reference/", include("caremarket.reference.urls")),
+    path("api/v1/", api.urls),
+    path("installation-admin/", admin.site.urls),
+]
+
+handler403 = "caremarket.core.views.forbidden"
+handler404 = "caremarket.core.views.not_found"
+handler500 = "caremarket.core.views.server_error"
