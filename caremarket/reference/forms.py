@@ -54,7 +54,7 @@ class AreaForm(ReferenceForm):
         label="Level",
         choices=[(str(k), v) for k, v in AREA_LEVELS.items()],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the area's level"},
+        error_messages={"required": "Choose the area's level", "invalid_choice": "Area level must be 1, 2 or 3"},
     )
     in_county = forms.BooleanField(
         label="In county", required=False, help_text="Untick for placements outside the council's own area."

@@ -16,6 +16,7 @@ from caremarket.domain import reference as rules
 from .models import Area, NeedLevel, ReasonCode, ReferenceModel, ServiceType
 
 LABELS = {ServiceType: "service type", Area: "area", NeedLevel: "need level", ReasonCode: "reason code"}
+ARTICLES = {ServiceType: "A service type", Area: "An area", NeedLevel: "A need level", ReasonCode: "A reason code"}
 
 
 def _check(fn, *args):
@@ -44,7 +45,7 @@ def _check_unique(model: type[ReferenceModel], scope: dict[str, Any], field: str
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ServiceError({field: f"A {LABELS[model]} with the {field} '{value}' already exists"})
+        raise ServiceError({field: f"{ARTICLES[model]} with the {field} '{value}' already exists"})
 
 
 def _save_new(instance: ReferenceModel, actor) -> ReferenceModel:

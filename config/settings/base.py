@@ -129,7 +129,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "caremarket" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -137,8 +136,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "emails"
+# Email goes to files under var/emails unless the environment names another backend (SMTP, GOV.UK Notify).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
+        "OPTIONS": {"file_path": str(VAR_DIR / "emails")}
+        if "DJANGO_EMAIL_BACKEND" not in os.environ
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "caremarket@caremarket.invalid")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

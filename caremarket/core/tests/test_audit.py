@@ -1,0 +1,96 @@
+import csv
+import io
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from caremarket.core.audit import audit_record
+from caremarket.core.models import AppendOnlyError, AuditEvent
+from caremarket.domain.roles import Role
+from caremarket.reference import services as reference
+
+
+@pytest.fixture
+def event(council, council_admin):
+    return audit_record(actor=council_admin, organisation=council, action="test.happened", reason="because")
+
+
+def test_record_says_who_where_when_what_and_why(council, council_admin):
+    area = reference.area_create(council=council, actor=council_admin, code="north", name="North", level=1)
+    reference.area_update(area=area, actor=council_admin, name="North Vale", level=2, in_county=True,
+                          reason="split of the old area")
+    created, updated = AuditEvent.objects.filter(object_type="reference.area").order_by("occurred_at", "id")
+    assert created.action == "area.created" and created.before is None and created.after["level"] == 1
+    assert updated.action == "area.updated"
+    assert updated.before == {"name": "North", "level": 1}
+    assert updated.after == {"name": "North Vale", "level": 2}
+    assert updated.reason == "split of the old area"
+    assert updated.actor == council_admin and updated.organisation == council
+    assert council_admin.email in updated.actor_label
+    assert updated.occurred_at >= created.occurred_at
+    # to the microsecond, on both databases
+    assert AuditEvent.objects.get(pk=updated.pk).occurred_at == updated.occurred_at
+
+
+def test_application_refuses_to_change_or_delete(event):
+    event.reason = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).reason == "because"
+
+
+def test_database_refuses_update_even_from_raw_sql(event):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET reason = 'rewritten' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).reason == "because"
+
+
+def test_database_guards_are_installed(event):
+    if connection.vendor == "postgresql":
+        # PostgreSQL refuses DELETE too; SQLite leaves DELETE to the application (ADR 0003).
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditevent'")
+            assert [row[0] for row in cursor.fetchall()] == ["core_auditevent_no_update"]
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_no_url_edits_or_deletes_audit_records(admin_client, event):
+    for path in [f"/audit/{event.pk}/", f"/audit/{event.pk}/edit/", f"/audit/{event.pk}/delete/"]:
+        assert admin_client.post(path, {"reason": "x"}).status_code in (404, 405)
+    assert AuditEvent.objects.get(pk=event.pk).reason == "because"
+
+
+def test_audit_log_page_filters_and_is_scoped(admin_client, council, other_council, make_user):
+    other_admin = make_user(other_council, Role.ORGANISATION_ADMIN)
+    reference.area_create(council=council, actor=None, code="mine", name="Mine Area", level=1)
+    reference.area_create(council=other_council, actor=other_admin, code="theirs", name="Theirs Area", level=1)
+    page = admin_client.get("/audit/").content.decode()
+    assert "Mine Area" in page and "Theirs Area" not in page
+    filtered = admin_client.get("/audit/", {"action": "user.created"}).content.decode()
+    assert "Mine Area" not in filtered and "user.created" in filtered
+
+
+def test_audit_log_needs_the_auditor_role(login, council, make_user):
+    broker = make_user(council, Role.BROKER)
+    assert login(broker).get("/audit/").status_code == 403
+    assert login(broker).get("/audit/export.csv").status_code == 403
+
+
+def test_csv_export(admin_client, council, other_council):
+    reference.area_create(council=council, actor=None, code="mine", name="Mine Area", level=3)
+    reference.area_create(council=other_council, actor=None, code="theirs", name="Theirs Area", level=1)
+    response = admin_client.get("/audit/export.csv", {"object_type": "reference.area"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["object"] for row in rows] == ["Mine Area"]
+    assert rows[0]["action"] == "area.created" and '"level": 3' in rows[0]["after"]
+    assert "." in rows[0]["occurred_at"]  # microseconds

@@ -1,0 +1,62 @@
+"""Shared fixtures: organisations and people of two councils and a provider, to prove tenancy everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from caremarket.accounts import services as accounts
+from caremarket.domain.roles import OrganisationKind, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def council(db):
+    return accounts.organisation_create(kind=OrganisationKind.COUNCIL, name="Westmarch County Council")
+
+
+@pytest.fixture
+def other_council(db):
+    return accounts.organisation_create(kind=OrganisationKind.COUNCIL, name="Stourshire County Council")
+
+
+@pytest.fixture
+def provider(db):
+    return accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Brightwater Home Care Ltd")
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(organisation, *roles: Role, email: str | None = None, password: str = PASSWORD):
+        n = next(counter)
+        return accounts.user_create(
+            organisation=organisation,
+            email=email or f"person{n}@{organisation.slug}.example",
+            full_name=f"Person {n}",
+            roles=[r.value for r in roles],
+            password=password,
+        )
+
+    return make
+
+
+@pytest.fixture
+def council_admin(council, make_user):
+    return make_user(council, Role.ORGANISATION_ADMIN)
+
+
+@pytest.fixture
+def admin_client(client, council_admin):
+    client.force_login(council_admin, backend="caremarket.accounts.backends.OrganisationUserBackend")
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user, backend="caremarket.accounts.backends.OrganisationUserBackend")
+        return client
+
+    return do
