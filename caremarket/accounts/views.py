@@ -21,7 +21,7 @@ def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in_check(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
@@ -84,7 +84,7 @@ def token_list(request):
 @permission_required(Permission.TOKENS_MANAGE)
 def token_create(request):
     organisation = request.user.organisation
-    form = ApiTokenForm(request.POST or None, kind=organisation.kind)
+    form = ApiTokenForm(request.POST if request.method == "POST" else None, kind=organisation.kind)
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.api_token_create(
@@ -104,7 +104,7 @@ def token_create(request):
 @permission_required(Permission.TOKENS_MANAGE)
 def token_revoke(request, pk: int):
     token = selectors.api_token_get(organisation=request.user.organisation, pk=pk)
-    form = ApiTokenRevokeForm(request.POST or None)
+    form = ApiTokenRevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.api_token_revoke(token=token, actor=request.user, reason=form.cleaned_data["reason"])

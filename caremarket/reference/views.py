@@ -34,6 +34,10 @@ class Kind:
     cells: Callable
     form_kwargs: Callable = field(default=lambda council: {})
 
+    @property
+    def a_singular(self) -> str:
+        return ("an " if self.singular[0] in "aeiou" else "a ") + self.singular
+
 
 def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
@@ -139,7 +143,7 @@ def kind_list(request, kind: str):
 def kind_create(request, kind: str):
     k = _kind(kind)
     council = request.user.organisation
-    form = k.form(request.POST or None, **k.form_kwargs(council))
+    form = k.form(request.POST if request.method == "POST" else None, **k.form_kwargs(council))
     if request.method == "POST" and form.is_valid():
         try:
             obj = k.create(council=council, actor=request.user, **form.cleaned_data)
@@ -159,7 +163,9 @@ def kind_edit(request, kind: str, pk: int):
     initial = {name: getattr(obj, name) for name in k.form.base_fields if hasattr(obj, name)}
     if "level" in initial:
         initial["level"] = str(initial["level"])
-    form = k.form(request.POST or None, initial=initial, editing=True, **k.form_kwargs(council))
+    form = k.form(
+        request.POST if request.method == "POST" else None, initial=initial, editing=True, **k.form_kwargs(council)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             k.update(**{k.instance_kw: obj}, actor=request.user, **form.cleaned_data)

@@ -140,9 +140,7 @@ WHITENOISE_USE_FINDERS = True
 MAILERS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
-        "OPTIONS": {"file_path": str(VAR_DIR / "emails")}
-        if "DJANGO_EMAIL_BACKEND" not in os.environ
-        else {},
+        "OPTIONS": {"file_path": str(VAR_DIR / "emails")} if "DJANGO_EMAIL_BACKEND" not in os.environ else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "caremarket@caremarket.invalid")

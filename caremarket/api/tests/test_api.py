@@ -12,8 +12,9 @@ def token_for(make_user):
     def make(organisation, *roles: Role):
         admin_role = Role.PROVIDER_ADMIN if organisation.is_provider else Role.ORGANISATION_ADMIN
         admin = make_user(organisation, admin_role)
-        issued = accounts.api_token_create(organisation=organisation, name=f"client-{admin.pk}",
-                                           roles=[r.value for r in roles], actor=admin)
+        issued = accounts.api_token_create(
+            organisation=organisation, name=f"client-{admin.pk}", roles=[r.value for r in roles], actor=admin
+        )
         return issued.secret
 
     return make
@@ -51,8 +52,13 @@ def test_areas_are_scoped_to_the_tokens_council(client, council, other_council, 
     assert call(client, "get", f"/reference/areas/{mine.pk}", secret).json()["name"] == "Mine"
     response = call(client, "get", f"/reference/areas/{theirs.pk}", secret)
     assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
-    response = call(client, "put", f"/reference/areas/{theirs.pk}", token_for(council, Role.ORGANISATION_ADMIN),
-                    data={"name": "Hijacked", "level": 1})
+    response = call(
+        client,
+        "put",
+        f"/reference/areas/{theirs.pk}",
+        token_for(council, Role.ORGANISATION_ADMIN),
+        data={"name": "Hijacked", "level": 1},
+    )
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.name == "Theirs"
@@ -60,8 +66,13 @@ def test_areas_are_scoped_to_the_tokens_council(client, council, other_council, 
 
 def test_admin_token_creates_an_area_and_it_is_audited(client, council, token_for):
     secret = token_for(council, Role.ORGANISATION_ADMIN)
-    response = call(client, "post", "/reference/areas", secret,
-                    data={"code": "Crawley", "name": "Crawley", "level": 1, "latitude": "51.1", "longitude": "-0.18"})
+    response = call(
+        client,
+        "post",
+        "/reference/areas",
+        secret,
+        data={"code": "Crawley", "name": "Crawley", "level": 1, "latitude": "51.1", "longitude": "-0.18"},
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["code"] == "crawley" and body["level"] == 1
@@ -91,17 +102,27 @@ def test_bad_input_is_a_4xx_problem_and_saves_nothing(client, council, token_for
 
 def test_duplicate_and_unknown_codes(client, council, token_for):
     secret = token_for(council, Role.ORGANISATION_ADMIN)
-    assert call(client, "post", "/reference/service-types", secret,
-                data={"code": "home-care", "name": "Home care"}).status_code == 201
+    assert (
+        call(
+            client, "post", "/reference/service-types", secret, data={"code": "home-care", "name": "Home care"}
+        ).status_code
+        == 201
+    )
     duplicate = call(client, "post", "/reference/service-types", secret, data={"code": "home-care", "name": "Other"})
     assert duplicate.status_code == 400 and duplicate.json()["errors"][0]["field"] == "code"
-    unknown = call(client, "post", "/reference/need-levels", secret,
-                   data={"service_type": "nursing", "code": "a", "name": "A"})
+    unknown = call(
+        client, "post", "/reference/need-levels", secret, data={"service_type": "nursing", "code": "a", "name": "A"}
+    )
     assert unknown.status_code == 400 and "no service type with the code 'nursing'" in unknown.json()["detail"]
     kind = call(client, "post", "/reference/reason-codes", secret, data={"kind": "whim", "code": "a", "name": "A"})
     assert kind.status_code == 400 and kind.json()["errors"][0]["field"] == "kind"
-    ok = call(client, "post", "/reference/need-levels", secret,
-              data={"service_type": "home-care", "code": "complex", "name": "Complex", "rank": 2})
+    ok = call(
+        client,
+        "post",
+        "/reference/need-levels",
+        secret,
+        data={"service_type": "home-care", "code": "complex", "name": "Complex", "rank": 2},
+    )
     assert ok.status_code == 201 and ok.json()["service_type"] == "home-care"
     listed = call(client, "get", "/reference/need-levels?service_type=home-care", secret).json()
     assert [n["code"] for n in listed] == ["complex"]

@@ -17,8 +17,9 @@ def event(council, council_admin):
 
 def test_record_says_who_where_when_what_and_why(council, council_admin):
     area = reference.area_create(council=council, actor=council_admin, code="north", name="North", level=1)
-    reference.area_update(area=area, actor=council_admin, name="North Vale", level=2, in_county=True,
-                          reason="split of the old area")
+    reference.area_update(
+        area=area, actor=council_admin, name="North Vale", level=2, in_county=True, reason="split of the old area"
+    )
     created, updated = AuditEvent.objects.filter(object_type="reference.area").order_by("occurred_at", "id")
     assert created.action == "area.created" and created.before is None and created.after["level"] == 1
     assert updated.action == "area.updated"

@@ -8,8 +8,14 @@ from caremarket.reference.models import Area, NeedLevel, ServiceType
 
 
 def counts():
-    return (Organisation.objects.count(), User.objects.count(), Area.objects.count(), ServiceType.objects.count(),
-            NeedLevel.objects.count(), AuditEvent.objects.count())
+    return (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Area.objects.count(),
+        ServiceType.objects.count(),
+        NeedLevel.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):

@@ -61,8 +61,9 @@ def test_another_organisations_api_token_cannot_be_revoked(login, council, other
     from caremarket.accounts import services as accounts
 
     other_admin = make_user(other_council, Role.ORGANISATION_ADMIN)
-    issued = accounts.api_token_create(organisation=other_council, name="Finance", roles=["finance_officer"],
-                                       actor=other_admin)
+    issued = accounts.api_token_create(
+        organisation=other_council, name="Finance", roles=["finance_officer"], actor=other_admin
+    )
     me = make_user(council, Role.ORGANISATION_ADMIN)
     assert login(me).post(f"/account/api-tokens/{issued.token.pk}/revoke/", {"reason": "x"}).status_code == 404
     issued.token.refresh_from_db()

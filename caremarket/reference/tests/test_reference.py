@@ -42,10 +42,10 @@ def test_need_level_for_unknown_service_type_code(council):
 
 def test_need_levels_belong_to_a_service_type(council, other_council):
     day = services.service_type_create(council=council, actor=None, code="day-services", name="Day services")
-    services.need_level_create(council=council, actor=None, service_type="day-services", code="expected",
-                               name="Expected", rank=1)
-    services.need_level_create(council=council, actor=None, service_type=day, code="enhanced", name="Enhanced",
-                               rank=2)
+    services.need_level_create(
+        council=council, actor=None, service_type="day-services", code="expected", name="Expected", rank=1
+    )
+    services.need_level_create(council=council, actor=None, service_type=day, code="enhanced", name="Enhanced", rank=2)
     assert list(day.need_levels.values_list("name", flat=True)) == ["Expected", "Enhanced"]
     with pytest.raises(ServiceError, match="another council"):
         services.need_level_create(council=other_council, actor=None, service_type=day, code="x", name="X")
@@ -64,8 +64,16 @@ def test_providers_have_no_reference_data(provider):
 
 
 def test_centroid_and_ons_code(council):
-    area = services.area_create(council=council, actor=None, code="altrincham", name="Altrincham", level=1,
-                                ons_code="e05015239", latitude=Decimal("53.387313"), longitude=Decimal("-2.344085"))
+    area = services.area_create(
+        council=council,
+        actor=None,
+        code="altrincham",
+        name="Altrincham",
+        level=1,
+        ons_code="e05015239",
+        latitude=Decimal("53.387313"),
+        longitude=Decimal("-2.344085"),
+    )
     assert area.ons_code == "E05015239"
     with pytest.raises(ServiceError, match="both"):
         services.area_create(council=council, actor=None, code="b", name="B", level=1, latitude=Decimal("53"))
@@ -95,20 +103,34 @@ def test_form_errors_are_shown_next_to_fields(admin_client, council):
 
 def test_edit_records_before_and_after(admin_client, council):
     area = services.area_create(council=council, actor=None, code="north", name="North", level=1)
-    response = admin_client.post(f"/reference/areas/{area.pk}/edit/", {"name": "North", "level": "3", "is_active": "true"})
+    response = admin_client.post(
+        f"/reference/areas/{area.pk}/edit/", {"name": "North", "level": "3", "is_active": "true"}
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="area.updated")
     assert event.before == {"level": 1, "in_county": True} and event.after == {"level": 3, "in_county": False}
 
 
 def test_every_kind_can_be_added_in_the_browser(admin_client, council):
-    assert admin_client.post("/reference/service-types/new/",
-                             {"code": "home-care", "name": "Home care", "regulated_activity": "true"}).status_code == 302
-    assert admin_client.post("/reference/need-levels/new/",
-                             {"service_type": "home-care", "code": "complex", "name": "Complex", "rank": "2"}
-                             ).status_code == 302
-    assert admin_client.post("/reference/reason-codes/new/",
-                             {"kind": "decline", "code": "no-capacity", "name": "No capacity"}).status_code == 302
+    assert (
+        admin_client.post(
+            "/reference/service-types/new/", {"code": "home-care", "name": "Home care", "regulated_activity": "true"}
+        ).status_code
+        == 302
+    )
+    assert (
+        admin_client.post(
+            "/reference/need-levels/new/",
+            {"service_type": "home-care", "code": "complex", "name": "Complex", "rank": "2"},
+        ).status_code
+        == 302
+    )
+    assert (
+        admin_client.post(
+            "/reference/reason-codes/new/", {"kind": "decline", "code": "no-capacity", "name": "No capacity"}
+        ).status_code
+        == 302
+    )
     assert ServiceType.objects.get().regulated_activity is True
     assert NeedLevel.objects.get().rank == 2
     assert ReasonCode.objects.get().kind == "decline"
