@@ -152,7 +152,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The task worker adds its own console handler; do not print its lines twice.
+        "django_tasks_db": {"propagate": False},
+        "django.tasks": {"propagate": False},
+    },
 }
 
 CAREMARKET_SERVICE_NAME = "Caremarket"

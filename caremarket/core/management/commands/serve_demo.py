@@ -41,12 +41,19 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
 
-        signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
-        try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-            self.stderr.write("A demo process stopped unexpectedly; stopping the other.")
-        except KeyboardInterrupt:
+        interrupted = []
+
+        def on_signal(signum, frame):
+            interrupted.append(signum)
+
+        # Ctrl-C reaches the whole process group; wait for the children to stop rather than dying first.
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        while not interrupted and all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        if interrupted:
             self.stdout.write("\nStopping the server and the worker...")
-        finally:
-            stop()
+        else:
+            self.stderr.write("A demo process stopped unexpectedly; stopping the other.")
+        stop()
+        self.stdout.write("Stopped.")

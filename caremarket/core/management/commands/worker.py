@@ -51,7 +51,10 @@ class Command(BaseCommand):
         scheduler = threading.Thread(target=schedule_loop, name="caremarket-scheduler", daemon=True)
         scheduler.start()
         try:
-            call_command("db_worker", interval=interval, startup_delay=False, verbosity=options["verbosity"])
+            # No autoreload: the scheduler thread lives in this process, and a reloader would start it twice.
+            call_command(
+                "db_worker", interval=interval, startup_delay=False, reload=False, verbosity=options["verbosity"]
+            )
         finally:
             stop.set()
             scheduler.join(timeout=5)
