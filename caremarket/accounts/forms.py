@@ -79,3 +79,34 @@ class ApiTokenForm(forms.Form):
 
 class ApiTokenRevokeForm(forms.Form):
     reason = forms.CharField(label="Why are you revoking it?", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter the person's full name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    roles = forms.MultipleChoiceField(
+        label="Roles", widget=forms.CheckboxSelectMultiple, error_messages={"required": "Choose at least one role"}
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(kind)
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles", widget=forms.CheckboxSelectMultiple, error_messages={"required": "Choose at least one role"}
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(kind)

@@ -13,5 +13,9 @@ def api_token_get(*, organisation: Organisation, pk) -> ApiToken:
     return get_for_organisation_or_404(ApiToken.objects.all(), organisation, pk=pk)
 
 
+def user_get(*, organisation: Organisation, pk) -> User:
+    return get_for_organisation_or_404(User.objects.prefetch_related("role_grants"), organisation, pk=pk)
+
+
 def user_list(*, organisation: Organisation):
     return User.objects.for_organisation(organisation).prefetch_related("role_grants").order_by("full_name")

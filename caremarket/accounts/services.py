@@ -95,9 +95,62 @@ def user_create(
 
 
 @transaction.atomic
+def user_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    roles: list[str],
+    job_title: str = "",
+    actor: User,
+    base_url: str,
+) -> User:
+    """Add a person; they choose their own password from the link in the invitation email."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from caremarket.core.tasks import send_email
+
+    user = user_create(
+        organisation=organisation, email=email, full_name=full_name, roles=roles, job_title=job_title, actor=actor
+    )
+    link = base_url.rstrip("/") + reverse(
+        "accounts:password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = (
+        f"Dear {user.full_name},\n\n{actor.full_name} has added you to Caremarket for {organisation.name}.\n"
+        f"Choose your password within 2 hours with this link:\n\n{link}\n\n"
+        "If the link has expired, ask for a new one from the sign-in page ('Forgotten your password?').\n"
+    )
+    transaction.on_commit(
+        lambda: send_email.enqueue(subject="You have been added to Caremarket", body=body, to=[user.email])
+    )
+    return user
+
+
+@transaction.atomic
 def user_roles_set(*, user: User, roles: list[str], actor) -> User:
     parsed = _parse_roles(roles, user.organisation.kind)
     before = sorted(r.value for r in user.roles)
+    admin_roles = {Role.ORGANISATION_ADMIN, Role.PROVIDER_ADMIN}
+    if set(user.roles) & admin_roles and not parsed & admin_roles:
+        other_admins = (
+            RoleGrant.objects.filter(
+                user__organisation=user.organisation, user__is_active=True, role__in=[r.value for r in admin_roles]
+            )
+            .exclude(user=user)
+            .exists()
+        )
+        if not other_admins:
+            raise ServiceError(
+                {"roles": "Your organisation needs at least one admin; give another person the admin role first"}
+            )
     user.role_grants.exclude(role__in=[r.value for r in parsed]).delete()
     for role in parsed:
         RoleGrant.objects.get_or_create(user=user, role=role.value)

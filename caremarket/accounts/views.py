@@ -14,7 +14,15 @@ from caremarket.core.permissions import permission_required
 from caremarket.domain.roles import Permission
 
 from . import selectors, services
-from .forms import ApiTokenForm, ApiTokenRevokeForm, GovukSetPasswordForm, QueuedPasswordResetForm, SignInForm
+from .forms import (
+    ApiTokenForm,
+    ApiTokenRevokeForm,
+    GovukSetPasswordForm,
+    PersonForm,
+    QueuedPasswordResetForm,
+    RolesForm,
+    SignInForm,
+)
 
 
 def sign_in(request):
@@ -73,6 +81,46 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def user_list(request):
     users = selectors.user_list(organisation=request.user.organisation)
     return render(request, "accounts/user_list.html", {"users": users})
+
+
+@permission_required(Permission.USERS_MANAGE)
+def user_create(request):
+    organisation = request.user.organisation
+    form = PersonForm(request.POST if request.method == "POST" else None, kind=organisation.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.user_invite(
+                organisation=organisation,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ServiceError as exc:
+            apply_service_errors(form, exc.errors)
+        else:
+            messages.success(request, f"Added {person.full_name}. We have emailed them a link to choose a password.")
+            return redirect("accounts:user-list")
+    return render(request, "accounts/person_form.html", {"form": form})
+
+
+@permission_required(Permission.USERS_MANAGE)
+def user_roles(request, pk: int):
+    organisation = request.user.organisation
+    person = selectors.user_get(organisation=organisation, pk=pk)
+    form = RolesForm(
+        request.POST if request.method == "POST" else None,
+        kind=organisation.kind,
+        initial={"roles": sorted(r.value for r in person.roles)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_roles_set(user=person, roles=form.cleaned_data["roles"], actor=request.user)
+        except ServiceError as exc:
+            apply_service_errors(form, exc.errors)
+        else:
+            messages.success(request, f"Saved the roles of {person.full_name}")
+            return redirect("accounts:user-list")
+    return render(request, "accounts/person_roles.html", {"form": form, "person": person})
 
 
 @permission_required(Permission.TOKENS_MANAGE)

@@ -36,9 +36,11 @@ class TenantModel(models.Model):
         abstract = True
 
 
-def get_for_organisation_or_404(queryset: TenantQuerySet, organisation: Organisation | None, **lookup: Any):
+def get_for_organisation_or_404(queryset, organisation: Organisation | None, **lookup: Any):
     """One record of the organisation's own, or 404: another organisation's records do not exist for you."""
     try:
-        return queryset.for_organisation(organisation).get(**lookup)
+        if organisation is None:
+            raise queryset.model.DoesNotExist
+        return queryset.filter(**{queryset.model.TENANT_FIELD: organisation}).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such record in your organisation") from exc

@@ -60,6 +60,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     TOKENS_MANAGE = "tokens.manage"
     USERS_READ = "users.read"
+    USERS_MANAGE = "users.manage"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -69,6 +70,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.AUDIT_READ: ADMIN_ROLES,
     Permission.TOKENS_MANAGE: ADMIN_ROLES,
     Permission.USERS_READ: ADMIN_ROLES,
+    Permission.USERS_MANAGE: ADMIN_ROLES,
 }
 
 

@@ -77,6 +77,13 @@ def test_admin_adds_an_area_and_sees_the_audit_entry(journey):
     expect(row).to_contain_text(sign_in.email)
 
     journey.click(role="link", name="People and roles")
+    journey.click(role="button", name="Add a person")
+    page.get_by_label("Full name").fill("Sam Broker")
+    page.get_by_label("Email address").fill("sam.broker@westmarch.example")
+    page.get_by_label("Broker").check()
+    journey.click(role="button", name="Add the person")
+    expect(page.get_by_role("cell", name="sam.broker@westmarch.example")).to_be_visible()
+    journey.click(role="link", name="Change roles of Sam Broker")
     journey.click(role="link", name="API tokens")
     journey.click(role="button", name="Create a token")
     page.get_by_label("Name", exact=True).fill("Finance system")
