@@ -8,8 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import apply_service_errors
+from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required
 from caremarket.domain.roles import Permission
 
@@ -29,7 +28,7 @@ def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = SignInForm(request.POST if request.method == "POST" else None)
+    form = SignInForm(bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in_check(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
@@ -86,20 +85,17 @@ def user_list(request):
 @permission_required(Permission.USERS_MANAGE)
 def user_create(request):
     organisation = request.user.organisation
-    form = PersonForm(request.POST if request.method == "POST" else None, kind=organisation.kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.user_invite(
-                organisation=organisation,
-                actor=request.user,
-                base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Added {person.full_name}. We have emailed them a link to choose a password.")
-            return redirect("accounts:user-list")
+    form = PersonForm(bound(request), kind=organisation.kind)
+    person = submit(
+        request,
+        form,
+        lambda data: services.user_invite(
+            organisation=organisation, actor=request.user, base_url=request.build_absolute_uri("/"), **data
+        ),
+    )
+    if person is not FAILED:
+        messages.success(request, f"Added {person.full_name}. We have emailed them a link to choose a password.")
+        return redirect("accounts:user-list")
     return render(request, "accounts/person_form.html", {"form": form})
 
 
@@ -107,19 +103,13 @@ def user_create(request):
 def user_roles(request, pk: int):
     organisation = request.user.organisation
     person = selectors.user_get(organisation=organisation, pk=pk)
-    form = RolesForm(
-        request.POST if request.method == "POST" else None,
-        kind=organisation.kind,
-        initial={"roles": sorted(r.value for r in person.roles)},
+    form = RolesForm(bound(request), kind=organisation.kind, initial={"roles": sorted(r.value for r in person.roles)})
+    result = submit(
+        request, form, lambda data: services.user_roles_set(user=person, roles=data["roles"], actor=request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_roles_set(user=person, roles=form.cleaned_data["roles"], actor=request.user)
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Saved the roles of {person.full_name}")
-            return redirect("accounts:user-list")
+    if result is not FAILED:
+        messages.success(request, f"Saved the roles of {person.full_name}")
+        return redirect("accounts:user-list")
     return render(request, "accounts/person_roles.html", {"form": form, "person": person})
 
 
@@ -132,35 +122,28 @@ def token_list(request):
 @permission_required(Permission.TOKENS_MANAGE)
 def token_create(request):
     organisation = request.user.organisation
-    form = ApiTokenForm(request.POST if request.method == "POST" else None, kind=organisation.kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.api_token_create(
-                organisation=organisation,
-                name=form.cleaned_data["name"],
-                roles=form.cleaned_data["roles"],
-                actor=request.user,
-            )
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            # The secret is shown on this response only; it is never stored.
-            return render(request, "accounts/token_created.html", {"token": issued.token, "secret": issued.secret})
+    form = ApiTokenForm(bound(request), kind=organisation.kind)
+    issued = submit(
+        request,
+        form,
+        lambda data: services.api_token_create(
+            organisation=organisation, name=data["name"], roles=data["roles"], actor=request.user
+        ),
+    )
+    if issued is not FAILED:
+        # The secret is shown on this response only; it is never stored.
+        return render(request, "accounts/token_created.html", {"token": issued.token, "secret": issued.secret})
     return render(request, "accounts/token_form.html", {"form": form})
 
 
 @permission_required(Permission.TOKENS_MANAGE)
 def token_revoke(request, pk: int):
     token = selectors.api_token_get(organisation=request.user.organisation, pk=pk)
-    form = ApiTokenRevokeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.api_token_revoke(token=token, actor=request.user, reason=form.cleaned_data["reason"])
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            messages.success(
-                request, f"Token '{token.name}' is revoked. Machine clients using it are refused from now on."
-            )
-            return redirect("accounts:token-list")
+    form = ApiTokenRevokeForm(bound(request))
+    result = submit(
+        request, form, lambda data: services.api_token_revoke(token=token, actor=request.user, reason=data["reason"])
+    )
+    if result is not FAILED:
+        messages.success(request, f"Token '{token.name}' is revoked. Machine clients using it are refused from now on.")
+        return redirect("accounts:token-list")
     return render(request, "accounts/token_revoke.html", {"form": form, "token": token})

@@ -123,3 +123,29 @@ def apply_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
     """Put a service's per-field errors onto the form, next to the fields they belong to."""
     for field, message in errors.items():
         form.add_error(field if field in form.fields else None, message)
+
+
+class _Failed:
+    pass
+
+
+FAILED = _Failed()
+
+
+def submit(request, form: forms.Form, action):
+    """The one form flow of every page: on a valid POST run the service with the cleaned data and return its
+    result; on bad input (the form's or the service's) put the errors on the form and return FAILED."""
+    from .errors import ServiceError
+
+    if request.method != "POST" or not form.is_valid():
+        return FAILED
+    try:
+        return action(form.cleaned_data)
+    except ServiceError as exc:
+        apply_service_errors(form, exc.errors)
+        return FAILED
+
+
+def bound(request):
+    """The POST data for a form, or None on GET so the form is unbound."""
+    return request.POST if request.method == "POST" else None

@@ -9,8 +9,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import apply_service_errors
+from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required
 from caremarket.domain.reference import AREA_LEVELS
 from caremarket.domain.roles import Permission
@@ -143,15 +142,11 @@ def kind_list(request, kind: str):
 def kind_create(request, kind: str):
     k = _kind(kind)
     council = request.user.organisation
-    form = k.form(request.POST if request.method == "POST" else None, **k.form_kwargs(council))
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = k.create(council=council, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Added the {k.singular} '{obj.name}'")
-            return redirect("reference:list", kind=k.slug)
+    form = k.form(bound(request), **k.form_kwargs(council))
+    obj = submit(request, form, lambda data: k.create(council=council, actor=request.user, **data))
+    if obj is not FAILED:
+        messages.success(request, f"Added the {k.singular} '{obj.name}'")
+        return redirect("reference:list", kind=k.slug)
     return render(request, "reference/form.html", {"kind": k, "form": form, "object": None})
 
 
@@ -163,15 +158,9 @@ def kind_edit(request, kind: str, pk: int):
     initial = {name: getattr(obj, name) for name in k.form.base_fields if hasattr(obj, name)}
     if "level" in initial:
         initial["level"] = str(initial["level"])
-    form = k.form(
-        request.POST if request.method == "POST" else None, initial=initial, editing=True, **k.form_kwargs(council)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            k.update(**{k.instance_kw: obj}, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Saved the {k.singular} '{obj.name}'")
-            return redirect("reference:list", kind=k.slug)
+    form = k.form(bound(request), initial=initial, editing=True, **k.form_kwargs(council))
+    result = submit(request, form, lambda data: k.update(**{k.instance_kw: obj}, actor=request.user, **data))
+    if result is not FAILED:
+        messages.success(request, f"Saved the {k.singular} '{obj.name}'")
+        return redirect("reference:list", kind=k.slug)
     return render(request, "reference/form.html", {"kind": k, "form": form, "object": obj})
