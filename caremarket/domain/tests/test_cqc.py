@@ -1,4 +1,5 @@
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -6,7 +7,8 @@ import pytest
 
 from caremarket.domain.cqc import DirectoryFormatError, parse_check_date, parse_directory, repair_council_code
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+# The shared data sits beside the repository (as in CI), unless CAREMARKET_SHARED_DATA says where.
+DATA = Path(os.environ.get("CAREMARKET_SHARED_DATA", Path(__file__).resolve().parents[3].parent / "shared" / "data"))
 
 
 def shared(path: str) -> Path:
