@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "caremarket.core",
     "caremarket.accounts",
     "caremarket.reference",
+    "caremarket.arrangements",
     "caremarket.api",
 ]
 
