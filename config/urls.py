@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("caremarket.core.urls")),
     path("account/", include("caremarket.accounts.urls")),
     path("reference/", include("caremarket.reference.urls")),
+    path("arrangements/", include("caremarket.arrangements.urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from .permissions import has_permission
 
 SECTIONS = [
     ("Home", "core:home", None),
+    ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),
     ("API tokens", "accounts:token-list", Permission.TOKENS_MANAGE),
@@ -37,7 +38,7 @@ ROLE_HOME = {
         "Commissioning",
         "Design purchasing arrangements, lots and rates for your council's care market, and read how the market "
         "is doing. Arrangements are built on the service types, areas and need levels in your reference data.",
-        [("Service types, areas and need levels", "reference:index")],
+        [("Purchasing arrangements", "arrangements:list"), ("Service types, areas and need levels", "reference:index")],
     ),
     Role.BROKER: (
         "Brokerage",

@@ -187,7 +187,8 @@ class Threshold:
 
 # Light-touch thresholds, including VAT; dated data, not code branches (ADR 0005).
 LIGHT_TOUCH_THRESHOLDS = [
-    Threshold(Regime.PCR_2015_LIGHT_TOUCH, Decimal("663540"), date(2022, 1, 1), date(2025, 2, 23)),
+    # Procurements begun under the 2015 regulations run on under them after 24 February 2025.
+    Threshold(Regime.PCR_2015_LIGHT_TOUCH, Decimal("663540"), date(2022, 1, 1)),
     Threshold(Regime.PROCUREMENT_ACT_2023, Decimal("663540"), date(2025, 2, 24)),
 ]
 

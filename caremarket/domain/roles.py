@@ -61,6 +61,8 @@ class Permission(StrEnum):
     TOKENS_MANAGE = "tokens.manage"
     USERS_READ = "users.read"
     USERS_MANAGE = "users.manage"
+    ARRANGEMENTS_READ = "arrangements.read"
+    ARRANGEMENTS_MANAGE = "arrangements.manage"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -71,6 +73,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.TOKENS_MANAGE: ADMIN_ROLES,
     Permission.USERS_READ: ADMIN_ROLES,
     Permission.USERS_MANAGE: ADMIN_ROLES,
+    Permission.ARRANGEMENTS_READ: COUNCIL_ROLES,
+    Permission.ARRANGEMENTS_MANAGE: frozenset({Role.COMMISSIONER}),
 }
 
 

@@ -1,0 +1,74 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from caremarket.arrangements.models import ApplicationWindow, Arrangement, Lot
+from caremarket.domain.roles import Role
+
+from .conftest import fps_data
+
+
+@pytest.fixture
+def commissioner_client(login, council, make_user, reference_data):
+    return login(make_user(council, Role.COMMISSIONER))
+
+
+def post_data(**overrides):
+    data = {k: str(v) if v is not None else "" for k, v in fps_data(**overrides).items()}
+    data.update({"window_length_days": "28"})
+    return data
+
+
+def test_commissioner_creates_adds_lots_and_opens(commissioner_client):
+    client = commissioner_client
+    response = client.post("/arrangements/new/", post_data())
+    arrangement = Arrangement.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/arrangements/{arrangement.pk}/"
+    for title, types in [("Building based", ["building-based"]), ("Community support", ["community"])]:
+        assert (
+            client.post(
+                f"/arrangements/{arrangement.pk}/lots/new/",
+                {"title": title, "service_types": types, "areas": ["north", "south"]},
+            ).status_code
+            == 302
+        )
+    closes = (timezone.localtime() + timedelta(days=28)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/arrangements/{arrangement.pk}/status/", {"to_status": "open", "closes_at": closes})
+    assert response.status_code == 302
+    page = client.get(f"/arrangements/{arrangement.pk}/").content.decode()
+    assert "Open for applications until" in page and "Lot 2: Community support" in page
+    assert "Contract notice (Find a Tender)" in page
+    assert ApplicationWindow.objects.filter(arrangement=arrangement, reason="initial").count() == 1
+
+
+def test_errors_are_shown_and_nothing_saved(commissioner_client):
+    page = commissioner_client.post("/arrangements/new/", post_data(quality_weight=70)).content.decode()
+    assert "must be 0 or more and add up to 100" in page and 'href="#id_quality_weight"' in page
+    assert not Arrangement.objects.exists()
+    commissioner_client.post("/arrangements/new/", post_data())
+    arrangement = Arrangement.objects.get()
+    page = commissioner_client.post(
+        f"/arrangements/{arrangement.pk}/lots/new/", {"title": "No area", "service_types": ["community"]}
+    ).content.decode()
+    assert "Choose at least one area for the lot" in page
+    page = commissioner_client.post(f"/arrangements/{arrangement.pk}/status/", {"to_status": "open"}).content
+    assert "Add at least one lot before opening" in page.decode()
+    assert not Lot.objects.exists() and Arrangement.objects.get().status == "draft"
+
+
+def test_other_roles_read_but_do_not_manage(login, council, make_user, commissioner_client):
+    commissioner_client.post("/arrangements/new/", post_data())
+    arrangement = Arrangement.objects.get()
+    broker = login(make_user(council, Role.BROKER))
+    assert broker.get(f"/arrangements/{arrangement.pk}/").status_code == 200
+    assert broker.post(f"/arrangements/{arrangement.pk}/status/", {"to_status": "open"}).status_code == 403
+
+
+def test_another_councils_arrangement_is_out_of_reach(login, other_council, make_user, commissioner_client):
+    commissioner_client.post("/arrangements/new/", post_data())
+    arrangement = Arrangement.objects.get()
+    other = login(make_user(other_council, Role.COMMISSIONER))
+    for path in ("", "edit/", "status/", "lots/new/", "windows/new/"):
+        assert other.get(f"/arrangements/{arrangement.pk}/{path}").status_code == 404
+    assert arrangement.reference not in other.get("/arrangements/").content.decode()
