@@ -41,6 +41,8 @@ def me(request):
     }
 
 
+from caremarket.arrangements.api import router as arrangements_router  # noqa: E402
 from caremarket.reference.api import router as reference_router  # noqa: E402
 
 api.add_router("/reference", reference_router)
+api.add_router("/", arrangements_router)
