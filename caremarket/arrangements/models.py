@@ -19,6 +19,12 @@ from caremarket.domain.arrangements import (
 MECHANISMS = [(m.value, MECHANISM_LABELS[m]) for m in Mechanism]
 REGIMES = [(r.value, REGIME_LABELS[r]) for r in Regime]
 STATUSES = [(s.value, STATUS_LABELS[s]) for s in Status]
+PRICE_BASES = [
+    ("none", "No price asked"),
+    ("hour-per-area", "An hourly rate for each area applied for"),
+    ("day", "A day rate"),
+    ("week", "A weekly rate"),
+]
 
 
 class Arrangement(TenantModel):
@@ -48,6 +54,10 @@ class Arrangement(TenantModel):
     # Windowed mechanisms: reopen every N months (seed 003: 12), or only on recorded unmet need (seed 000).
     window_every_months = models.PositiveSmallIntegerField(null=True, blank=True)
     window_length_days = models.PositiveSmallIntegerField(default=28)
+    # What price applicants give: an hourly rate per area (seed 001), a day rate, a weekly rate, or none.
+    price_basis = models.CharField(max_length=20, choices=PRICE_BASES, default="none")
+    # Ranked frameworks (seed 004): rank = KPI share × KPI score + the rest × price score.
+    kpi_weight = models.DecimalField(max_digits=5, decimal_places=2, default=50)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -142,3 +152,226 @@ class ApplicationWindow(TenantModel):
 
     def is_open(self, now) -> bool:
         return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+
+class Question(TenantModel):
+    """A question of the selection questionnaire the commissioner writes."""
+
+    TENANT_FIELD = "arrangement__council"
+    KINDS = [("pass-fail", "Pass or fail"), ("scored", "Scored quality question")]
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=KINDS)
+    text = models.TextField()
+    guidance = models.TextField(blank=True)
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    max_score = models.PositiveSmallIntegerField(default=0)
+    asks_expiry = models.BooleanField(default=False, help_text="The answer carries an expiry date (insurance).")
+
+    class Meta:
+        ordering = ["arrangement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "number"], name="question_number_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="pass-fail") | (Q(kind="scored") & Q(weight__gt=0) & Q(max_score__gt=0)),
+                name="question_scored_has_weight_and_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.number} {self.text[:60]}"
+
+
+class Application(models.Model):
+    """A provider's application to an arrangement. Owned by the provider; read by the arrangement's council."""
+
+    TENANT_FIELD = "provider"
+
+    STATUSES = [
+        ("draft", "Draft"),
+        ("submitted", "Submitted"),
+        ("admitted", "Admitted"),
+        ("rejected", "Rejected"),
+        ("withdrawn", "Withdrawn"),
+    ]
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="applications")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=20, choices=STATUSES, default="draft")
+    lots = models.ManyToManyField(Lot, related_name="applications", blank=True)
+    areas = models.ManyToManyField("reference.Area", related_name="applications", blank=True)
+    offers_transport = models.BooleanField(default=False)
+    one_to_one = models.BooleanField(default=False)
+    complex_needs = models.BooleanField(default=False)
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    cqc_location_id = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["arrangement", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "provider"],
+                condition=Q(status__in=["draft", "submitted"]),
+                name="one_open_application_per_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_max__gte=models.F("age_min")),
+                name="application_age_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} to {self.arrangement.reference}"
+
+
+class Answer(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    meets = models.BooleanField(null=True, help_text="For pass/fail questions.")
+    response = models.TextField(blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="answer_unique")]
+
+
+class ApplicationPrice(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="prices")
+    area = models.ForeignKey("reference.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "area"], name="price_per_area_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="price_positive"),
+        ]
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="applications/%Y/%m/")
+    confidential = models.BooleanField(default=False, help_text="Seen only by the council, never published.")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class QualityScore(models.Model):
+    """One evaluator's score for one question of one application."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="scores")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    evaluator = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question", "evaluator"], name="one_score_per_evaluator")
+        ]
+
+
+class ModeratedScore(models.Model):
+    """The agreed score. Append-only: a later row supersedes an earlier one and must say why."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="moderated_scores")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    moderator = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    moderated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["moderated_at", "id"]
+
+
+class Decision(models.Model):
+    """The outcome of an application with its scores, so the provider's feedback letter explains it."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=[("admit", "Admitted"), ("reject", "Not admitted")])
+    reasons = models.TextField()
+    passed_pass_fail = models.BooleanField()
+    quality_score = models.DecimalField(max_digits=5, decimal_places=2)
+    quality_threshold = models.DecimalField(max_digits=5, decimal_places=2)
+    price_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    total_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    ranked_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
+    low_price_flag = models.BooleanField(default=False)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+
+class Admission(models.Model):
+    """A provider admitted to a lot (and an area), with its position or rank and its accepted terms."""
+
+    STATUSES = [("active", "Active"), ("suspended", "Suspended"), ("removed", "Removed")]
+    POSITIONS = [("", "None"), ("primary", "Primary"), ("secondary", "Secondary"), ("reserve", "Reserve list")]
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="admissions")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="admissions")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="admissions")
+    area = models.ForeignKey("reference.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="admissions")
+    status = models.CharField(max_length=20, choices=STATUSES, default="active")
+    position = models.CharField(max_length=20, choices=POSITIONS, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    offers_transport = models.BooleanField(default=False)
+    one_to_one = models.BooleanField(default=False)
+    complex_needs = models.BooleanField(default=False)
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    insurance_expires_on = models.DateField(null=True, blank=True)
+    admitted_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["arrangement", "lot__number", "area__name", "position", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "lot", "area"], condition=~Q(status="removed"), name="one_admission_per_lot_area"
+            ),
+            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gt=0), name="admission_price_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "suspended", "removed"]), name="admission_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f", {self.area.name}" if self.area_id else ""
+        return f"{self.provider} on {self.lot}{where}"
+
+
+class AdmissionStatusChange(models.Model):
+    admission = models.ForeignKey(Admission, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(blank=True)
+    effective_on = models.DateField(default=timezone.localdate)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
+class AwardRun(models.Model):
+    """One computation of positions (tiered) or ranks (ranked). Kept, so earlier awards and rankings stay readable."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="award_runs")
+    kind = models.CharField(max_length=20, choices=[("positions", "Positions"), ("ranking", "Ranking")])
+    computed_at = models.DateTimeField(default=timezone.now)
+    computed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    solve_seconds = models.DecimalField(max_digits=8, decimal_places=3, default=0)
+    total_score = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]

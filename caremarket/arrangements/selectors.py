@@ -7,7 +7,7 @@ from caremarket.accounts.models import Organisation
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain import arrangements as rules
 
-from .models import ApplicationWindow, Arrangement, Lot
+from .models import Admission, Application, ApplicationWindow, Arrangement, AwardRun, Lot
 
 
 def arrangement_list(*, council: Organisation, status: str = ""):
@@ -30,7 +30,7 @@ def lot_get(*, council: Organisation, pk) -> Lot:
 
 def accepts_applications(arrangement: Arrangement, now=None) -> bool:
     now = now or timezone.now()
-    windows = [rules.Window(w.opens_at, w.closed_at or w.closes_at) for w in arrangement.windows.all()]
+    windows = [rules.Window(w.opens_at, w.closes_at, closed=w.closed_at is not None) for w in arrangement.windows.all()]
     return rules.accepts_applications(arrangement.mechanism_enum, arrangement.status_enum, windows, now)
 
 
@@ -46,3 +46,75 @@ def notices(arrangement: Arrangement):
         estimated_value=arrangement.estimated_value,
         on=arrangement.starts_on,
     )
+
+
+def open_to_providers(now=None):
+    """Arrangements a provider may apply to now, across every council of the installation."""
+    now = now or timezone.now()
+    live = Arrangement.objects.filter(
+        status__in=[s.value for s in (rules.Status.OPEN, rules.Status.EVALUATING, rules.Status.LIVE)]
+    )
+    live = live.select_related("council").prefetch_related("windows", "lots")
+    return [a for a in live if accepts_applications(a, now)]
+
+
+def arrangement_for_provider(*, pk) -> Arrangement:
+    """An arrangement's public facts (lots, questions, windows), for a provider deciding to apply."""
+    from django.http import Http404
+
+    found = next((a for a in open_to_providers() if a.pk == int(pk)), None)
+    if found is None:
+        raise Http404("No arrangement open for applications")
+    return found
+
+
+def _applications():
+    return Application.objects.select_related("arrangement__council", "provider").prefetch_related(
+        "lots", "areas", "answers__question", "prices__area", "documents"
+    )
+
+
+def application_list_for_provider(*, provider):
+    return _applications().filter(provider=provider) if provider is not None else Application.objects.none()
+
+
+def application_get_for_provider(*, provider, pk) -> Application:
+    return get_for_organisation_or_404(_applications(), provider, pk=pk) if provider else None
+
+
+def application_list_for_council(*, council, arrangement=None):
+    qs = _applications().filter(arrangement__council=council).exclude(status="draft")
+    return qs.filter(arrangement=arrangement) if arrangement is not None else qs
+
+
+def application_get_for_council(*, council, pk) -> Application:
+    from django.http import Http404
+
+    found = application_list_for_council(council=council).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such application")
+    return found
+
+
+def admission_list(*, council, arrangement=None, provider=None):
+    qs = Admission.objects.filter(arrangement__council=council).select_related("provider", "lot", "area")
+    if arrangement is not None:
+        qs = qs.filter(arrangement=arrangement)
+    return qs.filter(provider=provider) if provider is not None else qs
+
+
+def admission_get(*, council, pk) -> Admission:
+    from django.http import Http404
+
+    found = admission_list(council=council).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such admission")
+    return found
+
+
+def admissions_of_provider(*, provider):
+    return Admission.objects.filter(provider=provider).select_related("arrangement__council", "lot", "area")
+
+
+def latest_run(arrangement: Arrangement, kind: str) -> AwardRun | None:
+    return arrangement.award_runs.filter(kind=kind).first()

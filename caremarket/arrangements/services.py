@@ -161,7 +161,8 @@ def arrangement_transition(
     now: datetime | None = None,
 ) -> Arrangement:
     now = now or timezone.now()
-    arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
+    Arrangement.objects.select_for_update().filter(pk=arrangement.pk).first()  # lock the row
+    arrangement.refresh_from_db()
     target = _enum(rules.Status, to_status, "status", "status")
     _rule(rules.check_transition, arrangement.status_enum, target)
     if target == rules.Status.OPEN and not arrangement.lots.exists():

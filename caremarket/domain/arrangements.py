@@ -153,6 +153,7 @@ def check_terms(
 class Window:
     opens_at: datetime
     closes_at: datetime | None
+    closed: bool = False  # closed by the worker (or early), whatever its planned closing time
 
 
 def accepts_applications(mechanism: Mechanism, status: Status, windows: list[Window], now: datetime) -> bool:
@@ -161,7 +162,9 @@ def accepts_applications(mechanism: Mechanism, status: Status, windows: list[Win
         return False
     if mechanism in ALWAYS_OPEN:
         return True
-    open_window = any(w.opens_at <= now and (w.closes_at is None or now < w.closes_at) for w in windows)
+    open_window = any(
+        not w.closed and w.opens_at <= now and (w.closes_at is None or now < w.closes_at) for w in windows
+    )
     if status == Status.OPEN:
         return open_window or not windows
     return mechanism in WINDOWED and status == Status.LIVE and open_window

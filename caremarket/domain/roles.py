@@ -63,6 +63,10 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     ARRANGEMENTS_READ = "arrangements.read"
     ARRANGEMENTS_MANAGE = "arrangements.manage"
+    APPLICATIONS_MANAGE = "applications.manage"
+    APPLICATIONS_EVALUATE = "applications.evaluate"
+    APPLICATIONS_DECIDE = "applications.decide"
+    ADMISSIONS_SUSPEND = "admissions.suspend"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -75,6 +79,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.USERS_MANAGE: ADMIN_ROLES,
     Permission.ARRANGEMENTS_READ: COUNCIL_ROLES,
     Permission.ARRANGEMENTS_MANAGE: frozenset({Role.COMMISSIONER}),
+    Permission.APPLICATIONS_MANAGE: frozenset({Role.PROVIDER_ADMIN}),
+    # Council evaluators score; the commissioner moderates and decides.
+    Permission.APPLICATIONS_EVALUATE: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
+    Permission.APPLICATIONS_DECIDE: frozenset({Role.COMMISSIONER}),
+    Permission.ADMISSIONS_SUSPEND: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
 }
 
 

@@ -1,0 +1,307 @@
+"""Writes for admissions: created by an admit decision, suspended at once (routing reads only active ones),
+removed; positions on tiered frameworks computed by the optimiser; ranks on ranked frameworks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from caremarket.core.audit import audit_record, describe_actor
+from caremarket.core.errors import ServiceError
+from caremarket.domain import award as award_rules
+from caremarket.domain import evaluation
+from caremarket.domain.arrangements import Mechanism
+from caremarket.reference.models import ReasonCode
+
+from .models import Admission, AdmissionStatusChange, Application, Arrangement, AwardRun, Decision
+
+
+def _insurance_expiry(application: Application) -> date | None:
+    dates = [a.expires_on for a in application.answers.all() if a.question.asks_expiry and a.expires_on]
+    return min(dates) if dates else None
+
+
+def admissions_create(*, application: Application, decision: Decision, actor) -> list[Admission]:
+    """One admission per lot and area applied for (per lot where a lot has no areas)."""
+    prices = {p.area_id: p.amount for p in application.prices.all()}
+    chosen_areas = set(application.areas.values_list("pk", flat=True))
+    created = []
+    for lot in application.lots.all():
+        lot_areas = [a for a in lot.areas.all() if a.pk in chosen_areas] or [None]
+        for area in lot_areas:
+            admission = Admission.objects.create(
+                arrangement=application.arrangement,
+                lot=lot,
+                provider=application.provider,
+                area=area,
+                application=application,
+                score=decision.total_score,
+                price=prices.get(area.pk if area else None, prices.get(None)),
+                offers_transport=application.offers_transport,
+                one_to_one=application.one_to_one,
+                complex_needs=application.complex_needs,
+                age_min=application.age_min,
+                age_max=application.age_max,
+                insurance_expires_on=_insurance_expiry(application),
+            )
+            AdmissionStatusChange.objects.create(
+                admission=admission, to_status="active", changed_by=describe_actor(actor)[0], reason="admitted"
+            )
+            created.append(admission)
+    audit_record(
+        actor=actor,
+        organisation=application.arrangement.council,
+        action="admissions.created",
+        target=application,
+        after={"admissions": len(created)},
+    )
+    return created
+
+
+def _change(
+    admission: Admission,
+    *,
+    to_status: str,
+    actor,
+    reason_code: str = "",
+    reason: str = "",
+    effective_on: date | None = None,
+) -> Admission:
+    previous = admission.status
+    admission.status = to_status
+    admission.save(update_fields=["status"])
+    AdmissionStatusChange.objects.create(
+        admission=admission,
+        from_status=previous,
+        to_status=to_status,
+        reason_code=reason_code,
+        reason=reason,
+        effective_on=effective_on or timezone.localdate(),
+        changed_by=describe_actor(actor)[0],
+    )
+    audit_record(
+        actor=actor,
+        organisation=admission.arrangement.council,
+        action=f"admission.{to_status}",
+        target=admission,
+        before={"status": previous},
+        after={"status": to_status},
+        reason=f"{reason_code}: {reason}".strip(": "),
+    )
+    return admission
+
+
+def _reason_code(admission: Admission, code: str) -> ReasonCode:
+    found = (
+        ReasonCode.objects.for_organisation(admission.arrangement.council)
+        .filter(kind="suspension", code=code, is_active=True)
+        .first()
+    )
+    if found is None:
+        raise ServiceError({"reason_code": f"'{code}' is not one of your council's suspension reasons"})
+    return found
+
+
+@transaction.atomic
+def admission_suspend(
+    *, admission: Admission, actor, reason_code: str, reason: str = "", all_of_provider: bool = False
+) -> list[Admission]:
+    """Suspend at once. With `all_of_provider`, every active admission of the provider on this arrangement."""
+    code = _reason_code(admission, reason_code)
+    targets = [admission]
+    if all_of_provider:
+        targets = list(
+            Admission.objects.filter(arrangement=admission.arrangement, provider=admission.provider, status="active")
+        )
+    if not any(t.status == "active" for t in targets):
+        raise ServiceError("This admission is not active")
+    return [
+        _change(t, to_status="suspended", actor=actor, reason_code=code.code, reason=reason or code.name)
+        for t in targets
+        if t.status == "active"
+    ]
+
+
+@transaction.atomic
+def admission_reinstate(*, admission: Admission, actor, reason: str) -> Admission:
+    if admission.status != "suspended":
+        raise ServiceError("Only a suspended admission can be reinstated")
+    if not (reason or "").strip():
+        raise ServiceError({"reason": "Say why the suspension ends"})
+    return _change(admission, to_status="active", actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def admission_remove(*, admission: Admission, actor, reason: str) -> Admission:
+    if admission.status == "removed":
+        raise ServiceError("This admission is already removed")
+    if not (reason or "").strip():
+        raise ServiceError({"reason": "Say why the provider is removed or excluded"})
+    return _change(admission, to_status="removed", actor=actor, reason=reason.strip())
+
+
+def admissions_suspend_expired(*, today: date | None = None) -> list[Admission]:
+    """Insurance past its expiry date suspends the admission automatically (run by the worker)."""
+    today = today or timezone.localdate()
+    suspended = []
+    for admission in Admission.objects.filter(status="active", insurance_expires_on__lt=today).select_related(
+        "arrangement__council"
+    ):
+        with transaction.atomic():
+            suspended.append(
+                _change(
+                    admission,
+                    to_status="suspended",
+                    actor=None,
+                    reason_code="insurance-expired",
+                    reason=f"Insurance expired on {admission.insurance_expires_on:%-d %B %Y}",
+                )
+            )
+    return suspended
+
+
+def admissions_expiring(*, within_days: int = 30, today: date | None = None):
+    today = today or timezone.localdate()
+    return Admission.objects.filter(
+        status="active", insurance_expires_on__gte=today, insurance_expires_on__lte=today + timedelta(days=within_days)
+    )
+
+
+def routable(admissions):
+    """Only active admissions route work: a suspension takes effect at once, everywhere."""
+    return admissions.filter(status="active")
+
+
+def _area_bids(arrangement: Arrangement) -> list[award_rules.AwardBid]:
+    """Each admitted provider's score per area: quality and that area's price score, by the arrangement's weights."""
+    admissions = list(
+        Admission.objects.filter(arrangement=arrangement, status="active", area__isnull=False).select_related(
+            "area", "provider", "application__decision"
+        )
+    )
+    by_area: dict[int, list[Admission]] = {}
+    for admission in admissions:
+        by_area.setdefault(admission.area_id, []).append(admission)
+    bids = []
+    seen = set()
+    for area_admissions in by_area.values():
+        priced = {a.provider.name: a.price for a in area_admissions if a.price}
+        price_scores = evaluation.price_scores(priced)
+        for a in area_admissions:
+            if (a.provider.name, a.area.code) in seen:
+                continue
+            seen.add((a.provider.name, a.area.code))
+            quality = a.application.decision.quality_score
+            price_part = price_scores.get(a.provider.name, Decimal(0))
+            total = ((quality * arrangement.quality_weight + price_part * arrangement.price_weight) / 100).quantize(
+                Decimal("0.01")
+            )
+            bids.append(award_rules.AwardBid(a.provider.name, a.area.code, total))
+    return bids
+
+
+@transaction.atomic
+def positions_compute(*, arrangement: Arrangement, actor) -> AwardRun:
+    if arrangement.mechanism_enum != Mechanism.TIERED_FRAMEWORK:
+        raise ServiceError("Positions are computed for tiered frameworks only")
+    areas = {a.code: a for lot in arrangement.lots.all() for a in lot.areas.all()}
+    award_areas = [award_rules.AwardArea(a.code, a.name, a.level) for a in sorted(areas.values(), key=lambda a: a.code)]
+    bids = _area_bids(arrangement)
+    result = award_rules.compute_award(
+        award_areas, bids, award_rules.Caps(arrangement.cap_level_1 or 0, arrangement.cap_level_2 or 0)
+    )
+    reserve = award_rules.reserve_lists(award_areas, bids, result)
+    positions = {(p.area, p.provider): p.position for p in result.placements}
+    for admission in (
+        Admission.objects.filter(arrangement=arrangement, area__isnull=False)
+        .exclude(status="removed")
+        .select_related("area", "provider")
+    ):
+        position = positions.get((admission.area.code, admission.provider.name), "reserve")
+        rank = (
+            reserve[admission.area.code].index(admission.provider.name) + 1
+            if position == "reserve" and admission.provider.name in reserve[admission.area.code]
+            else None
+        )
+        if (admission.position, admission.rank) != (position, rank):
+            admission.position, admission.rank = position, rank
+            admission.save(update_fields=["position", "rank"])
+    run = AwardRun.objects.create(
+        arrangement=arrangement,
+        kind="positions",
+        computed_by=describe_actor(actor)[0],
+        solve_seconds=Decimal(str(round(result.solve_seconds, 3))),
+        total_score=result.total_score,
+        result={
+            "placements": [
+                {"area": p.area, "provider": p.provider, "position": p.position, "score": str(p.score)}
+                for p in result.placements
+            ],
+            "unfilled": [{"area": u.area, "position": u.position, "reason": u.reason} for u in result.unfilled],
+            "explanations": result.explanations,
+            "reserve": reserve,
+        },
+    )
+    audit_record(
+        actor=actor,
+        organisation=arrangement.council,
+        action="positions.computed",
+        target=arrangement,
+        after={
+            "positions": len(result.placements),
+            "unfilled": len(result.unfilled),
+            "total_score": result.total_score,
+        },
+    )
+    return run
+
+
+@transaction.atomic
+def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
+    """Rank providers per service type within each area (seed 004); earlier rankings are kept as runs."""
+    if arrangement.mechanism_enum != Mechanism.RANKED_FRAMEWORK:
+        raise ServiceError("Rankings are computed for ranked frameworks only")
+    admissions = list(
+        Admission.objects.filter(arrangement=arrangement, status="active")
+        .select_related("area", "provider", "lot", "application__decision")
+        .prefetch_related("lot__service_types")
+    )
+    groups: dict[tuple[str, str], list[Admission]] = {}
+    for a in admissions:
+        for service_type in a.lot.service_types.all():
+            groups.setdefault((service_type.code, a.area.code if a.area else ""), []).append(a)
+    table = {}
+    for (service, area), members in sorted(groups.items()):
+        prices = evaluation.price_scores({str(m.pk): m.price for m in members if m.price})
+        scored = []
+        for m in members:
+            # Until KPIs are computed from delivery, the moderated quality score stands in for the KPI score.
+            kpi = m.application.decision.quality_score
+            score = evaluation.ranked_score(
+                kpi=kpi,
+                price_score=prices.get(str(m.pk), Decimal(0)),
+                kpi_weight=arrangement.kpi_weight,
+                price_weight=100 - arrangement.kpi_weight,
+            )
+            scored.append((score, m))
+        scored.sort(key=lambda item: (-item[0], item[1].provider.name))
+        table[f"{service}|{area}"] = []
+        for rank, (score, m) in enumerate(scored, start=1):
+            table[f"{service}|{area}"].append({"provider": m.provider.name, "score": str(score), "rank": rank})
+            if m.rank != rank:
+                m.rank = rank
+                m.save(update_fields=["rank"])
+    run = AwardRun.objects.create(
+        arrangement=arrangement, kind="ranking", computed_by=describe_actor(actor)[0], result={"rankings": table}
+    )
+    audit_record(
+        actor=actor,
+        organisation=arrangement.council,
+        action="ranking.computed",
+        target=arrangement,
+        after={"groups": len(table)},
+    )
+    return run
