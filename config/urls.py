@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("caremarket.accounts.urls")),
     path("reference/", include("caremarket.reference.urls")),
     path("arrangements/", include("caremarket.arrangements.urls")),
+    path("applications/", include("caremarket.arrangements.provider_urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

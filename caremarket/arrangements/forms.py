@@ -155,3 +155,200 @@ class WindowForm(forms.Form):
         help_text="For example: 12 people in the south wait for building-based support",
     )
     closes_at = _closing("Window closes at")
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of question",
+        widget=forms.RadioSelect,
+        choices=[("pass-fail", "Pass or fail"), ("scored", "Scored quality question")],
+        error_messages={"required": "Choose the kind of question"},
+    )
+    text = forms.CharField(
+        label="Question", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the question"}
+    )
+    guidance = forms.CharField(
+        label="Guidance for applicants (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weight = forms.DecimalField(label="Weight (scored questions)", required=False, min_value=0, initial=0)
+    max_score = forms.IntegerField(label="Top score (scored questions)", required=False, min_value=0, initial=5)
+    asks_expiry = forms.BooleanField(label="The answer carries an expiry date (for example insurance)", required=False)
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def application_form(application, data=None):
+    """The provider's application as one GOV.UK form: lots, areas, capabilities, answers and prices."""
+    arrangement = application.arrangement
+    lots = list(arrangement.lots.prefetch_related("areas"))
+    areas = sorted({a for lot in lots for a in lot.areas.all()}, key=lambda a: (a.level, a.name))
+    answers = {a.question_id: a for a in application.answers.all()}
+    prices = {(p.area.code if p.area else "all"): p.amount for p in application.prices.all()}
+    fields = {
+        "lots": forms.MultipleChoiceField(
+            label="Lots you apply for",
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(str(lot.pk), f"Lot {lot.number}: {lot.title}") for lot in lots],
+            required=False,
+        ),
+        "areas": forms.MultipleChoiceField(
+            label="Areas you apply for",
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(a.code, f"{a.name} (level {a.level})") for a in areas],
+            required=False,
+        ),
+        "offers_transport": forms.BooleanField(label="We offer transport", required=False),
+        "one_to_one": forms.BooleanField(label="We offer 1:1 support", required=False),
+        "complex_needs": forms.BooleanField(label="We support people with complex needs", required=False),
+        "age_min": forms.IntegerField(
+            label="Youngest age you support (optional)", required=False, min_value=0, max_value=120
+        ),
+        "age_max": forms.IntegerField(
+            label="Oldest age you support (optional)",
+            required=False,
+            min_value=0,
+            max_value=120,
+            help_text="For example 25 for life skills (seed 004)",
+        ),
+        "cqc_location_id": forms.CharField(
+            label="CQC location id (needed where the service involves personal care or medication)",
+            required=False,
+            help_text="For example 1-466088203",
+        ),
+    }
+    initial = {
+        "lots": [str(lot.pk) for lot in application.lots.all()],
+        "areas": [a.code for a in application.areas.all()],
+        "offers_transport": application.offers_transport,
+        "one_to_one": application.one_to_one,
+        "complex_needs": application.complex_needs,
+        "age_min": application.age_min,
+        "age_max": application.age_max,
+        "cqc_location_id": application.cqc_location_id,
+    }
+    for question in arrangement.questions.all():
+        answer = answers.get(question.pk)
+        label = f"{question.number}. {question.text}"
+        if question.kind == "pass-fail":
+            fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=label,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                required=False,
+                help_text=question.guidance or None,
+            )
+            initial[f"q{question.pk}"] = (
+                "" if answer is None or answer.meets is None else ("yes" if answer.meets else "no")
+            )
+            if question.asks_expiry:
+                fields[f"q{question.pk}_expires_on"] = forms.DateField(
+                    label=f"Expiry date for question {question.number}",
+                    required=False,
+                    help_text="For example 2027-03-31",
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                    error_messages={"invalid": "Enter the expiry date as a date, like 2027-03-31"},
+                )
+                initial[f"q{question.pk}_expires_on"] = answer.expires_on if answer else None
+        else:
+            fields[f"q{question.pk}"] = forms.CharField(
+                label=f"{label} (scored, weight {question.weight:g}%)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=question.guidance or None,
+            )
+            initial[f"q{question.pk}"] = answer.response if answer else ""
+    price_help = "In pounds, for example 28.50"
+    if arrangement.price_basis == "hour-per-area":
+        for area in areas:
+            fields[f"price_{area.code}"] = forms.DecimalField(
+                label=f"Hourly rate for {area.name}", required=False, decimal_places=2, help_text=price_help
+            )
+            initial[f"price_{area.code}"] = prices.get(area.code)
+    elif arrangement.price_basis in {"day", "week"}:
+        fields["price_all"] = forms.DecimalField(
+            label=f"Your {arrangement.price_basis} rate", required=False, decimal_places=2, help_text=price_help
+        )
+        initial["price_all"] = prices.get("all")
+    form_class = type("ApplicationForm", (forms.Form,), fields)
+    return form_class(data, initial=initial)
+
+
+def application_payload(application, cleaned: dict) -> dict:
+    """Cleaned form data in the shape applications.application_save takes."""
+    answers, prices = {}, {}
+    for question in application.arrangement.questions.all():
+        value = cleaned.get(f"q{question.pk}")
+        if question.kind == "pass-fail":
+            answers[question.pk] = {
+                "meets": {"yes": True, "no": False}.get(value),
+                "expires_on": cleaned.get(f"q{question.pk}_expires_on"),
+            }
+        else:
+            answers[question.pk] = {"response": value or ""}
+    for name, value in cleaned.items():
+        if name.startswith("price_") and value is not None:
+            prices[name.removeprefix("price_")] = value
+    return {
+        "lots": [int(pk) for pk in cleaned["lots"]],
+        "areas": cleaned["areas"],
+        "answers": answers,
+        "prices": prices,
+        "offers_transport": cleaned["offers_transport"],
+        "one_to_one": cleaned["one_to_one"],
+        "complex_needs": cleaned["complex_needs"],
+        "age_min": cleaned["age_min"],
+        "age_max": cleaned["age_max"],
+        "cqc_location_id": cleaned["cqc_location_id"],
+    }
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="Document title", error_messages={"required": "Enter the document's title"})
+    file = forms.FileField(label="File", error_messages={"required": "Choose a file"})
+    confidential = forms.BooleanField(label="Confidential to the council", required=False)
+
+
+class ScoreForm(forms.Form):
+    question = forms.ChoiceField(label="Question")
+    score = forms.IntegerField(
+        label="Score",
+        min_value=0,
+        error_messages={"required": "Enter a score", "invalid": "The score is a whole number"},
+    )
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="Reason for changing an agreed score (moderators)", required=False)
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [
+            (str(q.pk), f"{q.number}. {q.text[:70]} (0 to {q.max_score})") for q in questions
+        ]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("admit", "Admit"), ("reject", "Do not admit")],
+        error_messages={"required": "Choose to admit or not to admit"},
+    )
+    reasons = forms.CharField(
+        label="Reasons (the provider reads them)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reasons for the decision"},
+    )
+
+
+class SuspendForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label="Reason", widget=forms.RadioSelect, error_messages={"required": "Choose the reason"}
+    )
+    reason = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    all_of_provider = forms.BooleanField(
+        label="Suspend every admission of this provider on the arrangement", required=False
+    )
+
+    def __init__(self, *args, reason_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_code"].choices = [(r.code, r.name) for r in reason_codes]

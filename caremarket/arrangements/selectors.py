@@ -118,3 +118,25 @@ def admissions_of_provider(*, provider):
 
 def latest_run(arrangement: Arrangement, kind: str) -> AwardRun | None:
     return arrangement.award_runs.filter(kind=kind).first()
+
+
+def feedback_scores(application: Application) -> list[dict]:
+    """Per scored question: the agreed score, its maximum and weight, for the provider's feedback letter."""
+    from .applications import current_moderated
+
+    agreed = current_moderated(application)
+    rows = []
+    for question in application.arrangement.questions.all():
+        if question.kind != "scored":
+            continue
+        moderated = agreed.get(question.pk)
+        rows.append(
+            {
+                "number": question.number,
+                "text": question.text,
+                "weight": question.weight,
+                "max_score": question.max_score,
+                "score": moderated.score if moderated else None,
+            }
+        )
+    return rows

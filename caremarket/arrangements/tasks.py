@@ -19,3 +19,48 @@ def close_due_windows() -> int:
 @task()
 def open_scheduled_windows() -> int:
     return len(services.windows_open_scheduled())
+
+
+@periodic(every=timedelta(hours=24))
+@task()
+def suspend_expired_insurance() -> int:
+    from . import admissions
+
+    return len(admissions.admissions_suspend_expired())
+
+
+@periodic(every=timedelta(hours=24))
+@task()
+def remind_insurance_expiring() -> int:
+    """Remind each provider's admins, 30 days ahead, that an admission will be suspended when insurance expires."""
+    from caremarket.accounts.models import User
+    from caremarket.core.tasks import send_email
+
+    from . import admissions
+
+    reminders = 0
+    by_provider: dict = {}
+    for admission in admissions.admissions_expiring(within_days=30).select_related("provider", "arrangement"):
+        by_provider.setdefault(admission.provider, set()).add(
+            (admission.arrangement.reference, admission.insurance_expires_on)
+        )
+    for provider, items in by_provider.items():
+        to = list(
+            User.objects.filter(organisation=provider, is_active=True, role_grants__role="provider_admin").values_list(
+                "email", flat=True
+            )
+        )
+        if not to:
+            continue
+        lines = "\n".join(f"- {ref}: insurance expires on {when:%-d %B %Y}" for ref, when in sorted(items))
+        send_email.enqueue(
+            subject="Your insurance is about to expire",
+            to=to,
+            body=(
+                f"Dear {provider.name},\n\n"
+                "Your admissions will be suspended automatically when your insurance expires:\n"
+                f"{lines}\n\nSend the council your renewed insurance before then.\n"
+            ),
+        )
+        reminders += 1
+    return reminders

@@ -12,4 +12,15 @@ urlpatterns = [
     path("<int:pk>/status/", views.arrangement_status, name="status"),
     path("<int:pk>/lots/new/", views.lot_create, name="lot-create"),
     path("<int:pk>/windows/new/", views.window_create, name="window-create"),
+    path("<int:pk>/questions/new/", views.question_create, name="question-create"),
+    path("<int:pk>/applications/", views.application_list, name="applications"),
+    path("<int:pk>/applications/<int:application_pk>/", views.application_detail, name="application"),
+    path(
+        "<int:pk>/applications/<int:application_pk>/documents/<int:document_pk>/",
+        views.council_document,
+        name="document",
+    ),
+    path("<int:pk>/admissions/", views.admission_list, name="admissions"),
+    path("<int:pk>/admissions/compute/", views.award_compute, name="award-compute"),
+    path("<int:pk>/admissions/<int:admission_pk>/suspend/", views.admission_suspend, name="suspend"),
 ]

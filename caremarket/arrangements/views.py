@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
-from caremarket.core.permissions import has_permission, permission_required
+from caremarket.core.permissions import check_permission, has_permission, permission_required
 from caremarket.domain import arrangements as rules
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import forms, selectors, services
+from . import admissions, applications, forms, selectors, services
 
 EDITABLE_FIELDS = list(forms.ArrangementForm.base_fields)
 
@@ -139,3 +142,178 @@ def window_create(request, pk: int):
         messages.success(request, f"Applications are open until {timezone.localtime(window.closes_at):%-d %B %Y %H:%M}")
         return redirect("arrangements:detail", pk=arrangement.pk)
     return render(request, "arrangements/window_form.html", {"form": form, "arrangement": arrangement})
+
+
+@permission_required(Permission.ARRANGEMENTS_MANAGE)
+def question_create(request, pk: int):
+    arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
+    form = forms.QuestionForm(bound(request))
+    question = submit(
+        request,
+        form,
+        lambda data: applications.question_create(
+            arrangement=arrangement,
+            actor=request.user,
+            **{**data, "weight": data["weight"] or 0, "max_score": data["max_score"] or 0},
+        ),
+    )
+    if question is not FAILED:
+        messages.success(request, f"Added question {question.number}")
+        return redirect("arrangements:detail", pk=arrangement.pk)
+    return render(request, "arrangements/question_form.html", {"form": form, "arrangement": arrangement})
+
+
+@permission_required(Permission.ARRANGEMENTS_READ)
+def application_list(request, pk: int):
+    council = request.user.organisation
+    arrangement = selectors.arrangement_get(council=council, pk=pk)
+    received = selectors.application_list_for_council(council=council, arrangement=arrangement)
+    results = applications.evaluate_arrangement(arrangement)
+    return render(
+        request,
+        "arrangements/applications.html",
+        {
+            "arrangement": arrangement,
+            "rows": [(a, results.get(a.pk)) for a in received],
+        },
+    )
+
+
+@permission_required(Permission.APPLICATIONS_EVALUATE)
+def application_detail(request, pk: int, application_pk: int):
+    council = request.user.organisation
+    arrangement = selectors.arrangement_get(council=council, pk=pk)
+    application = selectors.application_get_for_council(council=council, pk=application_pk)
+    if application.arrangement_id != arrangement.pk:
+        raise Http404("No such application on this arrangement")
+    scored = [q for q in arrangement.questions.all() if q.kind == "scored"]
+    score_form = forms.ScoreForm(
+        bound(request) if request.POST.get("action") in {"score", "moderate"} else None, questions=scored
+    )
+    decision_form = forms.DecisionForm(bound(request) if request.POST.get("action") == "decide" else None)
+    action = request.POST.get("action")
+    if action in {"score", "moderate"}:
+        question_by_pk = {str(q.pk): q for q in scored}
+
+        def record(data):
+            question = question_by_pk[data["question"]]
+            if action == "moderate":
+                check_permission(request.user, Permission.APPLICATIONS_DECIDE)
+                return applications.score_moderate(
+                    application=application,
+                    question=question,
+                    moderator=request.user,
+                    score=data["score"],
+                    reason=data["reason"],
+                )
+            return applications.score_record(
+                application=application,
+                question=question,
+                evaluator=request.user,
+                score=data["score"],
+                comment=data["comment"],
+            )
+
+        if submit(request, score_form, record) is not FAILED:
+            messages.success(request, "Score saved" if action == "score" else "Agreed score saved")
+            return redirect("arrangements:application", pk=pk, application_pk=application_pk)
+    if action == "decide":
+        check_permission(request.user, Permission.APPLICATIONS_DECIDE)
+        decision = submit(
+            request,
+            decision_form,
+            lambda data: applications.application_decide(application=application, actor=request.user, **data),
+        )
+        if decision is not FAILED:
+            messages.success(request, f"Decision recorded: {decision.get_outcome_display().lower()}")
+            return redirect("arrangements:applications", pk=pk)
+    result = applications.evaluate_arrangement(arrangement).get(application.pk)
+    agreed = applications.current_moderated(application)
+    evaluator_scores = list(application.scores.select_related("evaluator", "question"))
+    return render(
+        request,
+        "arrangements/application_view.html",
+        {
+            "application": application,
+            "viewer": "council",
+            "arrangement": arrangement,
+            "result": result,
+            "score_form": score_form,
+            "decision_form": decision_form,
+            "scored": scored,
+            "agreed": agreed,
+            "evaluator_scores": evaluator_scores,
+            "decision": getattr(application, "decision", None),
+            "missing": applications.missing_for_submission(application) if application.status == "draft" else {},
+        },
+    )
+
+
+@permission_required(Permission.ARRANGEMENTS_READ)
+def council_document(request, pk: int, application_pk: int, document_pk: int):
+    application = selectors.application_get_for_council(council=request.user.organisation, pk=application_pk)
+    document = application.documents.filter(pk=document_pk).first()
+    if document is None or application.arrangement_id != pk:
+        raise Http404("No such document")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@permission_required(Permission.ARRANGEMENTS_READ)
+def admission_list(request, pk: int):
+    council = request.user.organisation
+    arrangement = selectors.arrangement_get(council=council, pk=pk)
+    return render(
+        request,
+        "arrangements/admissions.html",
+        {
+            "arrangement": arrangement,
+            "admissions": selectors.admission_list(council=council, arrangement=arrangement),
+            "positions": selectors.latest_run(arrangement, "positions"),
+            "ranking": selectors.latest_run(arrangement, "ranking"),
+            "can_manage": has_permission(request.user, Permission.ARRANGEMENTS_MANAGE),
+            "can_suspend": has_permission(request.user, Permission.ADMISSIONS_SUSPEND),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.ARRANGEMENTS_MANAGE)
+def award_compute(request, pk: int):
+    arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
+    try:
+        if arrangement.mechanism_enum == rules.Mechanism.RANKED_FRAMEWORK:
+            admissions.ranking_compute(arrangement=arrangement, actor=request.user)
+            messages.success(request, "Rankings recomputed; the previous rankings are kept")
+        else:
+            run = admissions.positions_compute(arrangement=arrangement, actor=request.user)
+            messages.success(
+                request,
+                f"Positions computed in {run.solve_seconds} seconds: "
+                f"{len(run.result['placements'])} awarded, {len(run.result['unfilled'])} unfilled",
+            )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("arrangements:admissions", pk=pk)
+
+
+@permission_required(Permission.ADMISSIONS_SUSPEND)
+def admission_suspend(request, pk: int, admission_pk: int):
+    council = request.user.organisation
+    admission = selectors.admission_get(council=council, pk=admission_pk)
+    if admission.arrangement_id != pk:
+        raise Http404("No such admission on this arrangement")
+    from caremarket.reference.selectors import reason_code_list
+
+    form = forms.SuspendForm(
+        bound(request), reason_codes=reason_code_list(council=council, kind="suspension").filter(is_active=True)
+    )
+    done = submit(
+        request, form, lambda data: admissions.admission_suspend(admission=admission, actor=request.user, **data)
+    )
+    if done is not FAILED:
+        messages.success(
+            request,
+            f"Suspended {len(done)} admission(s) of {admission.provider.name} from now; no new work is routed to them",
+        )
+        return redirect("arrangements:admissions", pk=pk)
+    return render(request, "arrangements/suspend.html", {"form": form, "admission": admission})

@@ -11,6 +11,7 @@ from .permissions import has_permission
 SECTIONS = [
     ("Home", "core:home", None),
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
+    ("Applications", "applications:list", Permission.APPLICATIONS_READ),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),
     ("API tokens", "accounts:token-list", Permission.TOKENS_MANAGE),
@@ -90,7 +91,7 @@ ROLE_HOME = {
         "Your work with councils",
         "Answer referrals, bid in call-off competitions and record the care you deliver for the councils you "
         "work with.",
-        [],
+        [("Your applications and admissions", "applications:list")],
     ),
 }
 

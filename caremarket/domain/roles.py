@@ -63,6 +63,7 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     ARRANGEMENTS_READ = "arrangements.read"
     ARRANGEMENTS_MANAGE = "arrangements.manage"
+    APPLICATIONS_READ = "applications.read"
     APPLICATIONS_MANAGE = "applications.manage"
     APPLICATIONS_EVALUATE = "applications.evaluate"
     APPLICATIONS_DECIDE = "applications.decide"
@@ -79,6 +80,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.USERS_MANAGE: ADMIN_ROLES,
     Permission.ARRANGEMENTS_READ: COUNCIL_ROLES,
     Permission.ARRANGEMENTS_MANAGE: frozenset({Role.COMMISSIONER}),
+    Permission.APPLICATIONS_READ: PROVIDER_ROLES,
     Permission.APPLICATIONS_MANAGE: frozenset({Role.PROVIDER_ADMIN}),
     # Council evaluators score; the commissioner moderates and decides.
     Permission.APPLICATIONS_EVALUATE: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),

@@ -1,0 +1,149 @@
+"""The provider's side: arrangements open to applications, its own applications and its feedback letters."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caremarket.core.errors import ServiceError
+from caremarket.core.govuk import FAILED, apply_service_errors, bound, submit
+from caremarket.core.permissions import organisation_required, permission_required
+from caremarket.domain.roles import Permission
+
+from . import applications, forms, selectors
+
+
+def _provider(request):
+    organisation = request.user.organisation
+    if not organisation.is_provider:
+        raise Http404("Applications are made by providers")
+    return organisation
+
+
+@organisation_required
+def opportunity_list(request):
+    _provider(request)
+    return render(request, "arrangements/provider/opportunities.html", {"arrangements": selectors.open_to_providers()})
+
+
+@organisation_required
+def application_list(request):
+    provider = _provider(request)
+    return render(
+        request,
+        "arrangements/provider/applications.html",
+        {
+            "applications": selectors.application_list_for_provider(provider=provider),
+            "admissions": selectors.admissions_of_provider(provider=provider),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.APPLICATIONS_MANAGE)
+def application_start(request, arrangement_pk: int):
+    provider = _provider(request)
+    arrangement = selectors.arrangement_for_provider(pk=arrangement_pk)
+    try:
+        application = applications.application_start(arrangement=arrangement, provider=provider, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("applications:opportunities")
+    return redirect("applications:edit", pk=application.pk)
+
+
+@permission_required(Permission.APPLICATIONS_MANAGE)
+def application_edit(request, pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    if application.status != "draft":
+        return redirect("applications:view", pk=application.pk)
+    form = forms.application_form(application, bound(request))
+    saved = submit(
+        request,
+        form,
+        lambda data: applications.application_save(
+            application=application, actor=request.user, **forms.application_payload(application, data)
+        ),
+    )
+    if saved is not FAILED and request.POST.get("action") == "submit":
+        try:
+            applications.application_submit(application=saved, actor=request.user)
+        except ServiceError as exc:
+            apply_service_errors(form, exc.errors)
+        else:
+            messages.success(request, "Your application is submitted. It is locked and the council has it.")
+            return redirect("applications:view", pk=application.pk)
+    elif saved is not FAILED:
+        messages.success(request, "Draft saved")
+        return redirect("applications:edit", pk=application.pk)
+    return render(
+        request,
+        "arrangements/provider/application_form.html",
+        {
+            "form": form,
+            "application": application,
+            "document_form": forms.DocumentForm(),
+        },
+    )
+
+
+@permission_required(Permission.APPLICATIONS_MANAGE)
+def document_add(request, pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    form = forms.DocumentForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    document = submit(
+        request, form, lambda data: applications.document_add(application=application, actor=request.user, **data)
+    )
+    if document is not FAILED:
+        messages.success(request, f"Uploaded {document.title}")
+        return redirect("applications:edit", pk=application.pk)
+    return render(request, "arrangements/provider/document_form.html", {"form": form, "application": application})
+
+
+@organisation_required
+def application_view(request, pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    return render(
+        request,
+        "arrangements/application_view.html",
+        {
+            "application": application,
+            "viewer": "provider",
+            "decision": getattr(application, "decision", None),
+        },
+    )
+
+
+@organisation_required
+def application_feedback(request, pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    decision = getattr(application, "decision", None)
+    if decision is None:
+        raise Http404("No decision yet")
+    return render(
+        request,
+        "arrangements/feedback.html",
+        {
+            "application": application,
+            "decision": decision,
+            "scores": selectors.feedback_scores(application),
+        },
+    )
+
+
+@organisation_required
+def document_download(request, pk: int, document_pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    document = application.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404("No such document")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
