@@ -189,6 +189,19 @@ def arrangement_transition(
                 target=window,
                 after=snapshot(window),
             )
+    if arrangement.status_enum == rules.Status.OPEN:
+        # Leaving the open stage ends its window now, whatever the planned closing time.
+        for window in arrangement.windows.filter(closed_at__isnull=True, opens_at__lte=now):
+            window.closed_at = now
+            window.save(update_fields=["closed_at"])
+            audit_record(
+                actor=actor,
+                organisation=arrangement.council,
+                action="application_window.closed",
+                target=window,
+                after={"closed_at": now},
+                reason=f"arrangement moved to {target.value}",
+            )
     previous = arrangement.status
     arrangement.status = target.value
     arrangement.save(update_fields=["status"])

@@ -494,4 +494,7 @@ class DemoBuilder:
             self.staff(council, f"{COUNCILS[council.name]}.example", COUNCIL_STAFF_ROLES)
         self.providers()
         self.sign_ins()
+        from .arrangements import build as build_arrangements
+
+        self.created["arrangements"] = build_arrangements(random.Random(2026))
         return self.created

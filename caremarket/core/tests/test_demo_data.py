@@ -39,5 +39,21 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
         assert user.check_password(DEMO_PASSWORD) and sign_in.role in user.roles
     assert {s.role for s in SIGN_INS} == set(Role)
 
+    # the arrangements of the seeds, with admitted, rejected and suspended providers
+    from caremarket.arrangements.models import Admission, Application, Arrangement, AwardRun
+
+    assert set(Arrangement.objects.values_list("mechanism", flat=True)) == {
+        "tiered_framework",
+        "flexible_framework",
+        "block_contract",
+        "ranked_framework",
+    }
+    assert set(Application.objects.values_list("status", flat=True)) == {"admitted", "rejected"}
+    assert {"active", "suspended"} <= set(Admission.objects.values_list("status", flat=True))
+    framework = Arrangement.objects.get(reference="HC-2025")
+    run = AwardRun.objects.get(arrangement=framework, kind="positions")
+    assert len(run.result["placements"]) == 36 and run.result["unfilled"] == []  # 12 x 2 + 12 x 1
+    assert AwardRun.objects.filter(kind="ranking").count() == 1
+
     call_command("demo_data", verbosity=0)
     assert counts() == first
