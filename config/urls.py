@@ -9,6 +9,7 @@ urlpatterns = [
     path("reference/", include("caremarket.reference.urls")),
     path("arrangements/", include("caremarket.arrangements.urls")),
     path("applications/", include("caremarket.arrangements.provider_urls")),
+    path("cqc/", include("caremarket.cqc.urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ SECTIONS = [
     ("Home", "core:home", None),
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
     ("Applications", "applications:list", Permission.APPLICATIONS_READ),
+    ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),
     ("API tokens", "accounts:token-list", Permission.TOKENS_MANAGE),
@@ -64,8 +65,9 @@ ROLE_HOME = {
     ),
     Role.QUALITY_OFFICER: (
         "Quality",
-        "Monitor providers: visits, complaints, reviews, KPIs and suspensions.",
-        [("Service types and areas", "reference:index")],
+        "Monitor providers: CQC registrations, suspensions of admissions, and later visits, complaints, reviews "
+        "and KPIs.",
+        [("CQC registrations", "cqc:index"), ("Purchasing arrangements", "arrangements:list")],
     ),
     Role.ORGANISATION_ADMIN: (
         "Running your organisation",

@@ -68,6 +68,7 @@ class Permission(StrEnum):
     APPLICATIONS_EVALUATE = "applications.evaluate"
     APPLICATIONS_DECIDE = "applications.decide"
     ADMISSIONS_SUSPEND = "admissions.suspend"
+    CQC_IMPORT = "cqc.import"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -86,6 +87,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.APPLICATIONS_EVALUATE: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     Permission.APPLICATIONS_DECIDE: frozenset({Role.COMMISSIONER}),
     Permission.ADMISSIONS_SUSPEND: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
+    Permission.CQC_IMPORT: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "caremarket.accounts",
     "caremarket.reference",
     "caremarket.arrangements",
+    "caremarket.cqc",
     "caremarket.api",
 ]
 

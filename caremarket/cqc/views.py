@@ -1,0 +1,37 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from caremarket.core.govuk import FAILED, submit
+from caremarket.core.permissions import permission_required
+from caremarket.domain.roles import Permission
+
+from . import selectors, services
+from .forms import ImportForm
+
+
+@permission_required(Permission.CQC_IMPORT)
+def index(request):
+    form = ImportForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    record = submit(
+        request,
+        form,
+        lambda data: services.directory_import(
+            text=data["file"].read().decode("utf-8-sig", errors="replace"),
+            file_name=data["file"].name,
+            actor=request.user,
+        ),
+    )
+    if record is not FAILED:
+        messages.success(request, f"Imported {record.rows_read} locations; {record.rows_rejected} rows rejected")
+        return redirect("cqc:index")
+    return render(
+        request,
+        "cqc/index.html",
+        {
+            "form": form,
+            "latest": selectors.latest_import(),
+            "flags": selectors.registration_flags(council=request.user.organisation),
+        },
+    )
