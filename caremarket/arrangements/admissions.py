@@ -305,3 +305,63 @@ def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
         after={"groups": len(table)},
     )
     return run
+
+
+@transaction.atomic
+def position_override(*, admission: Admission, actor, position: str, reason: str) -> Admission:
+    """A commissioner's change to a computed position, refused where it breaks a cap or the area's shape."""
+    arrangement = admission.arrangement
+    if arrangement.mechanism_enum != Mechanism.TIERED_FRAMEWORK or admission.area is None:
+        raise ServiceError("Positions belong to areas of tiered frameworks")
+    if position not in {"primary", "secondary", "reserve"}:
+        raise ServiceError({"position": "Choose primary, secondary or reserve"})
+    if not (reason or "").strip():
+        raise ServiceError({"reason": "Say why the computed position is changed"})
+    level = admission.area.level
+    if position != "reserve" and position not in award_rules.POSITIONS_BY_LEVEL[level]:
+        raise ServiceError({"position": f"A level {level} area has no {position} position"})
+    if admission.status != "active":
+        raise ServiceError("Only an active admission can hold a position")
+    others = Admission.objects.filter(
+        arrangement=arrangement, area=admission.area, position=position, status="active"
+    ).exclude(pk=admission.pk)
+    if position != "reserve" and others.exists():
+        raise ServiceError(
+            {
+                "position": f"{others.first().provider.name} already holds the {position} position in "
+                f"{admission.area.name}"
+            }
+        )
+    if position != "reserve":
+        cap = arrangement.cap_level_1 if level == 1 else arrangement.cap_level_2
+        held = (
+            Admission.objects.filter(
+                arrangement=arrangement,
+                provider=admission.provider,
+                area__level=level,
+                position__in=["primary", "secondary"],
+                status="active",
+            )
+            .exclude(pk=admission.pk)
+            .values("area")
+            .distinct()
+            .count()
+        )
+        if cap is not None and held + 1 > cap:
+            raise ServiceError(
+                {"position": f"{admission.provider.name} would hold {held + 1} level {level} areas; the cap is {cap}"}
+            )
+    before = admission.position
+    admission.position = position
+    admission.rank = None
+    admission.save(update_fields=["position", "rank"])
+    audit_record(
+        actor=actor,
+        organisation=arrangement.council,
+        action="admission.position_changed",
+        target=admission,
+        before={"position": before},
+        after={"position": position},
+        reason=reason.strip(),
+    )
+    return admission

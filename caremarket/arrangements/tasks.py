@@ -64,3 +64,16 @@ def remind_insurance_expiring() -> int:
         )
         reminders += 1
     return reminders
+
+
+@periodic(every=timedelta(days=7))
+@task()
+def recompute_rankings() -> int:
+    """Ranked frameworks are re-ranked weekly as well as on demand (seed 004); earlier rankings are kept."""
+    from . import admissions
+    from .models import Arrangement
+
+    live = Arrangement.objects.filter(mechanism="ranked_framework", status="live")
+    for arrangement in live:
+        admissions.ranking_compute(arrangement=arrangement, actor=None)
+    return live.count()

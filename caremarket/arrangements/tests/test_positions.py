@@ -96,3 +96,20 @@ def test_positions_are_computed_under_caps_and_kept(tiered, council_admin):
 def test_positions_only_for_tiered_frameworks(fps, council_admin):
     with pytest.raises(ServiceError, match="tiered frameworks only"):
         admissions.positions_compute(arrangement=fps, actor=council_admin)
+
+
+def test_a_manual_change_that_breaks_a_cap_is_refused(tiered, council_admin):
+    arrangement, lot = tiered
+    admit(arrangement, lot, council_admin, "Ash", 90, {"north": "28.00", "east": "28.00"})
+    admit(arrangement, lot, council_admin, "Birch", 80, {"north": "27.00", "east": "27.00"})
+    admissions.positions_compute(arrangement=arrangement, actor=council_admin)
+    ash_reserve = Admission.objects.get(provider__name="Ash", position="reserve")
+    with pytest.raises(ServiceError, match="would hold 2 level 1 areas; the cap is 1"):
+        admissions.position_override(
+            admission=ash_reserve, actor=council_admin, position="secondary", reason="Local knowledge"
+        )
+    with pytest.raises(ServiceError, match="already holds the primary position"):
+        admissions.position_override(admission=ash_reserve, actor=council_admin, position="primary", reason="x")
+    with pytest.raises(ServiceError, match="Say why"):
+        admissions.position_override(admission=ash_reserve, actor=council_admin, position="reserve", reason="")
+    assert Admission.objects.get(pk=ash_reserve.pk).position == "reserve"
