@@ -352,3 +352,14 @@ class SuspendForm(forms.Form):
     def __init__(self, *args, reason_codes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason_code"].choices = [(r.code, r.name) for r in reason_codes]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reason"}
+    )
+
+
+class ArrangementDocumentForm(forms.Form):
+    title = forms.CharField(label="Document title", error_messages={"required": "Enter the document's title"})
+    file = forms.FileField(label="File", error_messages={"required": "Choose a file"})

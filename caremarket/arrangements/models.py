@@ -375,3 +375,16 @@ class AwardRun(models.Model):
 
     class Meta:
         ordering = ["-computed_at", "-id"]
+
+
+class ArrangementDocument(models.Model):
+    """Tender documents, specifications and the like; they may be added even once the arrangement is live."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="arrangements/%Y/%m/")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]

@@ -18,7 +18,7 @@ from caremarket.domain import arrangements as rules
 from caremarket.domain.evaluation import EvaluationError, check_weights
 from caremarket.reference.models import Area, NeedLevel, ServiceType
 
-from .models import ApplicationWindow, Arrangement, ArrangementStatusChange, Lot
+from .models import ApplicationWindow, Arrangement, ArrangementDocument, ArrangementStatusChange, Lot
 
 
 def _rule(fn, *args, **kwargs):
@@ -385,3 +385,26 @@ def _add_months(moment: datetime, months: int) -> datetime:
         ],
     )
     return moment.replace(year=year, month=month, day=day)
+
+
+@transaction.atomic
+def arrangement_document_add(*, arrangement: Arrangement, actor, title: str, file) -> ArrangementDocument:
+    if arrangement.status_enum in {rules.Status.EXPIRED, rules.Status.TERMINATED}:
+        raise ServiceError(f"The arrangement has {arrangement.status}; no documents can be added")
+    if not (title or "").strip():
+        raise ServiceError({"title": "Enter the document's title"})
+    if file is None:
+        raise ServiceError({"file": "Choose a file"})
+    if file.size > 20 * 1024 * 1024:
+        raise ServiceError({"file": "The file must be smaller than 20 MB"})
+    document = ArrangementDocument.objects.create(
+        arrangement=arrangement, title=title.strip(), file=file, uploaded_by=describe_actor(actor)[0]
+    )
+    audit_record(
+        actor=actor,
+        organisation=arrangement.council,
+        action="arrangement_document.added",
+        target=arrangement,
+        after={"title": document.title},
+    )
+    return document

@@ -23,4 +23,7 @@ urlpatterns = [
     path("<int:pk>/admissions/", views.admission_list, name="admissions"),
     path("<int:pk>/admissions/compute/", views.award_compute, name="award-compute"),
     path("<int:pk>/admissions/<int:admission_pk>/suspend/", views.admission_suspend, name="suspend"),
+    path("<int:pk>/admissions/<int:admission_pk>/<str:action>/", views.admission_change, name="admission-change"),
+    path("<int:pk>/documents/new/", views.document_add, name="document-add"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document-download"),
 ]

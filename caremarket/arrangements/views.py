@@ -317,3 +317,46 @@ def admission_suspend(request, pk: int, admission_pk: int):
         )
         return redirect("arrangements:admissions", pk=pk)
     return render(request, "arrangements/suspend.html", {"form": form, "admission": admission})
+
+
+@permission_required(Permission.ARRANGEMENTS_MANAGE)
+def document_add(request, pk: int):
+    arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
+    form = forms.ArrangementDocumentForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    document = submit(
+        request,
+        form,
+        lambda data: services.arrangement_document_add(arrangement=arrangement, actor=request.user, **data),
+    )
+    if document is not FAILED:
+        messages.success(request, f"Added {document.title}")
+        return redirect("arrangements:detail", pk=pk)
+    return render(request, "arrangements/document_form.html", {"form": form, "arrangement": arrangement})
+
+
+@permission_required(Permission.ARRANGEMENTS_READ)
+def document_download(request, pk: int, document_pk: int):
+    arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
+    document = arrangement.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404("No such document")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@permission_required(Permission.ADMISSIONS_SUSPEND)
+def admission_change(request, pk: int, admission_pk: int, action: str):
+    """Reinstate a suspended admission, or remove (exclude) a provider from a lot, with a reason."""
+    admission = selectors.admission_get(council=request.user.organisation, pk=admission_pk)
+    if admission.arrangement_id != pk or action not in {"reinstate", "remove"}:
+        raise Http404("No such admission on this arrangement")
+    form = forms.ReasonForm(bound(request))
+    change = admissions.admission_reinstate if action == "reinstate" else admissions.admission_remove
+    done = submit(request, form, lambda data: change(admission=admission, actor=request.user, reason=data["reason"]))
+    if done is not FAILED:
+        messages.success(request, f"{admission.provider.name}: {'reinstated' if action == 'reinstate' else 'removed'}")
+        return redirect("arrangements:admissions", pk=pk)
+    return render(
+        request, "arrangements/admission_change.html", {"form": form, "admission": admission, "action": action}
+    )

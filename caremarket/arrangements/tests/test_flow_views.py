@@ -120,3 +120,48 @@ def test_other_providers_and_councils_cannot_read_an_application(
         make_user(other_council, Role.COMMISSIONER), backend="caremarket.accounts.backends.OrganisationUserBackend"
     )
     assert client.get(f"/arrangements/{arrangement.pk}/applications/{application.pk}/").status_code == 404
+
+
+def test_documents_reinstatement_and_removal(client, council, council_admin, make_user, reference_data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from caremarket.arrangements.models import Decision
+
+    arrangement = services.arrangement_create(council=council, actor=council_admin, **fps_data())
+    lot = services.lot_create(
+        arrangement=arrangement, actor=council_admin, title="Lot", service_types=["community"], areas=["north"]
+    )
+    commissioner = make_user(council, Role.COMMISSIONER)
+    client.force_login(commissioner, backend="caremarket.accounts.backends.OrganisationUserBackend")
+    response = client.post(
+        f"/arrangements/{arrangement.pk}/documents/new/",
+        {"title": "Specification", "file": SimpleUploadedFile("spec.pdf", b"%PDF-1.4 spec")},
+    )
+    assert response.status_code == 302
+    document = arrangement.documents.get()
+    download = client.get(f"/arrangements/{arrangement.pk}/documents/{document.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 spec"
+
+    provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Fernhill Community Support")
+    application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
+    Decision.objects.create(
+        application=application,
+        outcome="admit",
+        reasons="ok",
+        passed_pass_fail=True,
+        quality_score=Decimal(70),
+        quality_threshold=Decimal(50),
+        decided_by=commissioner,
+    )
+    admission = Admission.objects.create(
+        arrangement=arrangement, lot=lot, provider=provider, application=application, status="suspended"
+    )
+    base = f"/arrangements/{arrangement.pk}/admissions/{admission.pk}"
+    assert "Give the reason" in client.post(f"{base}/reinstate/", {"reason": ""}).content.decode()
+    assert client.post(f"{base}/reinstate/", {"reason": "Action plan met"}).status_code == 302
+    admission.refresh_from_db()
+    assert admission.status == "active"
+    assert client.post(f"{base}/remove/", {"reason": "Excluded: serious safeguarding failure"}).status_code == 302
+    admission.refresh_from_db()
+    assert admission.status == "removed"
+    assert client.get(f"{base}/delete/").status_code == 404
