@@ -73,6 +73,8 @@ class ArrangementOut(Schema):
     cap_level_1: int | None
     cap_level_2: int | None
     window_every_months: int | None
+    price_basis: str
+    kpi_weight: Decimal
     accepts_applications: bool
     lots: list[LotOut]
     windows: list[WindowOut]
@@ -110,6 +112,8 @@ class ArrangementIn(Schema):
     cap_level_2: int | None = None
     window_every_months: int | None = None
     window_length_days: int = 28
+    price_basis: str = "none"
+    kpi_weight: Decimal = Decimal(50)
 
 
 class LotIn(Schema):

@@ -4,7 +4,7 @@ from django import forms
 
 from caremarket.domain.arrangements import STATUS_LABELS, TRANSITIONS, Status
 
-from .models import MECHANISMS, REGIMES
+from .models import MECHANISMS, PRICE_BASES, REGIMES
 
 DATE_HELP = "For example 2026-04-01"
 
@@ -74,6 +74,13 @@ class ArrangementForm(forms.Form):
     contact_name = forms.CharField(label="Contact name", required=False)
     contact_email = forms.EmailField(label="Contact email", required=False)
     contact_phone = forms.CharField(label="Contact phone", required=False)
+    price_basis = forms.ChoiceField(
+        label="What price do applicants give?",
+        choices=PRICE_BASES,
+        widget=forms.RadioSelect,
+        initial="none",
+        error_messages={"required": "Choose what price applicants give"},
+    )
     quality_weight = forms.DecimalField(label="Quality weight (%)", initial=60, min_value=0, max_value=100)
     price_weight = forms.DecimalField(label="Price weight (%)", initial=40, min_value=0, max_value=100)
     quality_threshold = forms.DecimalField(
@@ -88,6 +95,13 @@ class ArrangementForm(forms.Form):
     )
     cap_level_2 = forms.IntegerField(
         label="Most level 2 areas one provider may win (tiered frameworks)", required=False, min_value=0
+    )
+    kpi_weight = forms.DecimalField(
+        label="KPI share of the ranking (%) (ranked frameworks)",
+        initial=50,
+        min_value=0,
+        max_value=100,
+        help_text="The rest of the ranking is the price score",
     )
     window_every_months = forms.IntegerField(
         label="Reopen every so many months (flexible and open frameworks)",

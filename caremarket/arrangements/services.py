@@ -56,6 +56,10 @@ def _check_fields(data: dict[str, Any]) -> dict[str, Any]:
         max_extension_months=int(data.get("max_extension_months") or 0),
     )
     _rule(check_weights, Decimal(data.get("quality_weight", 60)), Decimal(data.get("price_weight", 40)))
+    if data.get("price_basis", "none") not in {"none", "hour-per-area", "day", "week"}:
+        raise ServiceError({"price_basis": "Choose what price applicants give"})
+    if not 0 <= Decimal(data.get("kpi_weight", 50)) <= 100:
+        raise ServiceError({"kpi_weight": "The KPI share is a percentage from 0 to 100"})
     threshold = Decimal(data.get("quality_threshold", 0))
     if not 0 <= threshold <= 100:
         raise ServiceError({"quality_threshold": "The quality threshold is a score from 0 to 100"})
@@ -129,6 +133,8 @@ def arrangement_update(*, arrangement: Arrangement, actor, **changes) -> Arrange
                 "cap_level_1",
                 "cap_level_2",
                 "window_every_months",
+                "price_basis",
+                "kpi_weight",
             )
         },
         **changes,

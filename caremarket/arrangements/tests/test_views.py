@@ -16,7 +16,7 @@ def commissioner_client(login, council, make_user, reference_data):
 
 def post_data(**overrides):
     data = {k: str(v) if v is not None else "" for k, v in fps_data(**overrides).items()}
-    data.update({"window_length_days": "28"})
+    data.update({"window_length_days": "28", "price_basis": data.get("price_basis") or "day", "kpi_weight": "50"})
     return data
 
 
