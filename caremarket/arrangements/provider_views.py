@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, apply_service_errors, bound, submit
+from caremarket.core.govuk import FAILED, apply_service_errors, attachment, bound, bound_files, submit
 from caremarket.core.permissions import organisation_required, permission_required
 from caremarket.domain.roles import Permission
 
@@ -94,9 +94,7 @@ def application_edit(request, pk: int):
 def document_add(request, pk: int):
     provider = _provider(request)
     application = selectors.application_get_for_provider(provider=provider, pk=pk)
-    form = forms.DocumentForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
-    )
+    form = forms.DocumentForm(bound(request), bound_files(request))
     document = submit(
         request, form, lambda data: applications.document_add(application=application, actor=request.user, **data)
     )
@@ -146,4 +144,4 @@ def document_download(request, pk: int, document_pk: int):
     document = application.documents.filter(pk=document_pk).first()
     if document is None:
         raise Http404("No such document")
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return attachment(document.file)

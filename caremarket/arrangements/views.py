@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, bound, submit
+from caremarket.core.govuk import FAILED, attachment, bound, bound_files, submit
 from caremarket.core.permissions import check_permission, has_permission, permission_required
 from caremarket.domain import arrangements as rules
 from caremarket.domain.roles import Permission
@@ -255,7 +255,7 @@ def council_document(request, pk: int, application_pk: int, document_pk: int):
     document = application.documents.filter(pk=document_pk).first()
     if document is None or application.arrangement_id != pk:
         raise Http404("No such document")
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return attachment(document.file)
 
 
 @permission_required(Permission.ARRANGEMENTS_READ)
@@ -322,9 +322,7 @@ def admission_suspend(request, pk: int, admission_pk: int):
 @permission_required(Permission.ARRANGEMENTS_MANAGE)
 def document_add(request, pk: int):
     arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
-    form = forms.ArrangementDocumentForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
-    )
+    form = forms.ArrangementDocumentForm(bound(request), bound_files(request))
     document = submit(
         request,
         form,
@@ -342,7 +340,7 @@ def document_download(request, pk: int, document_pk: int):
     document = arrangement.documents.filter(pk=document_pk).first()
     if document is None:
         raise Http404("No such document")
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return attachment(document.file)
 
 
 @permission_required(Permission.ADMISSIONS_SUSPEND)

@@ -149,3 +149,15 @@ def submit(request, form: forms.Form, action):
 def bound(request):
     """The POST data for a form, or None on GET so the form is unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def bound_files(request):
+    """The uploaded files for a form, or None on GET."""
+    return request.FILES if request.method == "POST" else None
+
+
+def attachment(field_file):
+    """A stored file as a download, named as it was stored (without its folder)."""
+    from django.http import FileResponse
+
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])

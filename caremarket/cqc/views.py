@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from caremarket.core.govuk import FAILED, submit
+from caremarket.core.govuk import FAILED, bound, bound_files, submit
 from caremarket.core.permissions import permission_required
 from caremarket.domain.roles import Permission
 
@@ -11,9 +11,7 @@ from .forms import ImportForm
 
 @permission_required(Permission.CQC_IMPORT)
 def index(request):
-    form = ImportForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
-    )
+    form = ImportForm(bound(request), bound_files(request))
     record = submit(
         request,
         form,
