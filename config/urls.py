@@ -10,6 +10,7 @@ urlpatterns = [
     path("arrangements/", include("caremarket.arrangements.urls")),
     path("applications/", include("caremarket.arrangements.provider_urls")),
     path("cqc/", include("caremarket.cqc.urls")),
+    path("brokerage/", include("caremarket.brokerage.urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from .permissions import has_permission
 
 SECTIONS = [
     ("Home", "core:home", None),
+    ("Care requests", "brokerage:queue", Permission.BROKERAGE_READ),
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
     ("Applications", "applications:list", Permission.APPLICATIONS_READ),
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
@@ -46,17 +47,17 @@ ROLE_HOME = {
         "Brokerage",
         "Source care for people: match each request to the providers who can meet it and place it by cascade, "
         "ranked approach or call-off competition. Requests use your council's areas and reason codes.",
-        [("Areas and reason codes", "reference:index")],
+        [("The work queue of care requests", "brokerage:queue"), ("Areas and reason codes", "reference:index")],
     ),
     Role.PRACTITIONER: (
         "Assessed needs",
         "Record a person's assessed needs as a care request: service type, need level, area and schedule.",
-        [("Service types and need levels", "reference:index")],
+        [("Find or add a person", "brokerage:people"), ("Care requests", "brokerage:queue")],
     ),
     Role.TEAM_LEADER: (
         "Approvals",
         "Approve care requests before providers are approached, where an arrangement asks for it.",
-        [("Service types and need levels", "reference:index")],
+        [("Requests awaiting your approval", "brokerage:queue")],
     ),
     Role.FINANCE_OFFICER: (
         "Finance",

@@ -75,3 +75,19 @@ def check_centroid(latitude: Decimal | None, longitude: Decimal | None) -> None:
         raise ReferenceError("latitude", "Latitude must be between -90 and 90")
     if longitude is not None and not Decimal(-180) <= longitude <= Decimal(180):
         raise ReferenceError("longitude", "Longitude must be between -180 and 180")
+
+
+POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+
+
+def normalise_postcode(raw: str) -> str:
+    """'wa15 6sq' -> 'WA15 6SQ'; anything that is not a UK postcode is refused."""
+    compact = re.sub(r"\s+", "", (raw or "").upper())
+    match = POSTCODE.match(compact)
+    if not match:
+        raise ReferenceError("postcode", "Enter a real postcode, like WA15 6SQ")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def outward_code(postcode: str) -> str:
+    return normalise_postcode(postcode).split(" ")[0]

@@ -69,6 +69,9 @@ class Permission(StrEnum):
     APPLICATIONS_DECIDE = "applications.decide"
     ADMISSIONS_SUSPEND = "admissions.suspend"
     CQC_IMPORT = "cqc.import"
+    BROKERAGE_READ = "brokerage.read"
+    REQUESTS_CREATE = "requests.create"
+    REQUESTS_APPROVE = "requests.approve"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -88,6 +91,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.APPLICATIONS_DECIDE: frozenset({Role.COMMISSIONER}),
     Permission.ADMISSIONS_SUSPEND: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     Permission.CQC_IMPORT: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
+    Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
+    Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
+    Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),
 }
 
 

@@ -90,3 +90,20 @@ class ReasonCode(ReferenceModel):
             models.UniqueConstraint(fields=["council", "kind", "code"], name="reason_code_unique"),
             models.CheckConstraint(condition=Q(kind__in=list(REASON_KINDS)), name="reason_code_kind_valid"),
         ]
+
+
+class AreaPostcode(TenantModel):
+    """Which area a postcode district (outward code, e.g. WA15) falls in, so a request's area follows its postcode."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    outward_code = models.CharField(max_length=4)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="postcode_districts")
+
+    class Meta:
+        ordering = ["outward_code"]
+        constraints = [models.UniqueConstraint(fields=["council", "outward_code"], name="area_postcode_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.outward_code} -> {self.area.name}"

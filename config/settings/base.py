@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "caremarket.reference",
     "caremarket.arrangements",
     "caremarket.cqc",
+    "caremarket.brokerage",
     "caremarket.api",
 ]
 

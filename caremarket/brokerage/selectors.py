@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from caremarket.arrangements.models import Admission
+from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.cqc.models import CqcLocation
+from caremarket.domain import eligibility
+
+from .models import CareRequest, Person
+
+
+def person_list(*, council, search: str = ""):
+    qs = Person.objects.for_organisation(council)
+    if search:
+        qs = qs.filter(
+            Q(family_name__icontains=search) | Q(given_name__icontains=search) | Q(postcode__icontains=search)
+        )
+    return qs
+
+
+def person_get(*, council, pk) -> Person:
+    return get_for_organisation_or_404(Person.objects.all(), council, pk=pk)
+
+
+def request_get(*, council, pk) -> CareRequest:
+    qs = CareRequest.objects.select_related("person", "service_type", "need_level", "area", "approved_by")
+    return get_for_organisation_or_404(qs, council, pk=pk)
+
+
+def work_queue(*, council, status: str = "", area: str = "", service_type: str = ""):
+    """Oldest first; each request carries its age in days."""
+    qs = CareRequest.objects.for_organisation(council).select_related("person", "service_type", "area", "need_level")
+    qs = qs.exclude(status="cancelled")
+    if status:
+        qs = qs.filter(status=status)
+    if area:
+        qs = qs.filter(area__code=area)
+    if service_type:
+        qs = qs.filter(service_type__code=service_type)
+    now = timezone.now()
+    rows = list(qs.order_by("created_at", "id"))
+    for row in rows:
+        row.age_days = (now - row.created_at).days
+    return rows
+
+
+def queue_counts(*, council) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(CareRequest.objects.for_organisation(council).values_list("status").annotate(n=Count("id")))
+
+
+def _facts(admissions) -> list[eligibility.AdmissionFact]:
+    facts = []
+    for a in admissions:
+        facts.append(
+            eligibility.AdmissionFact(
+                provider=a.provider.name,
+                service_types=frozenset(s.code for s in a.lot.service_types.all()),
+                areas=frozenset({a.area.code}) if a.area_id else frozenset(x.code for x in a.lot.areas.all()),
+                need_levels=frozenset(str(n.pk) for n in a.lot.need_levels.all()),
+                status=a.status,
+                offers_transport=a.offers_transport,
+                age_min=a.age_min,
+                age_max=a.age_max,
+                admission_id=a.pk,
+            )
+        )
+    return facts
+
+
+def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
+    """Every provider admitted to the council's live arrangements for this service: eligible, or why not."""
+    admissions = list(
+        Admission.objects.filter(
+            arrangement__council=request.council, arrangement__status="live", lot__service_types=request.service_type
+        )
+        .exclude(status="removed")
+        .select_related("provider", "area", "application", "lot")
+        .prefetch_related("lot__service_types", "lot__areas", "lot__need_levels")
+        .distinct()
+    )
+    ids = {a.application.cqc_location_id for a in admissions if a.application.cqc_location_id}
+    registered_ids = set(CqcLocation.objects.filter(location_id__in=ids).values_list("location_id", flat=True))
+    registered: dict[str, bool] = {}
+    for a in admissions:
+        registered[a.provider.name] = registered.get(a.provider.name, False) or (
+            a.application.cqc_location_id in registered_ids
+        )
+    providers = [eligibility.ProviderFact(name, registered=ok) for name, ok in registered.items()]
+    market = eligibility.Market.build(_facts(admissions), providers)
+    need = eligibility.Need(
+        service_type=request.service_type.code,
+        area=request.area.code,
+        need_level=str(request.need_level_id) if request.need_level_id else None,
+        needs_transport=request.needs_transport,
+        age=request.person.age_on(request.start_on),
+        regulated=request.service_type.regulated_activity,
+    )
+    return eligibility.assess(need, market, all_providers=sorted(registered))

@@ -1,0 +1,204 @@
+"""Writes for people and care requests. Every status change is recorded and audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from caremarket.accounts.models import Organisation
+from caremarket.core.audit import audit_record, describe_actor, snapshot
+from caremarket.core.errors import ServiceError
+from caremarket.domain import reference as reference_rules
+from caremarket.reference.models import Area, AreaPostcode, NeedLevel, ServiceType
+
+from .models import CareRequest, CareRequestStatusChange, Person
+
+CHILD_AGE = 18
+
+
+def _postcode(raw: str) -> str:
+    try:
+        return reference_rules.normalise_postcode(raw)
+    except reference_rules.ReferenceError as exc:
+        raise ServiceError({"postcode": exc.message}) from exc
+
+
+@transaction.atomic
+def person_create(
+    *,
+    council: Organisation,
+    actor,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    address: str,
+    postcode: str,
+    phone: str = "",
+    email: str = "",
+) -> Person:
+    if not council.is_council:
+        raise ServiceError("Only a council records people", status=403)
+    if not (given_name or "").strip():
+        raise ServiceError({"given_name": "Enter the person's first name"})
+    if not (family_name or "").strip():
+        raise ServiceError({"family_name": "Enter the person's last name"})
+    if date_of_birth is None or date_of_birth > timezone.localdate():
+        raise ServiceError({"date_of_birth": "Date of birth must be in the past"})
+    if not (address or "").strip():
+        raise ServiceError({"address": "Enter the address"})
+    person = Person.objects.create(
+        council=council,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        address=address.strip(),
+        postcode=_postcode(postcode),
+        phone=(phone or "").strip(),
+        email=(email or "").strip(),
+    )
+    # Personal details stay out of the audit record; the record says who was added and by whom.
+    audit_record(actor=actor, organisation=council, action="person.created", target=person, after={"id": person.pk})
+    return person
+
+
+def area_for_postcode(council: Organisation, postcode: str) -> Area | None:
+    found = (
+        AreaPostcode.objects.for_organisation(council)
+        .filter(outward_code=reference_rules.outward_code(postcode))
+        .select_related("area")
+        .first()
+    )
+    return found.area if found else None
+
+
+def _status(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
+    previous = request.status
+    request.status = to_status
+    request.status_changed_at = timezone.now()
+    request.save(update_fields=["status", "status_changed_at", "approved_by", "approved_at"])
+    CareRequestStatusChange.objects.create(
+        request=request, from_status=previous, to_status=to_status, changed_by=describe_actor(actor)[0], reason=reason
+    )
+    audit_record(
+        actor=actor,
+        organisation=request.council,
+        action="care_request.status_changed",
+        target=request,
+        before={"status": previous},
+        after={"status": to_status},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def care_request_create(
+    *,
+    council: Organisation,
+    actor,
+    person: Person,
+    service_type: str,
+    start_on: date,
+    outcomes: str,
+    need_level: int | None = None,
+    area: str = "",
+    needs_transport: bool = False,
+    hours_per_week: Decimal | None = None,
+    visit_pattern: str = "",
+    days_per_week: int | None = None,
+    weekly_placement: bool = False,
+    requirements: str = "",
+    today: date | None = None,
+) -> CareRequest:
+    today = today or timezone.localdate()
+    if person.council_id != council.pk:
+        raise ServiceError({"person": "No such person in your council"}, status=404)
+    st = ServiceType.objects.for_organisation(council).filter(code=service_type, is_active=True).first()
+    if st is None:
+        raise ServiceError({"service_type": f"There is no service type with the code '{service_type}'"})
+    level = None
+    if need_level:
+        level = NeedLevel.objects.for_organisation(council).filter(pk=need_level, service_type=st).first()
+        if level is None:
+            raise ServiceError({"need_level": f"Choose a need level of {st.name}"})
+    elif NeedLevel.objects.for_organisation(council).filter(service_type=st, is_active=True).exists():
+        raise ServiceError({"need_level": f"Choose the need level for {st.name}"})
+    if start_on is None or start_on < today:
+        raise ServiceError({"start_on": "The start date cannot be in the past"})
+    if not (outcomes or "").strip():
+        raise ServiceError({"outcomes": "Describe the outcomes the person wants"})
+    if hours_per_week is not None and hours_per_week <= 0:
+        raise ServiceError({"hours_per_week": "Hours per week must be more than 0"})
+    if days_per_week is not None and not 1 <= days_per_week <= 7:
+        raise ServiceError({"days_per_week": "Days per week are from 1 to 7"})
+    if not (hours_per_week or days_per_week or weekly_placement):
+        raise ServiceError(
+            {"hours_per_week": "Give the schedule: hours per week, days per week, or a weekly placement"}
+        )
+    derived = area_for_postcode(council, person.postcode)
+    chosen = derived
+    if area:
+        chosen = Area.objects.for_organisation(council).filter(code=area, is_active=True).first()
+        if chosen is None:
+            raise ServiceError({"area": f"There is no area with the code '{area}'"})
+    if chosen is None:
+        raise ServiceError({"area": f"No area covers the postcode {person.postcode}; choose the area"})
+    child = person.age_on(start_on) < CHILD_AGE
+    request = CareRequest.objects.create(
+        council=council,
+        person=person,
+        service_type=st,
+        need_level=level,
+        area=chosen,
+        area_overridden=derived is None or chosen.pk != derived.pk,
+        needs_transport=needs_transport,
+        hours_per_week=hours_per_week,
+        visit_pattern=(visit_pattern or "").strip(),
+        days_per_week=days_per_week,
+        weekly_placement=weekly_placement,
+        start_on=start_on,
+        outcomes=outcomes.strip(),
+        requirements=(requirements or "").strip(),
+        status="awaiting-approval" if child else "sourcing",
+        requires_approval=child,
+        created_by=describe_actor(actor)[0],
+    )
+    CareRequestStatusChange.objects.create(
+        request=request, to_status=request.status, changed_by=describe_actor(actor)[0]
+    )
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="care_request.created",
+        target=request,
+        after=snapshot(
+            request, ["service_type_id", "need_level_id", "area_id", "status", "start_on", "requires_approval"]
+        ),
+    )
+    return request
+
+
+@transaction.atomic
+def care_request_approve(*, request: CareRequest, actor, note: str = "") -> CareRequest:
+    request = CareRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != "awaiting-approval":
+        raise ServiceError("Only a request awaiting approval can be approved", status=409)
+    if request.created_by_id is not None and request.created_by_id == describe_actor(actor)[0].pk:
+        raise ServiceError("The team leader who approves cannot be the one who made the request")
+    request.approved_by = describe_actor(actor)[0]
+    request.approved_at = timezone.now()
+    _status(request, "sourcing", actor, reason=note or "approved")
+    return request
+
+
+@transaction.atomic
+def care_request_cancel(*, request: CareRequest, actor, reason: str) -> CareRequest:
+    request = CareRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status in {"placed", "cancelled"}:
+        raise ServiceError(f"A {request.get_status_display().lower()} request cannot be cancelled", status=409)
+    if not (reason or "").strip():
+        raise ServiceError({"reason": "Say why the request is cancelled"})
+    _status(request, "cancelled", actor, reason=reason.strip())
+    return request
