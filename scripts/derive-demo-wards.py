@@ -26,3 +26,16 @@ with target.open("w", newline="") as out:
         lon = sum(p[1] for p in pts) / len(pts)
         writer.writerow([code, name, f"{lat:.6f}", f"{lon:.6f}", len(pts)])
 print(f"{len(points)} wards written to {target}", file=sys.stderr)
+
+# Each postcode district (outward code) goes to the ward that holds most of its postcodes.
+districts = defaultdict(lambda: defaultdict(int))
+for row in csv.DictReader(source.open()):
+    districts[row["postcode"].split(" ")[0]][row["ward_name"]] += 1
+district_target = target.with_name("mereford_postcode_districts.csv")
+with district_target.open("w", newline="") as out:
+    writer = csv.writer(out)
+    writer.writerow(["outward_code", "ward", "postcodes"])
+    for code, wards in sorted(districts.items()):
+        ward, count = max(wards.items(), key=lambda item: (item[1], item[0]))
+        writer.writerow([code, ward, count])
+print(f"{len(districts)} postcode districts written to {district_target}", file=sys.stderr)

@@ -137,6 +137,33 @@ def specs() -> list[TenderSpec]:
         ),
         TenderSpec(
             "Stourshire County Council",
+            "SL-FF-2024",
+            "Supported living flexible framework",
+            "flexible_framework",
+            "pcr_2015_light_touch",
+            date(2024, 10, 1),
+            date(2028, 9, 30),
+            Decimal("12000000"),
+            [
+                LotSpec(
+                    "Supported living: less complex",
+                    ["supported-living"],
+                    need_levels=[("supported-living", "less-complex")],
+                ),
+                LotSpec(
+                    "Supported living: complex and highly complex",
+                    ["supported-living"],
+                    need_levels=[("supported-living", "complex"), ("supported-living", "highly-complex")],
+                ),
+            ],
+            ["Supported Living Ltd"],
+            price_basis="week",
+            price_range=(110000, 240000),
+            areas_per_bid=(2, 6),
+            description="For placements the block contracts cannot take; reopens when unmet need is identified.",
+        ),
+        TenderSpec(
+            "Stourshire County Council",
             "CCS-RF-2026",
             "Children's community support ranked framework",
             "ranked_framework",
@@ -173,6 +200,7 @@ def specs() -> list[TenderSpec]:
             price_range=(5500, 9500),
             areas_per_bid=(4, 12),
             window_every_months=12,
+            capabilities={"offers_transport": 0.5},
             description="Opens every 12 months to new providers; packages are published as call-off competitions.",
         ),
     ]

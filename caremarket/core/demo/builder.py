@@ -497,4 +497,9 @@ class DemoBuilder:
         from .arrangements import build as build_arrangements
 
         self.created["arrangements"] = build_arrangements(random.Random(2026))
+        from . import brokerage
+
+        brokerage.postcode_districts()
+        brokerage.cqc_directory()
+        self.created["people"] = brokerage.people_and_requests(random.Random(2027))
         return self.created

@@ -55,5 +55,13 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     assert len(run.result["placements"]) == 36 and run.result["unfilled"] == []  # 12 x 2 + 12 x 1
     assert AwardRun.objects.filter(kind="ranking").count() == 1
 
+    # several hundred people with care requests; children's requests wait for approval; the CQC directory
+    from caremarket.brokerage.models import CareRequest, Person
+    from caremarket.cqc.models import CqcLocation
+
+    assert Person.objects.count() >= 300
+    assert {"sourcing", "awaiting-approval"} <= set(CareRequest.objects.values_list("status", flat=True))
+    assert CqcLocation.objects.count() > 50
+
     call_command("demo_data", verbosity=0)
     assert counts() == first

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         created = DemoBuilder().build()
         self.stdout.write(
             f"Demo data ready: {created['organisations']} organisations, {created['users']} people and "
-            f"{created['reference']} reference records and {created['arrangements']} arrangements created "
+            f"{created['reference']} reference records, {created['arrangements']} arrangements and "
+            f"{created['people']} people with care requests created "
             "(0 means they were already there)."
         )
         if options["verbosity"] >= 1:

@@ -1,0 +1,105 @@
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from caremarket.accounts import services as accounts
+from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.reference import services as reference
+from caremarket.reference.models import AreaPostcode
+
+PASSWORD = "journey-password-2026"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def council(transactional_db):
+    council = accounts.organisation_create(kind=OrganisationKind.COUNCIL, name="Stourshire County Council")
+    for role, email in [
+        (Role.PRACTITIONER, "practitioner"),
+        (Role.TEAM_LEADER, "team.leader"),
+        (Role.BROKER, "broker"),
+    ]:
+        accounts.user_create(
+            organisation=council,
+            email=f"{email}@stourshire.example",
+            full_name=email.title(),
+            roles=[role.value],
+            password=PASSWORD,
+        )
+    children = reference.service_type_create(
+        council=council,
+        actor=None,
+        code="childrens-community-support",
+        name="Children's community support",
+        regulated_activity=False,
+    )
+    area = reference.area_create(council=council, actor=None, code="stour-valley", name="Stour Valley", level=1)
+    AreaPostcode.objects.create(council=council, outward_code="SV1", area=area)
+    arrangement = Arrangement.objects.create(
+        council=council,
+        reference="CCS-RF-2026",
+        title="Children's ranked framework",
+        mechanism="ranked_framework",
+        regime="procurement_act_2023",
+        status="live",
+        starts_on=date(2026, 4, 1),
+        ends_on=date(2030, 3, 31),
+        estimated_value=Decimal(1),
+    )
+    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Children's community support")
+    lot.service_types.set([children])
+    lot.areas.set([area])
+    for name, age_max in [("Juniper Community Support", 18), ("Adults Only Care", None)]:
+        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
+        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
+        Admission.objects.create(
+            arrangement=arrangement,
+            lot=lot,
+            provider=provider,
+            area=area,
+            application=application,
+            age_min=0 if age_max else 18,
+            age_max=age_max,
+        )
+    return council
+
+
+def test_practitioner_records_a_childs_request_team_leader_approves_broker_sees_eligibility(journey, council):
+    page = journey.page
+    journey.sign_in("practitioner@stourshire.example", PASSWORD)
+    journey.click(role="link", name="Care requests")
+    journey.click(role="button", name="Find or add a person")
+    journey.click(role="button", name="Add a person")
+    page.get_by_label("First name").fill("Kit")
+    page.get_by_label("Last name").fill("Oddie")
+    page.get_by_label("Date of birth").fill((timezone.localdate() - timedelta(days=365 * 11)).isoformat())
+    page.get_by_label("Address").fill("4 Mill Lane, Stourbridge")
+    page.get_by_label("Postcode").fill("sv1 4ab")
+    journey.click(role="button", name="Add the person")
+    journey.click(role="button", name="Record a care request")
+    page.get_by_label("Service", exact=True).select_option("childrens-community-support")
+    page.get_by_label("Hours per week (home care)").fill("6")
+    page.get_by_label("Start date").fill((timezone.localdate() + timedelta(days=10)).isoformat())
+    page.get_by_label("Outcomes the person wants").fill("Join a football club; time out for parents")
+    journey.click(role="button", name="Record the request")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("a team leader must approve it")
+    expect(page.get_by_text("Needed: the person is a child")).to_be_visible()
+    journey.click(role="button", name="Sign out")
+
+    journey.sign_in("team.leader@stourshire.example", PASSWORD)
+    journey.click(role="link", name="Care requests")
+    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="button", name="Approve the request")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("now being sourced")
+    journey.click(role="button", name="Sign out")
+
+    journey.sign_in("broker@stourshire.example", PASSWORD)
+    journey.click(role="link", name="Care requests")
+    journey.click(role="link", name=re.compile(r"^\d+$"))
+    expect(page.get_by_role("listitem").filter(has_text="Juniper Community Support")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Adults Only Care"))).to_contain_text("outside its age range")
