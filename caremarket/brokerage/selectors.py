@@ -71,17 +71,20 @@ def _facts(admissions) -> list[eligibility.AdmissionFact]:
     return facts
 
 
-def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
-    """Every provider admitted to the council's live arrangements for this service: eligible, or why not."""
-    admissions = list(
-        Admission.objects.filter(
-            arrangement__council=request.council, arrangement__status="live", lot__service_types=request.service_type
-        )
+def eligibility_market(*, council, service_type=None, area=None) -> tuple[eligibility.Market, list[str]]:
+    """The council's live admissions (for one service type and area, or all) as the rule engine's index, and the
+    providers in it."""
+    admissions = (
+        Admission.objects.filter(arrangement__council=council, arrangement__status="live")
         .exclude(status="removed")
         .select_related("provider", "area", "application", "lot")
         .prefetch_related("lot__service_types", "lot__areas", "lot__need_levels")
-        .distinct()
     )
+    if service_type is not None:
+        admissions = admissions.filter(lot__service_types=service_type).distinct()
+    if area is not None:
+        admissions = admissions.filter(Q(area=area) | Q(area__isnull=True, lot__areas=area)).distinct()
+    admissions = list(admissions)
     ids = {a.application.cqc_location_id for a in admissions if a.application.cqc_location_id}
     registered_ids = set(CqcLocation.objects.filter(location_id__in=ids).values_list("location_id", flat=True))
     registered: dict[str, bool] = {}
@@ -90,8 +93,11 @@ def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
             a.application.cqc_location_id in registered_ids
         )
     providers = [eligibility.ProviderFact(name, registered=ok) for name, ok in registered.items()]
-    market = eligibility.Market.build(_facts(admissions), providers)
-    need = eligibility.Need(
+    return eligibility.Market.build(_facts(admissions), providers), sorted(registered)
+
+
+def need_of(request: CareRequest) -> eligibility.Need:
+    return eligibility.Need(
         service_type=request.service_type.code,
         area=request.area.code,
         need_level=str(request.need_level_id) if request.need_level_id else None,
@@ -99,4 +105,17 @@ def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
         age=request.person.age_on(request.start_on),
         regulated=request.service_type.regulated_activity,
     )
-    return eligibility.assess(need, market, all_providers=sorted(registered))
+
+
+def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
+    """Every provider admitted to the council's live arrangements for this service: eligible, or why not."""
+    market, _ = eligibility_market(council=request.council, service_type=request.service_type, area=request.area)
+    elsewhere = (
+        Admission.objects.filter(
+            arrangement__council=request.council, arrangement__status="live", lot__service_types=request.service_type
+        )
+        .exclude(status="removed")
+        .values_list("provider__name", flat=True)
+        .distinct()
+    )
+    return eligibility.assess(need_of(request), market, all_providers=sorted(elsewhere))
