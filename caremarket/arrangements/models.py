@@ -58,6 +58,8 @@ class Arrangement(TenantModel):
     price_basis = models.CharField(max_length=20, choices=PRICE_BASES, default="none")
     # Ranked frameworks (seed 004): rank = KPI share × KPI score + the rest × price score.
     kpi_weight = models.DecimalField(max_digits=5, decimal_places=2, default=50)
+    # Cascades and ranked approaches: working hours a provider has to answer a referral (seed 001: 4).
+    response_hours = models.DecimalField(max_digits=5, decimal_places=1, default=4)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

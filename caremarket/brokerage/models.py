@@ -101,3 +101,90 @@ class CareRequestStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+
+REFERRAL_STATUSES = [
+    ("offered", "Offered"),
+    ("viewed", "Viewed"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("timed-out", "Timed out"),
+    ("withdrawn", "Gone to another provider"),
+]
+OPEN_REFERRAL = ("offered", "viewed")
+
+
+class Referral(models.Model):
+    """A request offered to one provider at one step of a cascade or ranked approach. Every step is kept."""
+
+    request = models.ForeignKey(CareRequest, on_delete=models.PROTECT, related_name="referrals")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="referrals")
+    admission = models.ForeignKey(
+        "arrangements.Admission", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step = models.CharField(max_length=20)
+    step_number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=REFERRAL_STATUSES, default="offered")
+    offered_at = models.DateTimeField(default=timezone.now)
+    deadline_at = models.DateTimeField()
+    viewed_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.ForeignKey(
+        "reference.ReasonCode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["offered_at", "id"]
+        constraints = [
+            # Two providers accepting at the same moment: the database lets exactly one win.
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="accepted"), name="one_acceptance_per_request"
+            ),
+            models.UniqueConstraint(fields=["request", "provider", "step_number"], name="one_referral_per_step"),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | Q(decline_reason__isnull=False), name="decline_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.request_id} to {self.provider} ({self.step})"
+
+
+class Placement(TenantModel):
+    """The individual service agreement created by an award. Only now does the provider see the person."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    request = models.OneToOneField(CareRequest, on_delete=models.PROTECT, related_name="placement")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="placements")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="placements")
+    admission = models.ForeignKey(
+        "arrangements.Admission", null=True, blank=True, on_delete=models.PROTECT, related_name="placements"
+    )
+    service_type = models.ForeignKey("reference.ServiceType", on_delete=models.PROTECT, related_name="+")
+    need_level = models.ForeignKey(
+        "reference.NeedLevel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey("reference.Area", on_delete=models.PROTECT, related_name="+")
+    start_on = models.DateField()
+    hours_per_week = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekly_placement = models.BooleanField(default=False)
+    agreed_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        max_length=20, default="active", choices=[("active", "Active"), ("suspended", "Suspended"), ("ended", "Ended")]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreed_price__isnull=True) | Q(agreed_price__gt=0), name="placement_price_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Placement {self.pk}: {self.person} with {self.provider}"

@@ -1,0 +1,274 @@
+"""Sourcing by cascade (tiered frameworks, seed 001) and ranked approach (seed 004).
+
+Offers are `Referral` rows: one per provider per step. Deadlines are in working hours and enforced by the
+worker (`time_out_referrals`). An acceptance locks the request row and relies on a unique index for the
+last word, so two providers accepting at once cannot both win.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from caremarket.arrangements.models import Admission, Arrangement
+from caremarket.core.audit import audit_record, describe_actor
+from caremarket.core.errors import ServiceError
+from caremarket.domain import routing
+from caremarket.reference.models import ReasonCode
+
+from . import selectors
+from .models import OPEN_REFERRAL, CareRequest, CareRequestStatusChange, Placement, Referral
+
+GONE = "This request has gone to another provider"
+
+
+def _arrangement_for(request: CareRequest) -> Arrangement | None:
+    return (
+        Arrangement.objects.for_organisation(request.council)
+        .filter(
+            status="live",
+            mechanism__in=["tiered_framework", "ranked_framework"],
+            lots__service_types=request.service_type,
+            lots__areas=request.area,
+        )
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def plan(request: CareRequest) -> tuple[Arrangement | None, list[routing.Step]]:
+    """The steps this request would go through, from the positions or ranks on the arrangement."""
+    arrangement = _arrangement_for(request)
+    if arrangement is None:
+        return None, []
+    eligible = {v.provider for v in selectors.request_eligibility(request) if v.eligible}
+    admissions = list(
+        Admission.objects.filter(
+            arrangement=arrangement, area=request.area, status="active", lot__service_types=request.service_type
+        )
+        .select_related("provider")
+        .order_by("rank", "provider__name")
+    )
+    if arrangement.mechanism == "tiered_framework":
+        by_position = {a.position: a.provider.name for a in admissions if a.position in {"primary", "secondary"}}
+        reserve = [a.provider.name for a in admissions if a.position == "reserve"]
+        return arrangement, routing.cascade_steps(
+            primary=by_position.get("primary"),
+            secondary=by_position.get("secondary"),
+            reserve=reserve,
+            eligible=eligible,
+        )
+    ranked = [a.provider.name for a in sorted(admissions, key=lambda a: (a.rank or 10_000, a.provider.name))]
+    return arrangement, routing.ranked_steps(ranked=list(dict.fromkeys(ranked)), eligible=eligible)
+
+
+def _status(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
+    previous = request.status
+    request.status = to_status
+    request.status_changed_at = timezone.now()
+    request.save(update_fields=["status", "status_changed_at"])
+    CareRequestStatusChange.objects.create(
+        request=request, from_status=previous, to_status=to_status, changed_by=describe_actor(actor)[0], reason=reason
+    )
+    audit_record(
+        actor=actor,
+        organisation=request.council,
+        action="care_request.status_changed",
+        target=request,
+        before={"status": previous},
+        after={"status": to_status},
+        reason=reason,
+    )
+
+
+def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: int, actor, now) -> list[Referral]:
+    step = steps[number - 1]
+    local = timezone.localtime(now).replace(tzinfo=None)
+    deadline = timezone.make_aware(routing.add_working_hours(local, float(arrangement.response_hours)))
+    admissions = {
+        a.provider.name: a
+        for a in Admission.objects.filter(arrangement=arrangement, area=request.area, status="active").select_related(
+            "provider"
+        )
+    }
+    made = []
+    for name in step.providers:
+        admission = admissions[name]
+        made.append(
+            Referral.objects.create(
+                request=request,
+                provider=admission.provider,
+                admission=admission,
+                step=step.name,
+                step_number=number,
+                offered_at=now,
+                deadline_at=deadline,
+            )
+        )
+    audit_record(
+        actor=actor,
+        organisation=request.council,
+        action="referral.offered",
+        target=request,
+        after={"step": step.name, "providers": list(step.providers), "deadline_at": deadline},
+    )
+    return made
+
+
+def _advance(request: CareRequest, actor, now) -> list[Referral]:
+    """Offer the next step, or mark the request unsourced when the steps run out."""
+    arrangement, steps = plan(request)
+    done = request.referrals.order_by("-step_number").values_list("step_number", flat=True).first() or 0
+    if arrangement is None or done >= len(steps):
+        _status(
+            request,
+            "unsourced",
+            actor,
+            reason="no provider on the arrangement accepted in time"
+            if done
+            else "no eligible provider on a cascade or ranked arrangement",
+        )
+        return []
+    return _offer_step(request, arrangement, steps, done + 1, actor, now)
+
+
+@transaction.atomic
+def sourcing_start(*, request: CareRequest, actor, now: datetime | None = None) -> list[Referral]:
+    now = now or timezone.now()
+    request = CareRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != "sourcing":
+        raise ServiceError("Only a request being sourced can be offered to providers", status=409)
+    if request.referrals.exists():
+        raise ServiceError("This request has already been offered; follow its steps below", status=409)
+    return _advance(request, actor, now)
+
+
+def _open_referral(referral: Referral, provider, now) -> Referral:
+    if referral.provider_id != provider.pk:
+        raise ServiceError("No such referral", status=404)
+    if referral.status not in OPEN_REFERRAL:
+        if referral.status == "withdrawn":
+            raise ServiceError(GONE, status=409)
+        raise ServiceError(f"This referral is {referral.get_status_display().lower()}", status=409)
+    if now > referral.deadline_at:
+        raise ServiceError("The time to answer this referral has passed", status=409)
+    return referral
+
+
+@transaction.atomic
+def referral_view(*, referral: Referral, provider, actor, now=None) -> Referral:
+    now = now or timezone.now()
+    if referral.provider_id == provider.pk and referral.status == "offered":
+        referral.status, referral.viewed_at = "viewed", now
+        referral.save(update_fields=["status", "viewed_at"])
+        audit_record(actor=actor, organisation=provider, action="referral.viewed", target=referral)
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, provider, actor, now: datetime | None = None) -> Placement:
+    now = now or timezone.now()
+    request = CareRequest.objects.select_for_update().get(pk=referral.request_id)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if request.status != "sourcing":
+        raise ServiceError(
+            GONE if request.status == "placed" else "This request is no longer being sourced", status=409
+        )
+    _open_referral(referral, provider, now)
+    referral.status, referral.responded_at = "accepted", now
+    try:
+        with transaction.atomic():
+            referral.save(update_fields=["status", "responded_at"])
+    except IntegrityError as exc:
+        raise ServiceError(GONE, status=409) from exc
+    for other in request.referrals.filter(status__in=OPEN_REFERRAL).exclude(pk=referral.pk):
+        other.status, other.responded_at = "withdrawn", now
+        other.save(update_fields=["status", "responded_at"])
+    placement = Placement.objects.create(
+        council=request.council,
+        request=request,
+        person=request.person,
+        provider=referral.provider,
+        admission=referral.admission,
+        service_type=request.service_type,
+        need_level=request.need_level,
+        area=request.area,
+        start_on=request.start_on,
+        hours_per_week=request.hours_per_week,
+        days_per_week=request.days_per_week,
+        weekly_placement=request.weekly_placement,
+        agreed_price=referral.admission.price if referral.admission else None,
+    )
+    audit_record(
+        actor=actor,
+        organisation=request.council,
+        action="referral.accepted",
+        target=referral,
+        after={"provider": referral.provider.name, "step": referral.step, "placement": placement.pk},
+    )
+    _status(request, "placed", actor, reason=f"accepted by {referral.provider.name} ({referral.step})")
+    return placement
+
+
+@transaction.atomic
+def referral_decline(
+    *, referral: Referral, provider, actor, reason_code: str, note: str = "", now: datetime | None = None
+) -> Referral:
+    now = now or timezone.now()
+    CareRequest.objects.select_for_update().get(pk=referral.request_id)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _open_referral(referral, provider, now)
+    reason = (
+        ReasonCode.objects.for_organisation(referral.request.council)
+        .filter(kind="decline", code=reason_code, is_active=True)
+        .first()
+    )
+    if reason is None:
+        raise ServiceError({"reason_code": "Choose the reason for declining"})
+    referral.status, referral.responded_at, referral.decline_reason, referral.note = (
+        "declined",
+        now,
+        reason,
+        (note or "").strip(),
+    )
+    referral.save(update_fields=["status", "responded_at", "decline_reason", "note"])
+    audit_record(
+        actor=actor,
+        organisation=provider,
+        action="referral.declined",
+        target=referral,
+        after={"reason": reason.code},
+        reason=reason.name,
+    )
+    if not referral.request.referrals.filter(status__in=OPEN_REFERRAL).exists():
+        _advance(referral.request, actor, now)
+    return referral
+
+
+def referrals_time_out(*, now: datetime | None = None) -> int:
+    """Referrals past their deadline time out; a step with nobody left moves the request on (run by the worker)."""
+    now = now or timezone.now()
+    count = 0
+    for request_id in (
+        Referral.objects.filter(status__in=OPEN_REFERRAL, deadline_at__lt=now)
+        .values_list("request_id", flat=True)
+        .distinct()
+    ):
+        with transaction.atomic():
+            request = CareRequest.objects.select_for_update().get(pk=request_id)
+            for referral in request.referrals.filter(status__in=OPEN_REFERRAL, deadline_at__lt=now):
+                referral.status, referral.responded_at = "timed-out", now
+                referral.save(update_fields=["status", "responded_at"])
+                audit_record(
+                    actor=None,
+                    organisation=request.council,
+                    action="referral.timed_out",
+                    target=referral,
+                    reason="the deadline passed without an answer",
+                )
+                count += 1
+            if request.status == "sourcing" and not request.referrals.filter(status__in=OPEN_REFERRAL).exists():
+                _advance(request, None, now)
+    return count
