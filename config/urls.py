@@ -11,6 +11,7 @@ urlpatterns = [
     path("applications/", include("caremarket.arrangements.provider_urls")),
     path("cqc/", include("caremarket.cqc.urls")),
     path("brokerage/", include("caremarket.brokerage.urls")),
+    path("referrals/", include("caremarket.brokerage.provider_urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -89,3 +89,18 @@ class QueueFilterForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label="Why are you declining?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason for declining"},
+    )
+    note = forms.CharField(
+        label="Anything the broker should know (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, reason_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_code"].choices = [(r.code, r.name) for r in reason_codes]

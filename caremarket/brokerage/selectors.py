@@ -119,3 +119,43 @@ def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
         .distinct()
     )
     return eligibility.assess(need_of(request), market, all_providers=sorted(elsewhere))
+
+
+def referrals_for_provider(*, provider):
+    from .models import Referral
+
+    return (
+        Referral.objects.filter(provider=provider)
+        .select_related("request__service_type", "request__area", "request__council", "request__need_level")
+        .order_by("-offered_at")
+    )
+
+
+def referral_for_provider(*, provider, pk):
+    from django.http import Http404
+
+    found = referrals_for_provider(provider=provider).select_related("request__person").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such referral")
+    return found
+
+
+def placements_for_provider(*, provider):
+    from .models import Placement
+
+    return Placement.objects.filter(provider=provider).select_related("person", "service_type", "area", "council")
+
+
+def placement_for_provider(*, provider, pk):
+    from django.http import Http404
+
+    found = placements_for_provider(provider=provider).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such placement")
+    return found
+
+
+def decline_reasons(*, council):
+    from caremarket.reference.models import ReasonCode
+
+    return ReasonCode.objects.for_organisation(council).filter(kind="decline", is_active=True)

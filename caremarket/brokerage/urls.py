@@ -11,4 +11,6 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/requests/new/", views.request_create, name="request-create"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/source/", views.request_source, name="request-source"),
+    path("requests/<int:pk>/source/", views.request_source, name="request-source"),
 ]

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import forms, selectors, services
+from . import forms, selectors, services, sourcing
 
 
 @permission_required(Permission.BROKERAGE_READ)
@@ -107,11 +110,23 @@ def request_detail(request, pk: int):
             messages.success(request, "Approved: the request is now being sourced")
             return redirect("brokerage:request", pk=pk)
     verdicts = selectors.request_eligibility(care_request)
+    arrangement, steps = sourcing.plan(care_request) if care_request.status == "sourcing" else (None, [])
+    referrals = care_request.referrals.select_related("provider", "decline_reason").order_by(
+        "step_number", "provider__name"
+    )
     return render(
         request,
         "brokerage/request.html",
         {
             "care_request": care_request,
+            "referrals": referrals,
+            "plan_arrangement": arrangement,
+            "steps": steps,
+            "can_source": has_permission(request.user, Permission.SOURCING_RUN)
+            and care_request.status == "sourcing"
+            and not referrals.exists()
+            and bool(steps),
+            "placement": getattr(care_request, "placement", None),
             "verdicts": verdicts,
             "form": form,
             "eligible": [v for v in verdicts if v.eligible],
@@ -120,3 +135,24 @@ def request_detail(request, pk: int):
             and care_request.status == "awaiting-approval",
         },
     )
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def request_source(request, pk: int):
+    care_request = selectors.request_get(council=request.user.organisation, pk=pk)
+    try:
+        offered = sourcing.sourcing_start(request=care_request, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        if offered:
+            deadline = timezone.localtime(offered[0].deadline_at)
+            messages.success(
+                request,
+                f"Offered to {', '.join(r.provider.name for r in offered)} ({offered[0].step});"
+                f" they have until {deadline:%H:%M on %-d %B} to answer",
+            )
+        else:
+            messages.success(request, "No eligible provider: the request is unsourced")
+    return redirect("brokerage:request", pk=pk)

@@ -12,6 +12,7 @@ SECTIONS = [
     ("Home", "core:home", None),
     ("Care requests", "brokerage:queue", Permission.BROKERAGE_READ),
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
+    ("Referrals and placements", "referrals:list", Permission.REFERRALS_ANSWER),
     ("Applications", "applications:list", Permission.APPLICATIONS_READ),
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
@@ -94,7 +95,10 @@ ROLE_HOME = {
         "Your work with councils",
         "Answer referrals, bid in call-off competitions and record the care you deliver for the councils you "
         "work with.",
-        [("Your applications and admissions", "applications:list")],
+        [
+            ("Referrals offered to you, and your placements", "referrals:list"),
+            ("Your applications and admissions", "applications:list"),
+        ],
     ),
 }
 

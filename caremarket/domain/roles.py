@@ -72,6 +72,8 @@ class Permission(StrEnum):
     BROKERAGE_READ = "brokerage.read"
     REQUESTS_CREATE = "requests.create"
     REQUESTS_APPROVE = "requests.approve"
+    SOURCING_RUN = "sourcing.run"
+    REFERRALS_ANSWER = "referrals.answer"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -94,6 +96,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),
+    Permission.SOURCING_RUN: frozenset({Role.BROKER}),
+    Permission.REFERRALS_ANSWER: PROVIDER_ROLES,
 }
 
 

@@ -101,5 +101,5 @@ def test_practitioner_records_a_childs_request_team_leader_approves_broker_sees_
     journey.sign_in("broker@stourshire.example", PASSWORD)
     journey.click(role="link", name="Care requests")
     journey.click(role="link", name=re.compile(r"^\d+$"))
-    expect(page.get_by_role("listitem").filter(has_text="Juniper Community Support")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=re.compile("^Juniper Community Support$"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Adults Only Care"))).to_contain_text("outside its age range")

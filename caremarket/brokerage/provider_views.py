@@ -1,0 +1,83 @@
+"""The provider's side of brokerage: referrals offered to it (anonymised until it is placed) and its placements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from caremarket.core.errors import ServiceError
+from caremarket.core.govuk import FAILED, bound, submit
+from caremarket.core.permissions import permission_required
+from caremarket.domain.roles import Permission
+
+from . import selectors, sourcing
+from .forms import DeclineForm
+
+
+def _provider(request):
+    organisation = request.user.organisation
+    if not organisation.is_provider:
+        raise Http404("Referrals are for providers")
+    return organisation
+
+
+@permission_required(Permission.REFERRALS_ANSWER)
+def referral_list(request):
+    provider = _provider(request)
+    return render(
+        request,
+        "brokerage/provider/referrals.html",
+        {
+            "referrals": selectors.referrals_for_provider(provider=provider),
+            "placements": selectors.placements_for_provider(provider=provider),
+        },
+    )
+
+
+@permission_required(Permission.REFERRALS_ANSWER)
+def referral_detail(request, pk: int):
+    provider = _provider(request)
+    referral = selectors.referral_for_provider(provider=provider, pk=pk)
+    sourcing.referral_view(referral=referral, provider=provider, actor=request.user)
+    form = DeclineForm(
+        bound(request) if request.POST.get("action") == "decline" else None,
+        reason_codes=selectors.decline_reasons(council=referral.request.council),
+    )
+    if request.POST.get("action") == "accept":
+        try:
+            placement = sourcing.referral_accept(referral=referral, provider=provider, actor=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:detail", pk=pk)
+        messages.success(request, f"Accepted: the placement starts on {placement.start_on:%-d %B %Y}")
+        return redirect("referrals:placement", pk=placement.pk)
+    if request.POST.get("action") == "decline":
+        done = submit(
+            request,
+            form,
+            lambda data: sourcing.referral_decline(referral=referral, provider=provider, actor=request.user, **data),
+        )
+        if done is not FAILED:
+            messages.success(request, "Declined. Thank you for answering quickly.")
+            return redirect("referrals:list")
+    return render(
+        request,
+        "brokerage/provider/referral.html",
+        {
+            "referral": referral,
+            "request_": referral.request,
+            "form": form,
+            "age": referral.request.person.age_on(referral.request.start_on),
+        },
+    )
+
+
+@permission_required(Permission.REFERRALS_ANSWER)
+def placement_detail(request, pk: int):
+    provider = _provider(request)
+    return render(
+        request,
+        "brokerage/provider/placement.html",
+        {"placement": selectors.placement_for_provider(provider=provider, pk=pk)},
+    )
