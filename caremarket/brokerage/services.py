@@ -74,7 +74,8 @@ def area_for_postcode(council: Organisation, postcode: str) -> Area | None:
     return found.area if found else None
 
 
-def _status(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
+def request_status_change(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
+    """Move a request to a new state: one append-only record and one audit entry, whoever moves it."""
     previous = request.status
     request.status = to_status
     request.status_changed_at = timezone.now()
@@ -189,7 +190,7 @@ def care_request_approve(*, request: CareRequest, actor, note: str = "") -> Care
         raise ServiceError("The team leader who approves cannot be the one who made the request")
     request.approved_by = describe_actor(actor)[0]
     request.approved_at = timezone.now()
-    _status(request, "sourcing", actor, reason=note or "approved")
+    request_status_change(request, "sourcing", actor, reason=note or "approved")
     return request
 
 
@@ -200,5 +201,5 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str) -> CareRequ
         raise ServiceError(f"A {request.get_status_display().lower()} request cannot be cancelled", status=409)
     if not (reason or "").strip():
         raise ServiceError({"reason": "Say why the request is cancelled"})
-    _status(request, "cancelled", actor, reason=reason.strip())
+    request_status_change(request, "cancelled", actor, reason=reason.strip())
     return request

@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caremarket.arrangements.models import Admission, Arrangement
-from caremarket.core.audit import audit_record, describe_actor
+from caremarket.core.audit import audit_record
 from caremarket.core.errors import ServiceError
 from caremarket.domain import routing
 from caremarket.reference.models import ReasonCode
 
 from . import selectors
-from .models import OPEN_REFERRAL, CareRequest, CareRequestStatusChange, Placement, Referral
+from .models import OPEN_REFERRAL, CareRequest, Placement, Referral
+from .services import request_status_change
 
 GONE = "This request has gone to another provider"
 
@@ -64,25 +65,6 @@ def plan(request: CareRequest) -> tuple[Arrangement | None, list[routing.Step]]:
     return arrangement, routing.ranked_steps(ranked=list(dict.fromkeys(ranked)), eligible=eligible)
 
 
-def _status(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
-    previous = request.status
-    request.status = to_status
-    request.status_changed_at = timezone.now()
-    request.save(update_fields=["status", "status_changed_at"])
-    CareRequestStatusChange.objects.create(
-        request=request, from_status=previous, to_status=to_status, changed_by=describe_actor(actor)[0], reason=reason
-    )
-    audit_record(
-        actor=actor,
-        organisation=request.council,
-        action="care_request.status_changed",
-        target=request,
-        before={"status": previous},
-        after={"status": to_status},
-        reason=reason,
-    )
-
-
 def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: int, actor, now) -> list[Referral]:
     step = steps[number - 1]
     local = timezone.localtime(now).replace(tzinfo=None)
@@ -122,7 +104,7 @@ def _advance(request: CareRequest, actor, now) -> list[Referral]:
     arrangement, steps = plan(request)
     done = request.referrals.order_by("-step_number").values_list("step_number", flat=True).first() or 0
     if arrangement is None or done >= len(steps):
-        _status(
+        request_status_change(
             request,
             "unsourced",
             actor,
@@ -208,7 +190,7 @@ def referral_accept(*, referral: Referral, provider, actor, now: datetime | None
         target=referral,
         after={"provider": referral.provider.name, "step": referral.step, "placement": placement.pk},
     )
-    _status(request, "placed", actor, reason=f"accepted by {referral.provider.name} ({referral.step})")
+    request_status_change(request, "placed", actor, reason=f"accepted by {referral.provider.name} ({referral.step})")
     return placement
 
 
