@@ -20,6 +20,8 @@ class Organisation(models.Model):
     cqc_provider_id = models.CharField(max_length=20, blank=True)
     contact_email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
+    # A council's brokerage: unsourced requests are escalated to team leaders after this many hours.
+    escalate_unsourced_after_hours = models.PositiveSmallIntegerField(default=24)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -325,6 +325,8 @@ class Admission(models.Model):
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Places bought in a block contract (seed 002); vacancies are these less the active placements.
+    block_places = models.PositiveSmallIntegerField(null=True, blank=True)
     offers_transport = models.BooleanField(default=False)
     one_to_one = models.BooleanField(default=False)
     complex_needs = models.BooleanField(default=False)

@@ -69,6 +69,10 @@ class CareRequest(TenantModel):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    replaces_placement = models.ForeignKey(
+        "brokerage.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -151,6 +155,114 @@ class Referral(models.Model):
         return f"Request {self.request_id} to {self.provider} ({self.step})"
 
 
+PRICE_UNITS = [("hour", "per hour"), ("day", "per day"), ("week", "per week"), ("package", "for the package")]
+ROUTES = [
+    ("cascade", "Cascade"),
+    ("ranked", "Ranked approach"),
+    ("call-off", "Call-off competition"),
+    ("block", "Block contract vacancy"),
+    ("spot", "Spot purchase"),
+]
+COMPETITION_STATUSES = [
+    ("open", "Open for offers"),
+    ("closed", "Closed: offers can be read and scored"),
+    ("awarded", "Awarded"),
+    ("not-awarded", "Not awarded"),
+]
+
+
+class Competition(TenantModel):
+    """A call-off competition (seed 003): the request, anonymised, published to every eligible provider on a lot.
+    Offers are sealed until `closes_at`."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(CareRequest, on_delete=models.PROTECT, related_name="competitions")
+    arrangement = models.ForeignKey("arrangements.Arrangement", on_delete=models.PROTECT, related_name="+")
+    quality_weight = models.DecimalField(max_digits=5, decimal_places=2)
+    price_weight = models.DecimalField(max_digits=5, decimal_places=2)
+    price_unit = models.CharField(max_length=10, choices=PRICE_UNITS)
+    criteria = models.TextField(help_text="How offers will be judged, published with the competition.")
+    status = models.CharField(max_length=20, choices=COMPETITION_STATUSES, default="open")
+    published_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("published_at")), name="competition_closes_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s for s, _ in COMPETITION_STATUSES]), name="competition_status"
+            ),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status__in=["open", "closed"]), name="one_live_competition_per_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Competition {self.pk} for request {self.request_id}"
+
+    def is_sealed(self, now) -> bool:
+        return now < self.closes_at
+
+
+class CompetitionInvitation(models.Model):
+    """An eligible provider on the lot, invited when the competition was published."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="invitations")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    admission = models.ForeignKey("arrangements.Admission", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "provider"], name="one_invitation_each")]
+
+
+class Offer(models.Model):
+    """A provider's sealed offer. Its content is read only through `competitions.offers_for_council` after the
+    closing time; before then only the count is visible and every attempt to read is audited."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="offers")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="offers")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    earliest_start_on = models.DateField()
+    how_outcomes_met = models.TextField()
+    status = models.CharField(
+        max_length=20, default="submitted", choices=[("submitted", "Submitted"), ("withdrawn", "Withdrawn")]
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    quality_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    quality_comment = models.TextField(blank=True)
+    price_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    total_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    low_price = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["rank", "submitted_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="offer_price_positive"),
+            models.UniqueConstraint(
+                fields=["competition", "provider"], condition=Q(status="submitted"), name="one_live_offer_each"
+            ),
+            models.CheckConstraint(
+                condition=Q(quality_score__isnull=True) | (Q(quality_score__gte=0) & Q(quality_score__lte=100)),
+                name="offer_quality_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer {self.pk} from {self.provider}"
+
+
 class Placement(TenantModel):
     """The individual service agreement created by an award. Only now does the provider see the person."""
 
@@ -158,6 +270,7 @@ class Placement(TenantModel):
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     request = models.OneToOneField(CareRequest, on_delete=models.PROTECT, related_name="placement")
+    # A placement moved back into sourcing (provider failure) keeps its history; the new request points back here.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="placements")
     admission = models.ForeignKey(
@@ -173,9 +286,21 @@ class Placement(TenantModel):
     days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     weekly_placement = models.BooleanField(default=False)
     agreed_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    price_unit = models.CharField(max_length=10, choices=PRICE_UNITS, blank=True)
+    route = models.CharField(max_length=20, choices=ROUTES)
+    offer = models.OneToOneField(Offer, null=True, blank=True, on_delete=models.PROTECT, related_name="placement")
+    # Off-framework purchases are flagged everywhere (seeds 003, 004): the reason is mandatory.
+    spot_reason = models.ForeignKey(
+        "reference.ReasonCode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         max_length=20, default="active", choices=[("active", "Active"), ("suspended", "Suspended"), ("ended", "Ended")]
     )
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.ForeignKey(
+        "reference.ReasonCode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -183,8 +308,74 @@ class Placement(TenantModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(agreed_price__isnull=True) | Q(agreed_price__gt=0), name="placement_price_positive"
-            )
+            ),
+            models.CheckConstraint(condition=Q(route__in=[r for r, _ in ROUTES]), name="placement_route"),
+            models.CheckConstraint(
+                condition=~Q(route="spot") | (Q(spot_reason__isnull=False) & Q(agreed_price__isnull=False)),
+                name="spot_has_reason_and_price",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (Q(ended_on__isnull=False) & Q(end_reason__isnull=False)),
+                name="ended_placement_has_date_and_reason",
+            ),
         ]
+
+    @property
+    def is_spot(self) -> bool:
+        return self.route == "spot"
 
     def __str__(self) -> str:
         return f"Placement {self.pk}: {self.person} with {self.provider}"
+
+
+class PlacementTerms(models.Model):
+    """The terms of a placement from a date. A variation closes the current terms and dates new ones; old terms are
+    never changed, so a payment for any day can be priced from the terms in force that day."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="terms")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    need_level = models.ForeignKey(
+        "reference.NeedLevel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hours_per_week = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    agreed_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    admission = models.ForeignKey(
+        "arrangements.Admission", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "starts_on"], name="one_terms_per_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="terms_end_after_start"
+            ),
+        ]
+
+
+class HospitalStay(models.Model):
+    """A stay in hospital suspends the placement from admission until discharge (seed 001 pays the first days)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="hospital_stays")
+    admitted_on = models.DateField()
+    discharged_on = models.DateField(null=True, blank=True)
+    unplanned = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["admitted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                name="discharge_after_admission",
+            ),
+            models.UniqueConstraint(
+                fields=["placement"], condition=Q(discharged_on__isnull=True), name="one_open_hospital_stay"
+            ),
+        ]

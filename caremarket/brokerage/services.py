@@ -203,3 +203,70 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str) -> CareRequ
         raise ServiceError({"reason": "Say why the request is cancelled"})
     request_status_change(request, "cancelled", actor, reason=reason.strip())
     return request
+
+
+def requests_escalate(*, now=None) -> int:
+    """Requests unsourced for longer than their council allows are escalated to its team leaders, once each."""
+    from datetime import timedelta
+
+    from caremarket.accounts.models import User
+    from caremarket.core.tasks import send_email
+
+    now = now or timezone.now()
+    escalated = 0
+    for council in Organisation.objects.filter(kind="council", is_active=True):
+        cutoff = now - timedelta(hours=council.escalate_unsourced_after_hours)
+        due = list(
+            CareRequest.objects.for_organisation(council)
+            .filter(status="unsourced", escalated_at__isnull=True, status_changed_at__lte=cutoff)
+            .select_related("service_type", "area")
+        )
+        if not due:
+            continue
+        with transaction.atomic():
+            for request in due:
+                request.escalated_at = now
+                request.save(update_fields=["escalated_at"])
+                audit_record(
+                    actor=None,
+                    organisation=council,
+                    action="care_request.escalated",
+                    target=request,
+                    reason=f"unsourced for more than {council.escalate_unsourced_after_hours} hours",
+                )
+            to = list(
+                User.objects.filter(organisation=council, is_active=True, role_grants__role="team_leader")
+                .values_list("email", flat=True)
+                .distinct()
+            )
+            if to:
+                lines = "\n".join(f"- Request {r.pk}: {r.service_type.name}, {r.area.name}" for r in due)
+                body = (
+                    f"These care requests have been unsourced for more than "
+                    f"{council.escalate_unsourced_after_hours} hours:\n{lines}\n\n"
+                    "Open Care requests in Caremarket and filter by Unsourced.\n"
+                )
+                subject = f"{len(due)} unsourced care requests escalated"
+                transaction.on_commit(
+                    lambda to=to, body=body, subject=subject: send_email.enqueue(subject=subject, body=body, to=to)
+                )
+        escalated += len(due)
+    return escalated
+
+
+@transaction.atomic
+def escalation_set(*, council: Organisation, actor, hours: int) -> Organisation:
+    if hours is None or not 1 <= hours <= 720:
+        raise ServiceError({"hours": "Give a number of hours from 1 to 720"})
+    before = council.escalate_unsourced_after_hours
+    council.escalate_unsourced_after_hours = hours
+    council.save(update_fields=["escalate_unsourced_after_hours"])
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="brokerage.escalation_changed",
+        target=council,
+        before={"hours": before},
+        after={"hours": hours},
+    )
+    return council

@@ -20,6 +20,7 @@ from caremarket.reference.models import ReasonCode
 
 from . import selectors
 from .models import OPEN_REFERRAL, CareRequest, Placement, Referral
+from .placements import placement_create
 from .services import request_status_change
 
 GONE = "This request has gone to another provider"
@@ -168,30 +169,30 @@ def referral_accept(*, referral: Referral, provider, actor, now: datetime | None
     for other in request.referrals.filter(status__in=OPEN_REFERRAL).exclude(pk=referral.pk):
         other.status, other.responded_at = "withdrawn", now
         other.save(update_fields=["status", "responded_at"])
-    placement = Placement.objects.create(
-        council=request.council,
-        request=request,
-        person=request.person,
-        provider=referral.provider,
-        admission=referral.admission,
-        service_type=request.service_type,
-        need_level=request.need_level,
-        area=request.area,
-        start_on=request.start_on,
-        hours_per_week=request.hours_per_week,
-        days_per_week=request.days_per_week,
-        weekly_placement=request.weekly_placement,
-        agreed_price=referral.admission.price if referral.admission else None,
-    )
     audit_record(
         actor=actor,
         organisation=request.council,
         action="referral.accepted",
         target=referral,
-        after={"provider": referral.provider.name, "step": referral.step, "placement": placement.pk},
+        after={"provider": referral.provider.name, "step": referral.step},
     )
-    request_status_change(request, "placed", actor, reason=f"accepted by {referral.provider.name} ({referral.step})")
-    return placement
+    admission = referral.admission
+    return placement_create(
+        request=request,
+        provider=referral.provider,
+        route="ranked" if admission and admission.arrangement.mechanism == "ranked_framework" else "cascade",
+        actor=actor,
+        admission=admission,
+        agreed_price=admission.price if admission else None,
+        price_unit=_unit_of(admission),
+        reason=f"accepted by {referral.provider.name} ({referral.step})",
+    )
+
+
+def _unit_of(admission) -> str:
+    if admission is None or admission.price is None:
+        return ""
+    return {"hour-per-area": "hour", "day": "day", "week": "week"}.get(admission.arrangement.price_basis, "")
 
 
 @transaction.atomic

@@ -11,3 +11,19 @@ def time_out_referrals() -> int:
     from . import sourcing
 
     return sourcing.referrals_time_out()
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def close_competitions() -> int:
+    from . import competitions
+
+    return competitions.competitions_close()
+
+
+@periodic(every=timedelta(minutes=15))
+@task()
+def escalate_unsourced() -> int:
+    from . import services
+
+    return services.requests_escalate()

@@ -1,0 +1,79 @@
+"""A small market for brokerage tests: one council area, providers admitted to one arrangement, a person."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from caremarket.accounts import services as accounts
+from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
+from caremarket.brokerage import services
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.reference import services as reference
+from caremarket.reference.models import AreaPostcode, ServiceType
+
+
+def market(council, make_user, *, mechanism="flexible_framework", providers=("Ash", "Birch", "Cedar"), **admission):
+    home = ServiceType.objects.filter(council=council, code="home-care").first() or reference.service_type_create(
+        council=council, actor=None, code="home-care", name="Home care"
+    )
+    north = reference.area_create(council=council, actor=None, code=f"north-{mechanism}", name="North", level=1)
+    AreaPostcode.objects.create(council=council, outward_code="WM1", area=north)
+    for kind, code, name in [
+        ("decline", "no-capacity", "No staff capacity"),
+        ("spot-purchase", "no-capacity-on-framework", "Nobody on the arrangements has capacity"),
+        ("ending", "died", "The person died"),
+        ("ending", "provider-failed", "The provider can no longer provide care"),
+    ]:
+        reference.reason_code_create(council=council, actor=None, kind=kind, code=code, name=name)
+    arrangement = Arrangement.objects.create(
+        council=council,
+        reference=mechanism.upper(),
+        title="Home care",
+        mechanism=mechanism,
+        regime="pcr_2015_light_touch",
+        status="live",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2035, 1, 1),
+        estimated_value=Decimal(1),
+        price_basis="hour-per-area",
+    )
+    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
+    lot.service_types.set([home])
+    lot.areas.set([north])
+    made = {}
+    for name in providers:
+        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
+        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
+        Admission.objects.create(
+            arrangement=arrangement,
+            lot=lot,
+            provider=provider,
+            area=north,
+            application=application,
+            price=Decimal("27.50"),
+            **admission,
+        )
+        made[name] = (provider, make_user(provider, Role.PROVIDER_STAFF))
+    practitioner = make_user(council, Role.PRACTITIONER)
+    person = services.person_create(
+        council=council,
+        actor=practitioner,
+        given_name="Ada",
+        family_name="Byrne",
+        date_of_birth=date(1940, 1, 1),
+        address="1 Lane",
+        postcode="WM1 1AA",
+        phone="01234 567890",
+    )
+    request = services.care_request_create(
+        council=council,
+        actor=practitioner,
+        person=person,
+        service_type="home-care",
+        hours_per_week=Decimal(10),
+        start_on=date(2030, 6, 10),
+        outcomes="Stay at home",
+        today=date(2030, 6, 1),
+    )
+    return request, made, make_user(council, Role.BROKER), arrangement
