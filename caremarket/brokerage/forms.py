@@ -104,3 +104,175 @@ class DeclineForm(forms.Form):
     def __init__(self, *args, reason_codes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason_code"].choices = [(r.code, r.name) for r in reason_codes]
+
+
+PRICE_UNIT_CHOICES = [("hour", "Per hour"), ("day", "Per day"), ("week", "Per week"), ("package", "For the package")]
+
+
+def _date(label: str, example: str = "2026-12-07", required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"For example {example}",
+        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a date, like {example}"},
+    )
+
+
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        decimal_places=2,
+        max_digits=10,
+        error_messages={
+            "required": "Enter the price",
+            "invalid": "Enter the price in pounds and pence, like 24.50",
+            "min_value": "The price must be more than £0",
+            "max_decimal_places": "Give the price in pounds and pence, like 24.50",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10", "step": "0.01"}),
+    )
+
+
+class CompetitionForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label="Closing time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Offers are sealed until then. For example 2026-12-07 12:00",
+        error_messages={
+            "required": "Enter the closing time",
+            "invalid": "Enter a date and time, like 2026-12-07 12:00",
+        },
+    )
+    quality_weight = forms.DecimalField(label="Quality weight (%)", initial=60, decimal_places=2)
+    price_weight = forms.DecimalField(label="Price weight (%)", initial=40, decimal_places=2)
+    price_unit = forms.ChoiceField(label="Offers give a price", choices=PRICE_UNIT_CHOICES)
+    criteria = forms.CharField(
+        label="How offers will be judged",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="Quality (60%): how the provider will meet the person's outcomes, and how soon it can start. "
+        "Price (40%): the lowest price scores full marks, others in proportion.",
+        error_messages={"required": "Publish the criteria offers will be judged by"},
+    )
+
+
+class OfferForm(forms.Form):
+    price = _money("Your price")
+    earliest_start_on = _date("Earliest start date")
+    how_outcomes_met = forms.CharField(
+        label="How you will meet the outcomes",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say how you will meet the outcomes the person wants"},
+    )
+
+
+class ScoreForm(forms.Form):
+    """One quality score (0-100) and comment per offer."""
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for offer in offers:
+            self.fields[f"quality_{offer.pk}"] = forms.DecimalField(
+                label=f"Quality score for {offer.provider.name} (0 to 100)",
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+                error_messages={"required": f"Score the offer from {offer.provider.name}"},
+            )
+            self.fields[f"comment_{offer.pk}"] = forms.CharField(
+                label=f"Comment on {offer.provider.name}'s offer (optional)", required=False
+            )
+
+    def scores(self) -> tuple[dict, dict]:
+        data = self.cleaned_data
+        quality = {int(k.split("_")[1]): v for k, v in data.items() if k.startswith("quality_")}
+        comments = {int(k.split("_")[1]): v for k, v in data.items() if k.startswith("comment_")}
+        return quality, comments
+
+
+class AwardForm(forms.Form):
+    offer = forms.ChoiceField(
+        label="Award to", widget=forms.RadioSelect, error_messages={"required": "Choose the offer to award"}
+    )
+    reason = forms.CharField(
+        label="Reason (needed if the offer did not score highest)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].choices = [
+            (str(o.pk), f"{o.provider.name}: rank {o.rank}, total {o.total_score}") for o in offers
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "Give the reason"}
+    )
+
+
+class SpotPurchaseForm(forms.Form):
+    provider = forms.ChoiceField(label="Provider", error_messages={"required": "Choose the provider"})
+    reason_code = forms.ChoiceField(
+        label="Why nothing on the arrangements can meet the need",
+        error_messages={"required": "Choose why nothing on the arrangements can meet the need"},
+    )
+    agreed_price = _money("Agreed price")
+    price_unit = forms.ChoiceField(label="The price is", choices=PRICE_UNIT_CHOICES)
+    note = forms.CharField(label="Note (optional)", required=False)
+
+    def __init__(self, *args, providers, reason_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Choose the provider")] + [(str(p.pk), p.name) for p in providers]
+        self.fields["reason_code"].choices = [("", "Choose the reason")] + [(r.code, r.name) for r in reason_codes]
+
+
+class VaryForm(forms.Form):
+    starts_on = _date("Date the new terms start")
+    hours_per_week = forms.DecimalField(label="Hours per week", required=False, decimal_places=2)
+    days_per_week = forms.IntegerField(label="Days per week", required=False)
+    need_level = forms.ChoiceField(label="Need level", required=False)
+    agreed_price = forms.DecimalField(label="Agreed price (leave empty to keep it)", required=False, decimal_places=2)
+    reason = forms.CharField(label="Why the placement is varied", error_messages={"required": "Say why"})
+
+    def __init__(self, *args, need_levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need_level"].choices = [("", "Keep the need level")] + [(str(n.pk), n.name) for n in need_levels]
+
+
+class HospitalForm(forms.Form):
+    on = _date("Date")
+    unplanned = forms.BooleanField(label="An unplanned admission", required=False, initial=True)
+
+
+class EndForm(forms.Form):
+    ended_on = _date("End date")
+    reason_code = forms.ChoiceField(label="Why it ends", error_messages={"required": "Choose why the placement ends"})
+    note = forms.CharField(label="Note (optional)", required=False)
+
+    def __init__(self, *args, reason_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_code"].choices = [("", "Choose the reason")] + [(r.code, r.name) for r in reason_codes]
+
+
+class ProviderFailureForm(forms.Form):
+    provider = forms.ChoiceField(label="Provider", error_messages={"required": "Choose the provider"})
+    ends_on = _date("Last day of care from this provider")
+    reason_code = forms.ChoiceField(label="Why", error_messages={"required": "Choose why the placements end"})
+
+    def __init__(self, *args, providers, reason_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Choose the provider")] + [(str(p.pk), p.name) for p in providers]
+        self.fields["reason_code"].choices = [("", "Choose the reason")] + [(r.code, r.name) for r in reason_codes]
+
+
+class EscalationForm(forms.Form):
+    hours = forms.IntegerField(
+        label="Escalate unsourced requests to team leaders after (hours)",
+        error_messages={"required": "Give a number of hours", "invalid": "Give a whole number of hours"},
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+    )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("placements/<int:pk>/", views.placement_detail, name="placement"),
+    path("competitions/<int:pk>/", views.competition_detail, name="competition"),
 ]

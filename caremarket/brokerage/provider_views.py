@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required
 from caremarket.domain.roles import Permission
 
-from . import selectors, sourcing
-from .forms import DeclineForm
+from . import competitions, selectors, sourcing
+from .forms import DeclineForm, OfferForm
 
 
 def _provider(request):
@@ -30,6 +31,7 @@ def referral_list(request):
         "brokerage/provider/referrals.html",
         {
             "referrals": selectors.referrals_for_provider(provider=provider),
+            "competitions": selectors.competitions_for_provider(provider=provider),
             "placements": selectors.placements_for_provider(provider=provider),
         },
     )
@@ -76,8 +78,64 @@ def referral_detail(request, pk: int):
 @permission_required(Permission.REFERRALS_ANSWER)
 def placement_detail(request, pk: int):
     provider = _provider(request)
+    placement = selectors.placement_for_provider(provider=provider, pk=pk)
     return render(
         request,
         "brokerage/provider/placement.html",
-        {"placement": selectors.placement_for_provider(provider=provider, pk=pk)},
+        {
+            "placement": placement,
+            "terms": placement.terms.select_related("need_level"),
+            "stays": placement.hospital_stays.all(),
+        },
+    )
+
+
+@permission_required(Permission.REFERRALS_ANSWER)
+def competition_detail(request, pk: int):
+    """An open competition on the provider's lot: the request anonymised, its criteria, and the provider's own offer
+    (only its own, ever); after scoring, its own score breakdown."""
+    provider = _provider(request)
+    invitation = selectors.invitation_for_provider(provider=provider, competition=pk)
+    competition = invitation.competition
+    form = OfferForm(bound(request) if request.POST.get("action") == "offer" else None)
+    if request.POST.get("action") == "offer":
+        offer = submit(
+            request,
+            form,
+            lambda data: competitions.offer_submit(
+                competition=competition, provider=provider, actor=request.user, **data
+            ),
+        )
+        if offer is not FAILED:
+            messages.success(request, "Your sealed offer is in. You can change or withdraw it until the closing time.")
+            return redirect("referrals:competition", pk=pk)
+    if request.POST.get("action") == "withdraw":
+        try:
+            competitions.offer_withdraw(
+                offer=competitions.offer_for_provider(provider=provider, pk=request.POST.get("offer") or 0),
+                provider=provider,
+                actor=request.user,
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your offer is withdrawn")
+        return redirect("referrals:competition", pk=pk)
+    mine = competition.offers.filter(provider=provider).order_by("-submitted_at")
+    live = mine.filter(status="submitted").first()
+    request_ = competition.request
+    return render(
+        request,
+        "brokerage/provider/competition.html",
+        {
+            "competition": competition,
+            "request_": request_,
+            "age": request_.person.age_on(request_.start_on),
+            "form": form,
+            "live": live,
+            "mine": mine,
+            "open": competition.status == "open" and competition.is_sealed(timezone.now()),
+            "ranked_out_of": competition.offers.filter(status="submitted", rank__isnull=False).count(),
+            "won": getattr(live, "placement", None) if live else None,
+        },
     )

@@ -159,3 +159,96 @@ def decline_reasons(*, council):
     from caremarket.reference.models import ReasonCode
 
     return ReasonCode.objects.for_organisation(council).filter(kind="decline", is_active=True)
+
+
+def provider_list():
+    from caremarket.accounts.models import Organisation
+
+    return Organisation.objects.filter(kind="provider", is_active=True).order_by("name")
+
+
+def provider_get(*, pk):
+    from django.http import Http404
+
+    found = provider_list().filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise Http404("No such provider")
+    return found
+
+
+def providers_with_placements(*, council):
+    from caremarket.accounts.models import Organisation
+
+    from .models import Placement
+
+    ids = (
+        Placement.objects.for_organisation(council)
+        .filter(status__in=["active", "suspended"])
+        .values_list("provider_id", flat=True)
+    )
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def reason_codes(*, council, kind: str):
+    from caremarket.reference.models import ReasonCode
+
+    return ReasonCode.objects.for_organisation(council).filter(kind=kind, is_active=True)
+
+
+def need_levels(*, council, service_type):
+    from caremarket.reference.models import NeedLevel
+
+    return NeedLevel.objects.for_organisation(council).filter(service_type=service_type, is_active=True)
+
+
+def block_admission_get(*, council, pk):
+    from django.http import Http404
+
+    found = (
+        Admission.objects.filter(arrangement__council=council, arrangement__mechanism="block_contract", pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise Http404("No such block")
+    return found
+
+
+def competition_get(*, council, pk):
+    from .models import Competition
+
+    qs = Competition.objects.select_related("request__service_type", "request__area", "request__person", "arrangement")
+    return get_for_organisation_or_404(qs, council, pk=pk)
+
+
+def placement_get(*, council, pk):
+    from .models import Placement
+
+    qs = Placement.objects.select_related(
+        "person", "provider", "service_type", "area", "need_level", "spot_reason", "end_reason", "request"
+    )
+    return get_for_organisation_or_404(qs, council, pk=pk)
+
+
+def competitions_for_provider(*, provider):
+    from .models import CompetitionInvitation
+
+    return (
+        CompetitionInvitation.objects.filter(provider=provider)
+        .select_related("competition__request__service_type", "competition__request__area", "competition__council")
+        .order_by("-competition__published_at")
+    )
+
+
+def invitation_for_provider(*, provider, competition):
+    from django.http import Http404
+
+    found = (
+        competitions_for_provider(provider=provider)
+        .select_related("competition__request__person", "competition__request__need_level")
+        .filter(competition_id=competition)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such competition")
+    return found

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,7 +16,7 @@ from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import forms, selectors, services, sourcing
+from . import competitions, forms, placements, selectors, services, sourcing
 
 
 @permission_required(Permission.BROKERAGE_READ)
@@ -96,6 +101,53 @@ def request_create(request, pk: int):
     return render(request, "brokerage/request_form.html", {"form": form, "person": person})
 
 
+def _request_page(request, care_request, status: int = 200, **forms_):
+    """The request page, with any action's form bound and showing its errors."""
+    council = request.user.organisation
+    verdicts = selectors.request_eligibility(care_request)
+    open_states = {"sourcing", "unsourced"}
+    arrangement, steps = sourcing.plan(care_request) if care_request.status == "sourcing" else (None, [])
+    referrals = care_request.referrals.select_related("provider", "decline_reason").order_by(
+        "step_number", "provider__name"
+    )
+    can_source = has_permission(request.user, Permission.SOURCING_RUN)
+    call_off = competitions.call_off_arrangement(care_request) if care_request.status in open_states else None
+    open_referrals = referrals.filter(status__in=["offered", "viewed"]).exists()
+    live_competition = care_request.competitions.filter(status__in=["open", "closed"]).first()
+    context = {
+        "care_request": care_request,
+        "referrals": referrals,
+        "plan_arrangement": arrangement,
+        "steps": steps,
+        "can_source": can_source and care_request.status == "sourcing" and not referrals.exists() and bool(steps),
+        "placement": getattr(care_request, "placement", None),
+        "form": forms_.get("form") or forms.NoteForm(),
+        "eligible": [v for v in verdicts if v.eligible],
+        "ineligible": [v for v in verdicts if not v.eligible],
+        "can_approve": has_permission(request.user, Permission.REQUESTS_APPROVE)
+        and care_request.status == "awaiting-approval",
+        "competitions": care_request.competitions.all(),
+        "call_off": call_off if can_source and not open_referrals and not live_competition else None,
+        "competition_form": forms_.get("competition_form")
+        or forms.CompetitionForm(initial={"price_unit": competitions.default_unit(care_request)}),
+        "vacancies": placements.block_vacancies(council=council, request=care_request)
+        if can_source and care_request.status in open_states
+        else [],
+        "can_spot": can_source and care_request.status in open_states and not live_competition,
+        "spot_form": forms_.get("spot_form") or _spot_form(council, None),
+        "replaces": care_request.replaces_placement,
+    }
+    return render(request, "brokerage/request.html", context, status=status)
+
+
+def _spot_form(council, data):
+    return forms.SpotPurchaseForm(
+        data,
+        providers=selectors.provider_list(),
+        reason_codes=selectors.reason_codes(council=council, kind="spot-purchase"),
+    )
+
+
 @permission_required(Permission.BROKERAGE_READ)
 def request_detail(request, pk: int):
     care_request = selectors.request_get(council=request.user.organisation, pk=pk)
@@ -109,32 +161,64 @@ def request_detail(request, pk: int):
         if done is not FAILED:
             messages.success(request, "Approved: the request is now being sourced")
             return redirect("brokerage:request", pk=pk)
-    verdicts = selectors.request_eligibility(care_request)
-    arrangement, steps = sourcing.plan(care_request) if care_request.status == "sourcing" else (None, [])
-    referrals = care_request.referrals.select_related("provider", "decline_reason").order_by(
-        "step_number", "provider__name"
-    )
-    return render(
+    return _request_page(request, care_request, form=form)
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def request_compete(request, pk: int):
+    care_request = selectors.request_get(council=request.user.organisation, pk=pk)
+    form = forms.CompetitionForm(request.POST)
+    competition = submit(
         request,
-        "brokerage/request.html",
-        {
-            "care_request": care_request,
-            "referrals": referrals,
-            "plan_arrangement": arrangement,
-            "steps": steps,
-            "can_source": has_permission(request.user, Permission.SOURCING_RUN)
-            and care_request.status == "sourcing"
-            and not referrals.exists()
-            and bool(steps),
-            "placement": getattr(care_request, "placement", None),
-            "verdicts": verdicts,
-            "form": form,
-            "eligible": [v for v in verdicts if v.eligible],
-            "ineligible": [v for v in verdicts if not v.eligible],
-            "can_approve": has_permission(request.user, Permission.REQUESTS_APPROVE)
-            and care_request.status == "awaiting-approval",
-        },
+        form,
+        lambda data: competitions.competition_publish(request=care_request, actor=request.user, **data),
     )
+    if competition is FAILED:
+        return _request_page(request, care_request, status=400, competition_form=form)
+    messages.success(
+        request,
+        f"Published to {competition.invitations.count()} providers; offers are sealed until "
+        f"{timezone.localtime(competition.closes_at):%H:%M on %-d %B %Y}",
+    )
+    return redirect("brokerage:competition", pk=competition.pk)
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def request_spot(request, pk: int):
+    council = request.user.organisation
+    care_request = selectors.request_get(council=council, pk=pk)
+    form = _spot_form(council, request.POST)
+    placement = submit(
+        request,
+        form,
+        lambda data: placements.spot_purchase(
+            request=care_request,
+            actor=request.user,
+            provider=selectors.provider_get(pk=data.pop("provider")),
+            **data,
+        ),
+    )
+    if placement is FAILED:
+        return _request_page(request, care_request, status=400, spot_form=form)
+    messages.success(request, f"Spot purchase recorded with {placement.provider.name}")
+    return redirect("brokerage:placement", pk=placement.pk)
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def request_block(request, pk: int):
+    council = request.user.organisation
+    care_request = selectors.request_get(council=council, pk=pk)
+    admission = selectors.block_admission_get(council=council, pk=request.POST.get("admission"))
+    try:
+        placement = placements.block_place(request=care_request, admission=admission, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("brokerage:request", pk=pk)
+    messages.success(request, f"Placed in the block vacancy with {placement.provider.name}")
+    return redirect("brokerage:placement", pk=placement.pk)
 
 
 @require_POST
@@ -156,3 +240,275 @@ def request_source(request, pk: int):
         else:
             messages.success(request, "No eligible provider: the request is unsourced")
     return redirect("brokerage:request", pk=pk)
+
+
+def _competition_page(request, competition, status: int = 200, **forms_):
+    now = timezone.now()
+    sealed = competition.is_sealed(now)
+    offers = (
+        []
+        if sealed
+        else list(competitions.offers_for_council(competition=competition, actor=request.user, route="page"))
+    )
+    can_decide = (
+        has_permission(request.user, Permission.SOURCING_RUN)
+        and not sealed
+        and competition.status
+        in (
+            "open",
+            "closed",
+        )
+    )
+    scored = bool(offers) and all(o.rank is not None for o in offers)
+    context = {
+        "competition": competition,
+        "request_": competition.request,
+        "sealed": sealed,
+        "offer_count": competitions.offer_count(competition),
+        "offers": offers,
+        "invited": competition.invitations.select_related("provider").order_by("provider__name"),
+        "can_decide": can_decide,
+        "scored": scored,
+        "score_form": forms_.get("score_form") or forms.ScoreForm(offers=offers),
+        "award_form": forms_.get("award_form") or forms.AwardForm(offers=offers if scored else []),
+        "no_award_form": forms_.get("no_award_form") or forms.ReasonForm(),
+    }
+    return render(request, "brokerage/competition.html", context, status=status)
+
+
+@permission_required(Permission.BROKERAGE_READ)
+def competition_detail(request, pk: int):
+    return _competition_page(request, selectors.competition_get(council=request.user.organisation, pk=pk))
+
+
+@permission_required(Permission.BROKERAGE_READ)
+def competition_offers(request, pk: int):
+    """The offers in full; before the closing time this refuses, and the attempt is audited."""
+    competition = selectors.competition_get(council=request.user.organisation, pk=pk)
+    try:
+        competitions.offers_for_council(competition=competition, actor=request.user, route="page")
+    except competitions.SealedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("brokerage:competition", pk=pk)
+
+
+@permission_required(Permission.BROKERAGE_READ)
+def competition_export(request, pk: int):
+    competition = selectors.competition_get(council=request.user.organisation, pk=pk)
+    try:
+        offers = competitions.offers_for_council(competition=competition, actor=request.user, route="export")
+    except competitions.SealedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="competition-{competition.pk}-offers.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["provider", "price", "price_unit", "earliest_start_on", "how_outcomes_met", "submitted_at", "quality_score"]
+        + ["price_score", "total_score", "rank", "unusually_low"]
+    )
+    for o in offers:
+        writer.writerow(
+            [o.provider.name, o.price, competition.price_unit, o.earliest_start_on, o.how_outcomes_met]
+            + [o.submitted_at.isoformat(), o.quality_score, o.price_score, o.total_score, o.rank, o.low_price]
+        )
+    return response
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def competition_score(request, pk: int):
+    competition = selectors.competition_get(council=request.user.organisation, pk=pk)
+    try:
+        offers = list(competitions.offers_for_council(competition=competition, actor=request.user, route="page"))
+    except competitions.SealedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    form = forms.ScoreForm(request.POST, offers=offers)
+    done = submit(
+        request,
+        form,
+        lambda data: competitions.competition_score(
+            competition=competition, actor=request.user, quality=form.scores()[0], comments=form.scores()[1]
+        ),
+    )
+    if done is FAILED:
+        return _competition_page(request, competition, status=400, score_form=form)
+    messages.success(request, "Scored: the offers are ranked below")
+    return redirect("brokerage:competition", pk=pk)
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def competition_award(request, pk: int):
+    competition = selectors.competition_get(council=request.user.organisation, pk=pk)
+    try:
+        offers = list(competitions.offers_for_council(competition=competition, actor=request.user, route="page"))
+    except competitions.SealedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    form = forms.AwardForm(request.POST, offers=offers)
+    placement = submit(
+        request,
+        form,
+        lambda data: competitions.competition_award(
+            competition=competition,
+            offer=next(o for o in offers if str(o.pk) == data["offer"]),
+            actor=request.user,
+            reason=data["reason"],
+        ),
+    )
+    if placement is FAILED:
+        return _competition_page(request, competition, status=400, award_form=form)
+    messages.success(request, f"Awarded to {placement.provider.name}")
+    return redirect("brokerage:placement", pk=placement.pk)
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
+def competition_no_award(request, pk: int):
+    competition = selectors.competition_get(council=request.user.organisation, pk=pk)
+    form = forms.ReasonForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: competitions.competition_no_award(
+            competition=competition, actor=request.user, reason=data["reason"]
+        ),
+    )
+    if done is FAILED:
+        return _competition_page(request, competition, status=400, no_award_form=form)
+    messages.success(request, "Not awarded: the request is unsourced")
+    return redirect("brokerage:request", pk=competition.request_id)
+
+
+@permission_required(Permission.BROKERAGE_READ)
+def placement_list(request):
+    council = request.user.organisation
+    spot_only = request.GET.get("route") == "spot"
+    return render(
+        request,
+        "brokerage/placements.html",
+        {
+            "placements": placements.placement_list(council=council, spot_only=spot_only)[:500],
+            "spot_only": spot_only,
+            "spot_count": placements.placement_list(council=council, spot_only=True).count(),
+            "total": placements.placement_list(council=council).count(),
+        },
+    )
+
+
+def _placement_page(request, placement, status: int = 200, **forms_):
+    council = request.user.organisation
+    need_levels = selectors.need_levels(council=council, service_type=placement.service_type)
+    context = {
+        "placement": placement,
+        "terms": placement.terms.select_related("need_level", "admission__arrangement").order_by("starts_on"),
+        "stays": placement.hospital_stays.all(),
+        "in_hospital": placement.hospital_stays.filter(discharged_on__isnull=True).exists(),
+        "can_manage": has_permission(request.user, Permission.PLACEMENTS_MANAGE) and placement.status != "ended",
+        "vary_form": forms_.get("vary_form") or forms.VaryForm(need_levels=need_levels),
+        "hospital_form": forms_.get("hospital_form") or forms.HospitalForm(),
+        "end_form": forms_.get("end_form")
+        or forms.EndForm(reason_codes=selectors.reason_codes(council=council, kind="ending")),
+    }
+    return render(request, "brokerage/placement.html", context, status=status)
+
+
+@permission_required(Permission.BROKERAGE_READ)
+def placement_detail(request, pk: int):
+    return _placement_page(request, selectors.placement_get(council=request.user.organisation, pk=pk))
+
+
+@require_POST
+@permission_required(Permission.PLACEMENTS_MANAGE)
+def placement_vary(request, pk: int):
+    council = request.user.organisation
+    placement = selectors.placement_get(council=council, pk=pk)
+    form = forms.VaryForm(
+        request.POST, need_levels=selectors.need_levels(council=council, service_type=placement.service_type)
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: placements.placement_vary(
+            placement=placement,
+            actor=request.user,
+            **{**data, "need_level": int(data["need_level"]) if data["need_level"] else None},
+        ),
+    )
+    if done is FAILED:
+        return _placement_page(request, placement, status=400, vary_form=form)
+    messages.success(request, f"Varied from {done.starts_on:%-d %B %Y}; the earlier terms are kept")
+    return redirect("brokerage:placement", pk=pk)
+
+
+@require_POST
+@permission_required(Permission.PLACEMENTS_MANAGE)
+def placement_hospital(request, pk: int):
+    placement = selectors.placement_get(council=request.user.organisation, pk=pk)
+    form = forms.HospitalForm(request.POST)
+    in_hospital = placement.hospital_stays.filter(discharged_on__isnull=True).exists()
+    done = submit(
+        request,
+        form,
+        lambda data: (
+            placements.hospital_discharge(placement=placement, actor=request.user, discharged_on=data["on"])
+            if in_hospital
+            else placements.hospital_admit(
+                placement=placement, actor=request.user, admitted_on=data["on"], unplanned=data["unplanned"]
+            )
+        ),
+    )
+    if done is FAILED:
+        return _placement_page(request, placement, status=400, hospital_form=form)
+    messages.success(
+        request, "Discharge recorded" if in_hospital else "Hospital stay recorded: the placement is suspended"
+    )
+    return redirect("brokerage:placement", pk=pk)
+
+
+@require_POST
+@permission_required(Permission.PLACEMENTS_MANAGE)
+def placement_end(request, pk: int):
+    council = request.user.organisation
+    placement = selectors.placement_get(council=council, pk=pk)
+    form = forms.EndForm(request.POST, reason_codes=selectors.reason_codes(council=council, kind="ending"))
+    done = submit(request, form, lambda data: placements.placement_end(placement=placement, actor=request.user, **data))
+    if done is FAILED:
+        return _placement_page(request, placement, status=400, end_form=form)
+    messages.success(request, "The placement has ended")
+    return redirect("brokerage:placement", pk=pk)
+
+
+@permission_required(Permission.PLACEMENTS_MANAGE)
+def provider_failure(request):
+    council = request.user.organisation
+    form = forms.ProviderFailureForm(
+        bound(request),
+        providers=selectors.providers_with_placements(council=council),
+        reason_codes=selectors.reason_codes(council=council, kind="ending"),
+    )
+    created = submit(
+        request,
+        form,
+        lambda data: placements.provider_placements_resource(
+            council=council,
+            actor=request.user,
+            provider=selectors.provider_get(pk=data["provider"]),
+            ends_on=data["ends_on"],
+            reason_code=data["reason_code"],
+        ),
+    )
+    if created is not FAILED:
+        messages.success(request, f"{len(created)} placements ended and their people put back into sourcing")
+        return redirect(reverse("brokerage:queue") + "?status=sourcing")
+    return render(request, "brokerage/provider_failure.html", {"form": form})
+
+
+@permission_required(Permission.BROKERAGE_SETTINGS)
+def brokerage_settings(request):
+    council = request.user.organisation
+    form = forms.EscalationForm(bound(request), initial={"hours": council.escalate_unsourced_after_hours})
+    done = submit(request, form, lambda data: services.escalation_set(council=council, actor=request.user, **data))
+    if done is not FAILED:
+        messages.success(request, f"Unsourced requests are escalated after {done.escalate_unsourced_after_hours} hours")
+        return redirect("brokerage:settings")
+    return render(request, "brokerage/settings.html", {"form": form})

@@ -11,6 +11,7 @@ from .permissions import has_permission
 SECTIONS = [
     ("Home", "core:home", None),
     ("Care requests", "brokerage:queue", Permission.BROKERAGE_READ),
+    ("Placements", "brokerage:placements", Permission.BROKERAGE_READ),
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
     ("Referrals and placements", "referrals:list", Permission.REFERRALS_ANSWER),
     ("Applications", "applications:list", Permission.APPLICATIONS_READ),

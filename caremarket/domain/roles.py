@@ -74,6 +74,8 @@ class Permission(StrEnum):
     REQUESTS_APPROVE = "requests.approve"
     SOURCING_RUN = "sourcing.run"
     REFERRALS_ANSWER = "referrals.answer"
+    PLACEMENTS_MANAGE = "placements.manage"
+    BROKERAGE_SETTINGS = "brokerage.settings"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -98,6 +100,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),
     Permission.SOURCING_RUN: frozenset({Role.BROKER}),
     Permission.REFERRALS_ANSWER: PROVIDER_ROLES,
+    # Brokers vary, suspend and end placements; team leaders set when unsourced requests are escalated.
+    Permission.PLACEMENTS_MANAGE: frozenset({Role.BROKER}),
+    Permission.BROKERAGE_SETTINGS: frozenset({Role.TEAM_LEADER}),
 }
 
 
