@@ -162,9 +162,10 @@ def test_eligibility_shows_on_the_request_page(world, council, council_admin, lo
         )
     request = request_for(world, world["adult"], needs_transport=True)
     page = login(make_user(council, Role.BROKER)).get(f"/brokerage/requests/{request.pk}/").content.decode()
-    assert "Bus Ltd" in page.split("Providers who cannot")[0]
-    assert "does not offer transport, which the person&#39;s assessment says they need" in page
-    assert "suspended" in page.split("Paused Ltd")[1][:200]
+    can, cannot = page.split("Providers who can take it")[1].split("Providers who cannot")
+    assert "Bus Ltd" in can and "Bus Ltd" not in cannot
+    assert "does not offer transport, which the person&#39;s assessment says they need" in cannot
+    assert "suspended" in cannot.split("Paused Ltd")[1][:200]
 
 
 def test_people_are_council_staff_only(world, login, provider, other_council, make_user):
