@@ -162,7 +162,7 @@ def test_eligibility_shows_on_the_request_page(world, council, council_admin, lo
         )
     request = request_for(world, world["adult"], needs_transport=True)
     page = login(make_user(council, Role.BROKER)).get(f"/brokerage/requests/{request.pk}/").content.decode()
-    can, cannot = page.split("Providers who can take it")[1].split("Providers who cannot")
+    can, cannot = page.split("Providers who can take it")[1].split("Providers who cannot", 1)
     assert "Bus Ltd" in can and "Bus Ltd" not in cannot
     assert "does not offer transport, which the person&#39;s assessment says they need" in cannot
     assert "suspended" in cannot.split("Paused Ltd")[1][:200]
