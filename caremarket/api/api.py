@@ -13,7 +13,8 @@ api = NinjaAPI(
     description=(
         "The same capabilities as the browser, for machine clients. Authenticate with an API token created by "
         "your organisation admin: `Authorization: Bearer cm_…`. Every request sees only the token's organisation. "
-        "Errors are problem details (RFC 9457)."
+        "Errors are problem details (RFC 9457). Every POST accepts an `Idempotency-Key` header: a retry with the "
+        "same key and body gets the first response again (`Idempotent-Replayed: true`) and changes nothing."
     ),
     auth=ApiTokenAuth(),
     urls_namespace="api-v1",
@@ -43,8 +44,10 @@ def me(request):
 
 from caremarket.arrangements.api import router as arrangements_router  # noqa: E402
 from caremarket.arrangements.applications_api import router as applications_router  # noqa: E402
+from caremarket.brokerage.api import router as brokerage_router  # noqa: E402
 from caremarket.reference.api import router as reference_router  # noqa: E402
 
 api.add_router("/reference", reference_router)
 api.add_router("/", arrangements_router)
 api.add_router("/", applications_router)
+api.add_router("/", brokerage_router)

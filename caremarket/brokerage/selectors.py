@@ -252,3 +252,12 @@ def invitation_for_provider(*, provider, competition):
     if found is None:
         raise Http404("No such competition")
     return found
+
+
+def competition_offer_get(*, competition, pk):
+    from django.http import Http404
+
+    found = competition.offers.filter(pk=pk, status="submitted").select_related("provider").first()
+    if found is None:
+        raise Http404("No such offer in this competition")
+    return found
