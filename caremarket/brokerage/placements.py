@@ -192,6 +192,8 @@ def block_vacancies(*, council: Organisation, request: CareRequest | None = None
         qs = qs.filter(lot__service_types=request.service_type).filter(
             Q(area=request.area) | Q(area__isnull=True, lot__areas=request.area)
         )
+        if request.need_level_id:
+            qs = qs.filter(Q(lot__need_levels__isnull=True) | Q(lot__need_levels=request.need_level_id))
     qs = (
         qs.annotate(filled=Count("placements", filter=Q(placements__status__in=["active", "suspended"])))
         .select_related("provider", "lot", "arrangement", "area")

@@ -502,4 +502,7 @@ class DemoBuilder:
         brokerage.postcode_districts()
         brokerage.cqc_directory()
         self.created["people"] = brokerage.people_and_requests(random.Random(2027))
+        from . import history
+
+        self.created["history"] = history.build(random.Random(2028))
         return self.created

@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.db import models
 
 from caremarket.accounts.models import Organisation, User
 from caremarket.core.demo.builder import DEMO_PASSWORD, SIGN_INS
@@ -62,6 +63,24 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     assert Person.objects.count() >= 300
     assert {"sourcing", "awaiting-approval"} <= set(CareRequest.objects.values_list("status", flat=True))
     assert CqcLocation.objects.count() > 50
+
+    # a year of brokerage history by every route, about a quarter of home care hours with reserve providers
+    from caremarket.brokerage.models import Competition, Placement, Referral
+
+    assert set(Placement.objects.values_list("route", flat=True)) == {"cascade", "ranked", "call-off", "block", "spot"}
+    hours: dict[str, float] = {}
+    for r in Referral.objects.filter(status="accepted", request__service_type__code="home-care").select_related(
+        "request"
+    ):
+        hours[r.step] = hours.get(r.step, 0) + float(r.request.hours_per_week)
+    assert {"primary", "secondary", "reserve"} <= set(hours)
+    assert 0.18 <= hours["reserve"] / sum(hours.values()) <= 0.35
+    awarded = Competition.objects.filter(status="awarded")
+    assert awarded.exists() and max(c.offers.count() for c in awarded) >= 3
+    assert CareRequest.objects.filter(status="unsourced").exists()
+    assert CareRequest.objects.filter(replaces_placement__isnull=False).count() >= 5
+    assert Placement.objects.filter(status="ended", end_reason__code="provider-exit").exists()
+    assert Placement.objects.filter(terms__starts_on__gt=models.F("start_on")).exists()  # variations
 
     call_command("demo_data", verbosity=0)
     assert counts() == first

@@ -14,6 +14,10 @@ class Command(BaseCommand):
             f"{created['people']} people with care requests created "
             "(0 means they were already there)."
         )
+        if created.get("history"):
+            self.stdout.write("A year of brokerage history:")
+            for key, n in sorted(created["history"].items()):
+                self.stdout.write(f"  {key}: {n}")
         if options["verbosity"] >= 1:
             print_sign_ins(self.stdout)
 
