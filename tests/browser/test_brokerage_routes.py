@@ -1,0 +1,274 @@
+"""Every way of placing care, end to end in the browser with both sides signed in: ranked approach, call-off
+competition with sealed offers, block vacancy, spot purchase; then the placement's life and a provider failure."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from caremarket.accounts import services as accounts
+from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
+from caremarket.brokerage import services
+from caremarket.brokerage.models import Competition
+from caremarket.core.models import AuditEvent
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.reference import services as reference
+from caremarket.reference.models import AreaPostcode
+
+PASSWORD = "journey-password-2026"
+pytestmark = pytest.mark.browser
+PROVIDERS = [("Evergreen Care Ltd", "admin@evergreen.example"), ("Maplegate Care Ltd", "admin@maplegate.example")]
+
+
+def build(mechanism: str, **admission) -> None:
+    council = accounts.organisation_create(kind=OrganisationKind.COUNCIL, name="Westmarch County Council")
+    broker = accounts.user_create(
+        organisation=council,
+        email="broker@westmarch.example",
+        full_name="Tom Castellano",
+        roles=[Role.BROKER.value],
+        password=PASSWORD,
+    )
+    home = reference.service_type_create(council=council, actor=None, code="home-care", name="Home care")
+    north = reference.area_create(council=council, actor=None, code="ashcombe-north", name="Ashcombe North", level=1)
+    AreaPostcode.objects.create(council=council, outward_code="WM1", area=north)
+    for kind, code, name in [
+        ("decline", "no-capacity", "No staff capacity for this package"),
+        ("spot-purchase", "urgent-discharge", "Urgent hospital discharge"),
+        ("ending", "provider-exit", "Provider left the market"),
+        ("ending", "died", "Person died"),
+    ]:
+        reference.reason_code_create(council=council, actor=None, kind=kind, code=code, name=name)
+    arrangement = Arrangement.objects.create(
+        council=council,
+        reference="HC-" + mechanism[:4].upper(),
+        title="Home care",
+        mechanism=mechanism,
+        regime="pcr_2015_light_touch",
+        status="live",
+        starts_on=date(2025, 11, 1),
+        ends_on=date(2030, 10, 31),
+        estimated_value=Decimal(1),
+        price_basis="hour-per-area",
+    )
+    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
+    lot.service_types.set([home])
+    lot.areas.set([north])
+    for rank, (name, email) in enumerate(PROVIDERS, start=1):
+        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
+        accounts.user_create(
+            organisation=provider,
+            email=email,
+            full_name=name.split()[0],
+            roles=[Role.PROVIDER_ADMIN.value],
+            password=PASSWORD,
+        )
+        Admission.objects.create(
+            arrangement=arrangement,
+            lot=lot,
+            provider=provider,
+            area=north,
+            application=Application.objects.create(arrangement=arrangement, provider=provider, status="admitted"),
+            rank=rank,
+            price=Decimal("28.10"),
+            **admission,
+        )
+    person = services.person_create(
+        council=council,
+        actor=broker,
+        given_name="Edna",
+        family_name="Sutcliffe",
+        date_of_birth=date(1938, 2, 2),
+        address="12 Mill Lane",
+        postcode="WM1 2AB",
+    )
+    services.care_request_create(
+        council=council,
+        actor=broker,
+        person=person,
+        service_type="home-care",
+        hours_per_week=Decimal(14),
+        visit_pattern="2 calls a day",
+        start_on=timezone.localdate() + timedelta(days=5),
+        outcomes="Stay at home safely",
+    )
+
+
+def open_request(journey):
+    journey.click(role="link", name="Care requests")
+    journey.click(role="link", name=re.compile(r"^\d+$"))
+
+
+def switch(journey, email):
+    journey.click(role="button", name="Sign out")
+    journey.sign_in(email, PASSWORD)
+
+
+def test_ranked_approach_one_provider_at_a_time_and_where_it_stands(journey, transactional_db):
+    build("ranked_framework")
+    page = journey.page
+    journey.sign_in("broker@westmarch.example", PASSWORD)
+    open_request(journey)
+    expect(page.get_by_text("Rank-1: Evergreen Care Ltd")).to_be_visible()
+    expect(page.get_by_text("Rank-2: Maplegate Care Ltd")).to_be_visible()
+    journey.click(role="button", name="Offer to providers")
+    expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text("Offered")
+
+    switch(journey, "admin@evergreen.example")
+    journey.click(role="link", name="Referrals and placements")
+    journey.click(role="link", name=re.compile(r"^Referral \d+$"))
+    page.get_by_label("No staff capacity for this package").check()
+    journey.click(role="button", name="Decline the referral")
+
+    switch(journey, "broker@westmarch.example")
+    open_request(journey)
+    expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text("No staff capacity")
+    expect(page.get_by_role("row", name=re.compile("Maplegate"))).to_contain_text("Offered")
+
+    switch(journey, "admin@maplegate.example")
+    journey.click(role="link", name="Referrals and placements")
+    journey.click(role="link", name=re.compile(r"^Referral \d+$"))
+    journey.click(role="button", name="Accept the referral")
+    expect(page.get_by_text("12 Mill Lane, WM1 2AB")).to_be_visible()
+
+    switch(journey, "broker@westmarch.example")
+    open_request(journey)
+    expect(page.get_by_text("Placed with Maplegate Care Ltd")).to_be_visible()
+    expect(page.get_by_text("by ranked approach")).to_be_visible()
+
+
+def test_call_off_competition_sealed_offers_scored_after_closing(journey, transactional_db):
+    build("flexible_framework")
+    page = journey.page
+    journey.sign_in("broker@westmarch.example", PASSWORD)
+    open_request(journey)
+    page.get_by_text("Run a call-off competition on HC-FLEX").click()
+    page.get_by_label("Closing time").fill((timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    journey.click(role="button", name="Publish the competition")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Published to 2 providers")
+    competition_url = page.url
+
+    for (name, email), price, how in [
+        (PROVIDERS[0], "27.90", "A small team of three carers who know the village"),
+        (PROVIDERS[1], "25.40", "Carers with dementia training and a named lead"),
+    ]:
+        switch(journey, email)
+        journey.click(role="link", name="Referrals and placements")
+        journey.click(role="link", name=re.compile(r"^Competition \d+$"))
+        assert "Sutcliffe" not in page.content()
+        expect(page.get_by_text("postcode district WM1")).to_be_visible()
+        page.get_by_label("Your price").fill(price)
+        page.get_by_label("Earliest start date").fill((timezone.localdate() + timedelta(days=6)).isoformat())
+        page.get_by_label("How you will meet the outcomes").fill(how)
+        journey.click(role="button", name="Submit the offer")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Your sealed offer is in")
+        expect(page.get_by_text(how)).to_be_visible()
+
+    # before the closing time the broker sees only the count; reading the offers is refused and audited
+    switch(journey, "broker@westmarch.example")
+    journey.goto(competition_url.replace(journey.base_url, ""))
+    expect(page.locator(".govuk-summary-list__row", has_text="Offers received")).to_contain_text("2")
+    assert "25.40" not in page.content() and "dementia" not in page.content()
+    journey.goto(competition_url.replace(journey.base_url, "") + "offers/")
+    expect(page.get_by_text(re.compile("Offers are sealed until"))).to_be_visible()
+    assert AuditEvent.objects.filter(action="offer.sealed_read_refused").count() == 1
+
+    # the closing time passes
+    Competition.objects.update(
+        published_at=timezone.now() - timedelta(hours=4), closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    journey.goto(competition_url.replace(journey.base_url, ""))
+    expect(page.get_by_text("Carers with dementia training and a named lead")).to_be_visible()
+    page.get_by_label("Quality score for Evergreen Care Ltd (0 to 100)").fill("90")
+    page.get_by_label("Quality score for Maplegate Care Ltd (0 to 100)").fill("70")
+    journey.click(role="button", name="Score and rank the offers")
+    # Evergreen: 0.6 x 90 + 0.4 x (25.40 / 27.90 x 100 = 91.04) = 90.42; Maplegate: 0.6 x 70 + 40 = 82
+    expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text("90.42")
+    page.get_by_role("radio", name=re.compile("Evergreen Care Ltd: rank 1")).check()
+    journey.click(role="button", name="Confirm the award")
+    expect(page.get_by_text("Call-off competition")).to_be_visible()
+
+    switch(journey, "admin@maplegate.example")
+    journey.click(role="link", name="Referrals and placements")
+    journey.click(role="link", name=re.compile(r"^Competition \d+$"))
+    expect(page.get_by_text("2 of 2", exact=True)).to_be_visible()
+    expect(page.get_by_text("100.00 out of 100 (the lowest price scores 100)")).to_be_visible()
+
+    switch(journey, "admin@evergreen.example")
+    journey.click(role="link", name="Referrals and placements")
+    journey.click(role="link", name="Edna Sutcliffe")
+    expect(page.get_by_text("12 Mill Lane, WM1 2AB")).to_be_visible()
+
+
+def test_block_vacancy_then_the_placement_is_varied_in_hospital_and_the_provider_fails(journey, transactional_db):
+    build("block_contract", block_places=2)
+    page = journey.page
+    journey.sign_in("broker@westmarch.example", PASSWORD)
+    open_request(journey)
+    expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text("2 of 2")
+    journey.click(role="button", name="Place with Evergreen Care Ltd")
+    expect(page.get_by_role("heading", name=re.compile("Placement"))).to_be_visible()
+
+    # a variation that overlaps is refused; a later one keeps the old terms
+    start = timezone.localdate() + timedelta(days=5)
+    page.get_by_label("Date the new terms start").fill(start.isoformat())
+    page.get_by_label("Hours per week").fill("18")
+    page.get_by_label("Why the placement is varied").fill("Review after a fall")
+    journey.click(role="button", name="Vary from this date")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("would overlap")
+    page.get_by_label("Date the new terms start").fill((start + timedelta(days=14)).isoformat())
+    journey.click(role="button", name="Vary from this date")
+    expect(page.get_by_role("row", name=re.compile("Review after a fall"))).to_contain_text("18")
+    expect(page.get_by_role("row", name=re.compile("the terms of the award"))).to_contain_text("14")
+
+    page.get_by_label("Date", exact=True).fill((start + timedelta(days=20)).isoformat())
+    journey.click(role="button", name="Record the admission")
+    expect(page.locator("main .govuk-tag").first).to_contain_text("Suspended")
+    page.get_by_label("Date", exact=True).fill((start + timedelta(days=24)).isoformat())
+    journey.click(role="button", name="Record the discharge")
+    expect(page.locator("main .govuk-tag").first).to_contain_text("Active")
+
+    switch(journey, "admin@evergreen.example")
+    journey.click(role="link", name="Referrals and placements")
+    journey.click(role="link", name="Edna Sutcliffe")
+    expect(page.get_by_text("Review after a fall")).to_be_visible()
+
+    # the provider fails: its placements go back into sourcing with their history
+    switch(journey, "broker@westmarch.example")
+    journey.click(role="link", name="Placements")
+    journey.click(role="button", name="A provider has failed or left")
+    journey.click(role="button", name="Move all its placements into sourcing")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the provider")
+    page.get_by_label("Provider", exact=True).select_option(label="Evergreen Care Ltd")
+    page.get_by_label("Last day of care from this provider").fill((start + timedelta(days=30)).isoformat())
+    page.get_by_label("Why").select_option(label="Provider left the market")
+    journey.click(role="button", name="Move all its placements into sourcing")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 placements ended")
+    journey.click(role="link", name=re.compile(r"^\d+$"))
+    expect(page.get_by_text(re.compile("Re-sourcing: this request replaces placement"))).to_be_visible()
+
+
+def test_spot_purchase_needs_a_reason_and_is_flagged(journey, transactional_db):
+    build("flexible_framework")
+    page = journey.page
+    journey.sign_in("broker@westmarch.example", PASSWORD)
+    open_request(journey)
+    page.get_by_text("Record a spot purchase").click()
+    page.get_by_label("Provider", exact=True).select_option(label="Maplegate Care Ltd")
+    page.get_by_label("Agreed price").fill("33.50")
+    journey.click(role="button", name="Record the spot purchase")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose why nothing on the arrangements")
+    page.get_by_label("Why nothing on the arrangements can meet the need").select_option(
+        label="Urgent hospital discharge"
+    )
+    journey.click(role="button", name="Record the spot purchase")
+    expect(page.get_by_text("Spot purchase", exact=True).first).to_be_visible()
+    journey.click(role="link", name="Placements")
+    expect(page.get_by_role("row", name=re.compile("Maplegate"))).to_contain_text("Spot purchase")
+    switch(journey, "admin@maplegate.example")
+    journey.click(role="link", name="Referrals and placements")
+    journey.click(role="link", name="Edna Sutcliffe")
+    expect(page.get_by_text("12 Mill Lane, WM1 2AB")).to_be_visible()
