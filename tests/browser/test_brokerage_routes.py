@@ -151,7 +151,7 @@ def test_call_off_competition_sealed_offers_scored_after_closing(journey, transa
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Published to 2 providers")
     competition_url = page.url
 
-    for (name, email), price, how in [
+    for (_name, email), price, how in [
         (PROVIDERS[0], "27.90", "A small team of three carers who know the village"),
         (PROVIDERS[1], "25.40", "Carers with dementia training and a named lead"),
     ]:
