@@ -276,3 +276,14 @@ class EscalationForm(forms.Form):
         error_messages={"required": "Give a number of hours", "invalid": "Give a whole number of hours"},
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
     )
+
+
+class CarryOverForm(forms.Form):
+    arrangement = forms.ChoiceField(label="New arrangement", error_messages={"required": "Choose the arrangement"})
+    starts_on = _date("Date the placements move to it")
+
+    def __init__(self, *args, arrangements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["arrangement"].choices = [("", "Choose the arrangement")] + [
+            (str(a.pk), f"{a.reference}: {a.title}") for a in arrangements
+        ]

@@ -261,3 +261,9 @@ def competition_offer_get(*, competition, pk):
     if found is None:
         raise Http404("No such offer in this competition")
     return found
+
+
+def live_arrangements(*, council):
+    from caremarket.arrangements.models import Arrangement
+
+    return Arrangement.objects.for_organisation(council).filter(status="live").order_by("reference")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("competitions/<int:pk>/no-award/", views.competition_no_award, name="competition-no-award"),
     path("placements/", views.placement_list, name="placements"),
     path("placements/provider-failure/", views.provider_failure, name="provider-failure"),
+    path("placements/carry-over/", views.carry_over, name="carry-over"),
     path("placements/<int:pk>/", views.placement_detail, name="placement"),
     path("placements/<int:pk>/vary/", views.placement_vary, name="placement-vary"),
     path("placements/<int:pk>/hospital/", views.placement_hospital, name="placement-hospital"),

@@ -512,3 +512,23 @@ def brokerage_settings(request):
         messages.success(request, f"Unsourced requests are escalated after {done.escalate_unsourced_after_hours} hours")
         return redirect("brokerage:settings")
     return render(request, "brokerage/settings.html", {"form": form})
+
+
+@permission_required(Permission.PLACEMENTS_MANAGE)
+def carry_over(request):
+    """Continuity (seed 001): people keep their provider when a new arrangement starts, if it is on it."""
+    council = request.user.organisation
+    form = forms.CarryOverForm(bound(request), arrangements=selectors.live_arrangements(council=council))
+    result = submit(
+        request,
+        form,
+        lambda data: placements.placements_carry_over(
+            arrangement=selectors.live_arrangements(council=council).get(pk=data["arrangement"]),
+            actor=request.user,
+            starts_on=data["starts_on"],
+        ),
+    )
+    if result is not FAILED:
+        carried, left = result
+        return render(request, "brokerage/carry_over.html", {"form": form, "carried": carried, "left": left})
+    return render(request, "brokerage/carry_over.html", {"form": form})

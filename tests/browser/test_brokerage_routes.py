@@ -268,6 +268,12 @@ def test_spot_purchase_needs_a_reason_and_is_flagged(journey, transactional_db):
     expect(page.get_by_text("Spot purchase", exact=True).first).to_be_visible()
     journey.click(role="link", name="Placements")
     expect(page.get_by_role("row", name=re.compile("Maplegate"))).to_contain_text("Spot purchase")
+    # continuity: Maplegate is on the framework, so the person keeps it under the arrangement from a date
+    journey.click(role="button", name="Keep providers on a new arrangement")
+    page.get_by_label("New arrangement").select_option(label="HC-FLEX: Home care")
+    page.get_by_label("Date the placements move to it").fill((timezone.localdate() + timedelta(days=40)).isoformat())
+    journey.click(role="button", name="Move the placements")
+    expect(page.get_by_text("1 placements kept their provider")).to_be_visible()
     switch(journey, "admin@maplegate.example")
     journey.click(role="link", name="Referrals and placements")
     journey.click(role="link", name="Edna Sutcliffe")

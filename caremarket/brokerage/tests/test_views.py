@@ -141,3 +141,22 @@ def test_variation_overlap_shows_a_clear_error(council, make_user, provider, log
     )
     assert bad.status_code == 400 and b"would overlap" in bad.content
     assert placement.terms.count() == 1
+
+
+def test_carry_over_page_refuses_without_an_arrangement_and_reports_the_result(council, make_user, provider, login):
+    request, _, broker, arrangement = market(council, make_user)
+    client = login(broker)
+    bad = client.post(reverse("brokerage:carry-over"), {"starts_on": "2031-01-01"})
+    assert bad.status_code == 200 and b"Choose the arrangement" in bad.content
+    client.post(
+        reverse("brokerage:request-spot", args=[request.pk]),
+        {
+            "provider": provider.pk,
+            "agreed_price": "31.20",
+            "price_unit": "hour",
+            "reason_code": "no-capacity-on-framework",
+        },
+    )
+    done = client.post(reverse("brokerage:carry-over"), {"arrangement": arrangement.pk, "starts_on": "2031-01-01"})
+    # the spot provider is not on the arrangement: its placement is listed for re-sourcing
+    assert b"0 placements kept their provider" in done.content and provider.name.encode() in done.content
