@@ -128,17 +128,17 @@ def test_day_services_with_the_transport_rate_only_where_assessed():
     day_rates = [Rate("expected", D("52.00"), "day", date(2024, 4, 1))]
     transport = [Rate("t", D("15.44"), "day", date(2024, 4, 1))]
     attendances = [date(2024, 4, 2), date(2024, 4, 4)]
-    args = dict(
-        ref="p2",
-        start=date(2024, 4, 1),
-        end=date(2024, 4, 7),
-        rates=day_rates,
-        attendances=attendances,
-        planned_days=[],
-        stays=[],
-        rules=Rules(),
-        transport_rates=transport,
-    )
+    args = {
+        "ref": "p2",
+        "start": date(2024, 4, 1),
+        "end": date(2024, 4, 7),
+        "rates": day_rates,
+        "attendances": attendances,
+        "planned_days": [],
+        "stays": [],
+        "rules": Rules(),
+        "transport_rates": transport,
+    }
     assert pricing.price_daily(**args, transport=True).total == D("134.88")  # 2 x (52.00 + 15.44)
     assert pricing.price_daily(**args, transport=False).total == D("104.00")
 
@@ -149,19 +149,20 @@ def test_a_backdated_rate_makes_exactly_the_difference():
         Rate("t1", D("14.00"), "day", date(2023, 4, 1), date(2024, 3, 31)),
         Rate("t2", D("15.44"), "day", date(2024, 4, 1)),
     ]
-    args = dict(
-        ref="p2",
-        start=date(2024, 4, 1),
-        end=date(2024, 4, 30),
-        attendances=[date(2024, 4, 2)] * 1 + [date(2024, 4, 9), date(2024, 4, 16)],
-        planned_days=[],
-        stays=[],
-        rules=Rules(),
-    )
+    args = {
+        "ref": "p2",
+        "start": date(2024, 4, 1),
+        "end": date(2024, 4, 30),
+        "attendances": [date(2024, 4, 2)] * 1 + [date(2024, 4, 9), date(2024, 4, 16)],
+        "planned_days": [],
+        "stays": [],
+        "rules": Rules(),
+    }
     paid = pricing.price_daily(**args, rates=old)
     due = pricing.price_daily(**args, rates=new)
     differences = [
-        pricing.adjustment(key=a.key, paid=a.amount, now_due=b.amount) for a, b in zip(paid.lines, due.lines)
+        pricing.adjustment(key=a.key, paid=a.amount, now_due=b.amount)
+        for a, b in zip(paid.lines, due.lines, strict=False)
     ]
     assert differences == [D("1.44")] * 3
 
