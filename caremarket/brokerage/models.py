@@ -293,6 +293,18 @@ class Placement(TenantModel):
     spot_reason = models.ForeignKey(
         "reference.ReasonCode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Seed 002: council-arranged paid gross (the council bills the contribution) or net (the provider collects
+    # it), a direct payment (the person pays), or an Individual Service Fund held by the provider.
+    funding_route = models.CharField(
+        max_length=20,
+        default="gross",
+        choices=[
+            ("gross", "Council-arranged, paid gross"),
+            ("net", "Council-arranged, paid net"),
+            ("direct-payment", "Direct payment"),
+            ("isf", "Individual Service Fund"),
+        ],
+    )
     status = models.CharField(
         max_length=20, default="active", choices=[("active", "Active"), ("suspended", "Suspended"), ("ended", "Ended")]
     )

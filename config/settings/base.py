@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "caremarket.arrangements",
     "caremarket.cqc",
     "caremarket.brokerage",
+    "caremarket.finance",
     "caremarket.api",
 ]
 

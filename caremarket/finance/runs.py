@@ -1,0 +1,547 @@
+"""Payment runs: draft → calculated → approved → paid.
+
+Calculation prices every placement of the council for the period from the rates in force on each day, adds
+adjustment lines for earlier lines whose rates changed since they were paid (never rewriting them), applies
+holds, and brings in earlier held lines once released. It runs in one transaction: interrupted, it leaves the
+run as it was; run again, it gives the same figures. Approval commits the lines; the unique index on committed
+line keys means a line is never paid twice, whatever happens.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from caremarket.accounts.models import Organisation
+from caremarket.brokerage.models import Placement
+from caremarket.core.audit import audit_record, describe_actor
+from caremarket.core.errors import ServiceError
+from caremarket.domain import pricing
+from caremarket.domain.dated import in_force
+
+from . import rates as rate_rules
+from .delivery import kind_for
+from .models import (
+    BankHoliday,
+    ContributionAssessment,
+    DeliveryRecord,
+    Hold,
+    HoursBlock,
+    PaymentLine,
+    PaymentRules,
+    PaymentRun,
+    PaymentRunStatusChange,
+    Rate,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _status(run: PaymentRun, to_status: str, actor) -> None:
+    previous = run.status
+    run.status = to_status
+    PaymentRunStatusChange.objects.create(
+        run=run, from_status=previous, to_status=to_status, changed_by=describe_actor(actor)[0]
+    )
+
+
+@transaction.atomic
+def payment_run_create(*, council: Organisation, actor, period_start: date, period_end: date) -> PaymentRun:
+    if not council.is_council:
+        raise ServiceError("Only a council makes payment runs", status=403)
+    if period_start is None or period_end is None:
+        raise ServiceError({"period_start": "Enter the first and last day of the period"})
+    if period_end < period_start:
+        raise ServiceError({"period_end": "The period ends before it starts"})
+    if (period_end - period_start).days > 62:
+        raise ServiceError({"period_end": "A run covers at most two months"})
+    run = PaymentRun.objects.create(
+        council=council, period_start=period_start, period_end=period_end, created_by=describe_actor(actor)[0]
+    )
+    PaymentRunStatusChange.objects.create(run=run, to_status="draft", changed_by=describe_actor(actor)[0])
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="payment_run.created",
+        target=run,
+        after={"period_start": period_start, "period_end": period_end},
+    )
+    return run
+
+
+class _Context:
+    """Everything a calculation reads, loaded once."""
+
+    def __init__(self, council: Organisation, start: date, end: date) -> None:
+        self.council = council
+        self.rates_by_arrangement: dict[int, list[Rate]] = defaultdict(list)
+        for rate in Rate.objects.filter(council=council):
+            self.rates_by_arrangement[rate.arrangement_id].append(rate)
+        self.rules_by_arrangement: dict[int, list[PaymentRules]] = defaultdict(list)
+        for rules in PaymentRules.objects.filter(council=council):
+            self.rules_by_arrangement[rules.arrangement_id].append(rules)
+        self.bank_holidays = frozenset(BankHoliday.objects.values_list("day", flat=True))
+        self.holds_provider = set(
+            Hold.objects.filter(council=council, released_at__isnull=True, provider__isnull=False).values_list(
+                "provider_id", flat=True
+            )
+        )
+        self.holds_placement = set(
+            Hold.objects.filter(council=council, released_at__isnull=True, placement__isnull=False).values_list(
+                "placement_id", flat=True
+            )
+        )
+        self.contributions: dict[int, list[ContributionAssessment]] = defaultdict(list)
+        for c in ContributionAssessment.objects.filter(council=council):
+            self.contributions[c.person_id].append(c)
+        self.blocks = list(
+            HoursBlock.objects.filter(council=council, starts_on__lte=end).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+            )
+        )
+
+    def rates(self, arrangement_id: int) -> list[Rate]:
+        return self.rates_by_arrangement.get(arrangement_id, [])
+
+    def rules(self, placement: Placement, day: date) -> pricing.Rules:
+        arrangement_id = placement.admission.arrangement_id if placement.admission_id else None
+        row = in_force(self.rules_by_arrangement.get(arrangement_id, []), day) if arrangement_id else None
+        if row is None:
+            return pricing.Rules(bank_holidays=self.bank_holidays)
+        return pricing.Rules(
+            pay_on=row.pay_on,
+            minimum_minutes=row.minimum_minutes,
+            weekend_percent=row.weekend_percent,
+            bank_holiday_percent=row.bank_holiday_percent,
+            bank_holidays=self.bank_holidays,
+        )
+
+    def held(self, placement: Placement) -> bool:
+        return placement.provider_id in self.holds_provider or placement.pk in self.holds_placement
+
+
+def _placements(council: Organisation, start: date, end: date, ids=None):
+    qs = (
+        Placement.objects.for_organisation(council)
+        .filter(start_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .exclude(funding_route="direct-payment")
+        .select_related("admission", "request", "provider", "person")
+        .prefetch_related("terms", "hospital_stays")
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def _deliveries(placements: list[Placement], start: date, end: date) -> dict[int, list[DeliveryRecord]]:
+    found: dict[int, list[DeliveryRecord]] = defaultdict(list)
+    ids = [p.pk for p in placements]
+    for n in range(0, len(ids), 900):
+        for record in DeliveryRecord.objects.filter(
+            placement_id__in=ids[n : n + 900], day__gte=pricing.week_start(start), day__lte=end
+        ).only("placement_id", "day", "start", "minutes", "carers", "kind"):
+            found[record.placement_id].append(record)
+    return found
+
+
+def _price(placement: Placement, start: date, end: date, context: _Context, records, covered: set[str]):
+    """The lines of one placement for a period, by the rules of its arrangement."""
+    end = min(end, placement.ended_on or end)
+    start = max(start, placement.start_on)
+    if end < start:
+        return pricing.Priced()
+    ref = f"p{placement.pk}"
+    choice = rate_rules.care_rates(placement, context.rates)
+    terms = [
+        pricing.Terms(t.starts_on, t.ends_on, t.hours_per_week, t.days_per_week, placement.weekly_placement)
+        for t in placement.terms.all()
+    ]
+    stays = [pricing.Stay(s.admitted_on, s.discharged_on, s.unplanned) for s in placement.hospital_stays.all()]
+    rules = context.rules(placement, start)
+    kind = kind_for(placement)
+    if kind == "visit":
+        visits = [pricing.Visit(r.day, r.minutes, r.carers, f"{r.day.isoformat()}T{r.start}") for r in records]
+        return pricing.price_hourly(
+            ref=ref,
+            start=start,
+            end=end,
+            rates=choice.rates,
+            terms=terms,
+            visits=visits,
+            stays=stays,
+            rules=rules,
+            covered_by_block=covered,
+        )
+    if kind == "attendance":
+        planned = []
+        for day in pricing.days(start, end):
+            t = in_force(terms, day)
+            if t and t.days_per_week and day.weekday() < min(t.days_per_week, 7):
+                planned.append(day)
+        transport = bool(
+            placement.request.needs_transport and placement.admission and placement.admission.offers_transport
+        )
+        return pricing.price_daily(
+            ref=ref,
+            start=start,
+            end=end,
+            rates=choice.rates,
+            attendances=[r.day for r in records],
+            planned_days=planned,
+            stays=stays,
+            rules=rules,
+            transport_rates=rate_rules.transport_rates(placement, context.rates),
+            transport=transport,
+        )
+    return pricing.price_weekly(ref=ref, start=start, end=end, rates=choice.rates, terms=terms, stays=stays)
+
+
+def _line(
+    run,
+    placement,
+    line: pricing.Line,
+    *,
+    held: bool,
+    kind: str | None = None,
+    key: str | None = None,
+    description: str | None = None,
+    amount: Decimal | None = None,
+    adjusts=None,
+) -> PaymentLine:
+    return PaymentLine(
+        run=run,
+        provider_id=placement.provider_id,
+        placement=placement,
+        person_id=placement.person_id,
+        key=key or line.key,
+        kind=kind or line.kind,
+        day=line.day,
+        quantity=line.quantity.quantize(Decimal("0.0001")),
+        unit=line.unit,
+        rate=line.rate,
+        amount=line.amount if amount is None else amount,
+        rate_ref=str(line.rate_id or "")[:60],
+        description=(description or line.description)[:300],
+        flagged=line.flagged,
+        held=held,
+        adjusts=adjusts,
+    )
+
+
+def _last_approval(council: Organisation, run: PaymentRun):
+    return (
+        PaymentRun.objects.filter(council=council, status__in=["approved", "paid"])
+        .exclude(pk=run.pk)
+        .order_by("-approved_at")
+        .values_list("approved_at", flat=True)
+        .first()
+    )
+
+
+def _adjustments(run: PaymentRun, context: _Context) -> tuple[list[PaymentLine], list[str]]:
+    """Lines already paid whose rates changed since the last approved run: the difference, as new lines."""
+    since = _last_approval(run.council, run)
+    if since is None:
+        return [], []
+    changed = list(Rate.objects.filter(council=run.council, created_at__gt=since, starts_on__lt=run.period_start))
+    if not changed:
+        return [], []
+    first = min(r.starts_on for r in changed)
+    last = run.period_start - timedelta(days=1)
+    paid = PaymentLine.objects.filter(run__council=run.council, committed=True, day__gte=first, day__lte=last).exclude(
+        kind="adjustment", adjusts__isnull=False
+    )
+    by_key = {line.key: line for line in paid}
+    already = defaultdict(lambda: ZERO)
+    for key, amount in PaymentLine.objects.filter(
+        run__council=run.council, committed=True, day__gte=first, day__lte=last
+    ).values_list("key", "amount"):
+        base = key.split(":adj:")[0]
+        already[base] += amount
+    placement_ids = set(paid.values_list("placement_id", flat=True))
+    placements = list(_placements(run.council, first, last, ids=placement_ids))
+    records = _deliveries(placements, first, last)
+    made, problems = [], []
+    for placement in placements:
+        priced = _price(placement, first, last, context, records.get(placement.pk, []), set())
+        problems += priced.problems
+        held = context.held(placement)
+        for line in priced.lines:
+            if line.flagged:
+                continue
+            original = by_key.get(line.key)
+            if original is None:
+                # due now and never paid (a rate that did not exist then): paid now, under its own key
+                made.append(
+                    _line(
+                        run, placement, line, held=held, kind="adjustment", description=f"backdated: {line.description}"
+                    )
+                )
+                continue
+            difference = pricing.adjustment(key=line.key, paid=already[line.key], now_due=line.amount)
+            if difference:
+                made.append(
+                    _line(
+                        run,
+                        placement,
+                        line,
+                        held=held,
+                        kind="adjustment",
+                        key=f"{line.key}:adj:{run.pk}",
+                        amount=difference,
+                        adjusts=original,
+                        description=f"rate changed: was £{already[line.key]}, now £{line.amount} ({line.description})",
+                    )
+                )
+    return made, problems
+
+
+def _released(run: PaymentRun, context: _Context, keys_in_run: set[str]) -> list[PaymentLine]:
+    """Lines held in an earlier run, no longer held and not yet paid: paid in this one."""
+    committed = PaymentLine.objects.filter(run__council=run.council, committed=True)
+    found = []
+    earlier = (
+        PaymentLine.objects.filter(run__council=run.council, run__status__in=["approved", "paid"], held=True)
+        .exclude(run=run)
+        .exclude(key__in=committed.values("key"))
+        .select_related("placement")
+        .order_by("run_id")
+    )
+    for line in earlier:
+        if line.key in keys_in_run or (line.placement and context.held(line.placement)):
+            continue
+        keys_in_run.add(line.key)
+        line.pk, line.run, line.held, line.committed = None, run, False, False
+        line.description = f"released from hold: {line.description}"[:300]
+        found.append(line)
+    return found
+
+
+def _contributions(run: PaymentRun, placement: Placement, context: _Context, held: bool) -> list[PaymentLine]:
+    """Net placements: the provider collects the person's assessed contribution, so it comes off the payment."""
+    if placement.funding_route != "net":
+        return []
+    lines = []
+    start = max(run.period_start, placement.start_on)
+    end = min(run.period_end, placement.ended_on or run.period_end)
+    for day in pricing.days(start, end):
+        assessment = in_force(context.contributions.get(placement.person_id, []), day)
+        if assessment is None or not assessment.weekly_amount:
+            continue
+        amount = -(assessment.weekly_amount / 7)
+        line = pricing.Line(
+            f"p{placement.pk}:contribution:{day.isoformat()}",
+            "contribution",
+            day,
+            Decimal(1) / 7,
+            "week",
+            assessment.weekly_amount,
+            pricing.round_money(amount),
+            f"c{assessment.pk}",
+            "contribution collected by the provider",
+        )
+        lines.append(_line(run, placement, line, held=held))
+    return lines
+
+
+def _block_lines(run: PaymentRun, context: _Context) -> tuple[list[PaymentLine], set[tuple[int, int]]]:
+    lines, covered = [], set()
+    for block in context.blocks:
+        start, end = max(run.period_start, block.starts_on), min(run.period_end, block.ends_on or run.period_end)
+        rate = pricing.Rate(f"block{block.pk}", block.amount_per_hour, "hour", block.starts_on, block.ends_on)
+        priced = pricing.price_block(
+            ref=f"b{block.pk}", start=start, end=end, hours_per_week=block.hours_per_week, rates=[rate]
+        )
+        held = block.provider_id in context.holds_provider
+        for line in priced.lines:
+            lines.append(
+                PaymentLine(
+                    run=run,
+                    provider_id=block.provider_id,
+                    key=line.key,
+                    kind="block",
+                    day=line.day,
+                    quantity=line.quantity.quantize(Decimal("0.0001")),
+                    unit="hour",
+                    rate=line.rate,
+                    amount=line.amount,
+                    rate_ref=str(line.rate_id),
+                    description=line.description,
+                    held=held,
+                )
+            )
+        covered.add((block.provider_id, block.area_id))
+    return lines, covered
+
+
+@transaction.atomic
+def payment_run_calculate(*, run: PaymentRun, actor) -> PaymentRun:
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in {"draft", "calculated"}:
+        raise ServiceError(f"A run that is {run.get_status_display().lower()} cannot be changed", status=409)
+    run.lines.all().delete()
+    context = _Context(run.council, run.period_start, run.period_end)
+    committed = set(
+        PaymentLine.objects.filter(
+            run__council=run.council, committed=True, day__gte=run.period_start, day__lte=run.period_end
+        ).values_list("key", flat=True)
+    )
+    placements = list(_placements(run.council, run.period_start, run.period_end))
+    records = _deliveries(placements, run.period_start, run.period_end)
+    block_lines, blocks = _block_lines(run, context)
+    lines: list[PaymentLine] = [b for b in block_lines if b.key not in committed]
+    problems: list[str] = []
+    for placement in placements:
+        mine = records.get(placement.pk, [])
+        covered = (
+            {f"{r.day.isoformat()}T{r.start}" for r in mine}
+            if (placement.provider_id, placement.area_id) in blocks
+            else set()
+        )
+        priced = _price(placement, run.period_start, run.period_end, context, mine, covered)
+        problems += priced.problems
+        held = context.held(placement)
+        lines += [_line(run, placement, line, held=held) for line in priced.lines if line.key not in committed]
+        lines += [c for c in _contributions(run, placement, context, held) if c.key not in committed]
+    adjustments, adjustment_problems = _adjustments(run, context)
+    lines += adjustments
+    problems += adjustment_problems
+    lines += _released(run, context, {line.key for line in lines})
+    PaymentLine.objects.bulk_create(lines, batch_size=2000)
+    payable = [line for line in lines if not line.held and not line.flagged]
+    run.total = sum((line.amount for line in payable), ZERO)
+    run.held_total = sum((line.amount for line in lines if line.held and not line.flagged), ZERO)
+    run.problems = sorted(set(problems))[:500]
+    run.calculated_by, run.calculated_at = describe_actor(actor)[0], timezone.now()
+    _status(run, "calculated", actor)
+    run.save()
+    audit_record(
+        actor=actor,
+        organisation=run.council,
+        action="payment_run.calculated",
+        target=run,
+        after={"lines": len(lines), "total": run.total, "held": run.held_total},
+    )
+    return run
+
+
+@transaction.atomic
+def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != "calculated":
+        raise ServiceError("Only a calculated run can be approved", status=409)
+    user = describe_actor(actor)[0]
+    if user is not None and run.calculated_by_id == user.pk:
+        raise ServiceError("The person who approves a run cannot be the one who calculated it", status=403)
+    try:
+        with transaction.atomic():
+            run.lines.filter(held=False, flagged=False).update(committed=True)
+    except IntegrityError as exc:
+        raise ServiceError(
+            "Some of these lines have been paid in another run: recalculate this run", status=409
+        ) from exc
+    run.approved_by, run.approved_at = user, timezone.now()
+    _status(run, "approved", actor)
+    run.save()
+    audit_record(
+        actor=actor, organisation=run.council, action="payment_run.approved", target=run, after={"total": run.total}
+    )
+    return run
+
+
+@transaction.atomic
+def payment_run_mark_paid(*, run: PaymentRun, actor) -> PaymentRun:
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != "approved":
+        raise ServiceError("Only an approved run can be marked paid", status=409)
+    run.paid_at = timezone.now()
+    _status(run, "paid", actor)
+    run.save()
+    audit_record(
+        actor=actor, organisation=run.council, action="payment_run.paid", target=run, after={"total": run.total}
+    )
+    return run
+
+
+@transaction.atomic
+def hold_create(*, council: Organisation, actor, reason: str, provider=None, placement=None) -> Hold:
+    if not (reason or "").strip():
+        raise ServiceError({"reason": "Say why the payment is held"})
+    if provider is None and placement is None:
+        raise ServiceError({"provider": "Choose the provider or the placement to hold"})
+    hold = Hold.objects.create(
+        council=council,
+        provider=provider,
+        placement=placement,
+        reason=reason.strip(),
+        created_by=describe_actor(actor)[0],
+    )
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="payment_hold.created",
+        target=hold,
+        after={"provider": provider.pk if provider else None, "placement": placement.pk if placement else None},
+        reason=hold.reason,
+    )
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: Hold, actor) -> Hold:
+    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    if hold.released_at is not None:
+        raise ServiceError("This hold has already been released", status=409)
+    hold.released_at, hold.released_by = timezone.now(), describe_actor(actor)[0]
+    hold.save(update_fields=["released_at", "released_by"])
+    audit_record(actor=actor, organisation=hold.council, action="payment_hold.released", target=hold)
+    return hold
+
+
+def remittances(run: PaymentRun) -> list[dict]:
+    """One remittance per provider: its payable lines and total."""
+    rows = (
+        run.lines.filter(held=False, flagged=False)
+        .values("provider_id", "provider__name")
+        .annotate(total=Sum("amount"))
+        .order_by("provider__name")
+    )
+    return [{"provider_id": r["provider_id"], "provider": r["provider__name"], "total": r["total"]} for r in rows]
+
+
+def person_costs(run: PaymentRun) -> list[dict]:
+    """Gross cost, contribution and net cost per person (seed 002)."""
+    totals: dict[int, dict] = {}
+    for line in run.lines.filter(flagged=False, person__isnull=False).select_related("person", "placement"):
+        row = totals.setdefault(
+            line.person_id, {"person": line.person, "gross": ZERO, "contribution": ZERO, "route": ""}
+        )
+        row["route"] = line.placement.get_funding_route_display() if line.placement else ""
+        if line.kind == "contribution":
+            row["contribution"] -= line.amount
+        else:
+            row["gross"] += line.amount
+    for person_id, row in totals.items():
+        if row["contribution"] == 0:
+            # gross placements: the council pays in full and bills the person's assessed contribution
+            placement_route = run.lines.filter(person_id=person_id).values_list("placement__funding_route", flat=True)
+            if "gross" in placement_route:
+                row["contribution"] = _billed_contribution(run, person_id)
+        row["net"] = row["gross"] - row["contribution"]
+    return sorted(totals.values(), key=lambda r: str(r["person"]))
+
+
+def _billed_contribution(run: PaymentRun, person_id: int) -> Decimal:
+    total = ZERO
+    assessments = list(ContributionAssessment.objects.filter(person_id=person_id))
+    for day in pricing.days(run.period_start, run.period_end):
+        found = in_force(assessments, day)
+        if found:
+            total += found.weekly_amount / 7
+    return pricing.round_money(total)
