@@ -12,6 +12,8 @@ urlpatterns = [
     path("cqc/", include("caremarket.cqc.urls")),
     path("brokerage/", include("caremarket.brokerage.urls")),
     path("referrals/", include("caremarket.brokerage.provider_urls")),
+    path("finance/", include("caremarket.finance.urls")),
+    path("delivery/", include("caremarket.finance.provider_urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

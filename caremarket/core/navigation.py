@@ -15,6 +15,9 @@ SECTIONS = [
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),
     ("Referrals and placements", "referrals:list", Permission.REFERRALS_ANSWER),
     ("Applications", "applications:list", Permission.APPLICATIONS_READ),
+    ("Delivery and remittances", "delivery:index", Permission.DELIVERY_RECORD),
+    ("Rates", "finance:rates", Permission.RATES_READ),
+    ("Payment runs", "finance:runs", Permission.PAYMENTS_RUN),
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),
@@ -43,7 +46,11 @@ ROLE_HOME = {
         "Commissioning",
         "Design purchasing arrangements, lots and rates for your council's care market, and read how the market "
         "is doing. Arrangements are built on the service types, areas and need levels in your reference data.",
-        [("Purchasing arrangements", "arrangements:list"), ("Service types, areas and need levels", "reference:index")],
+        [
+            ("Purchasing arrangements", "arrangements:list"),
+            ("Rates, uplifts and the cost of care", "finance:rates"),
+            ("Service types, areas and need levels", "reference:index"),
+        ],
     ),
     Role.BROKER: (
         "Brokerage",
@@ -64,7 +71,7 @@ ROLE_HOME = {
     Role.FINANCE_OFFICER: (
         "Finance",
         "Run payments to providers, exact to the penny, with contributions, holds and exports.",
-        [("Service types and areas", "reference:index")],
+        [("Payment runs", "finance:runs"), ("Holds", "finance:holds"), ("Rates", "finance:rates")],
     ),
     Role.QUALITY_OFFICER: (
         "Quality",
@@ -98,6 +105,7 @@ ROLE_HOME = {
         "work with.",
         [
             ("Referrals offered to you, and your placements", "referrals:list"),
+            ("Record what you delivered, and read your remittances", "delivery:index"),
             ("Your applications and admissions", "applications:list"),
         ],
     ),

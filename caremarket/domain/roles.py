@@ -75,6 +75,10 @@ class Permission(StrEnum):
     SOURCING_RUN = "sourcing.run"
     REFERRALS_ANSWER = "referrals.answer"
     PLACEMENTS_MANAGE = "placements.manage"
+    RATES_READ = "rates.read"
+    RATES_MANAGE = "rates.manage"
+    PAYMENTS_RUN = "payments.run"
+    DELIVERY_RECORD = "delivery.record"
     BROKERAGE_SETTINGS = "brokerage.settings"
 
 
@@ -103,6 +107,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # Brokers vary, suspend and end placements; team leaders set when unsourced requests are escalated.
     Permission.PLACEMENTS_MANAGE: frozenset({Role.BROKER}),
     Permission.BROKERAGE_SETTINGS: frozenset({Role.TEAM_LEADER}),
+    Permission.RATES_READ: frozenset({Role.COMMISSIONER, Role.FINANCE_OFFICER}),
+    Permission.RATES_MANAGE: frozenset({Role.COMMISSIONER}),
+    # Finance officers calculate and approve runs; one run needs two of them (the approver is not the calculator).
+    Permission.PAYMENTS_RUN: frozenset({Role.FINANCE_OFFICER}),
+    Permission.DELIVERY_RECORD: PROVIDER_ROLES,
 }
 
 

@@ -1,0 +1,138 @@
+"""Exports of approved runs: the payments file for the council's finance system (CSV, XLSX) and a remittance per
+provider (CSV, PDF). Amounts are written as pounds with two places, never floats."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from . import runs
+
+PAYMENT_COLUMNS = ["run", "period_start", "period_end", "provider_id", "provider", "amount", "reference"]
+REMITTANCE_COLUMNS = ["date", "placement", "person", "kind", "description", "quantity", "unit", "rate", "amount"]
+
+
+def _exportable(run) -> None:
+    from caremarket.core.errors import ServiceError
+
+    if run.status not in {"approved", "paid"}:
+        raise ServiceError("Only an approved run can be exported", status=409)
+
+
+def payment_rows(run) -> list[list]:
+    _exportable(run)
+    return [
+        [
+            run.pk,
+            run.period_start.isoformat(),
+            run.period_end.isoformat(),
+            r["provider_id"],
+            r["provider"],
+            f"{r['total']:.2f}",
+            f"CM-{run.pk}-{r['provider_id']}",
+        ]
+        for r in runs.remittances(run)
+    ]
+
+
+def payments_csv(run) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(PAYMENT_COLUMNS)
+    writer.writerows(payment_rows(run))
+    return out.getvalue()
+
+
+def payments_xlsx(run) -> bytes:
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Run {run.pk}"
+    sheet.append(PAYMENT_COLUMNS)
+    for row in payment_rows(run):
+        row[5] = Decimal(row[5])
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def remittance_lines(run, provider_id: int):
+    _exportable(run)
+    return (
+        run.lines.filter(provider_id=provider_id, held=False, flagged=False)
+        .select_related("person")
+        .order_by("placement_id", "day", "key")
+    )
+
+
+def remittance_csv(run, provider_id: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REMITTANCE_COLUMNS)
+    for line in remittance_lines(run, provider_id):
+        writer.writerow(
+            [
+                line.day.isoformat(),
+                line.placement_id or "",
+                str(line.person or ""),
+                line.kind,
+                line.description,
+                f"{line.quantity:.4f}",
+                line.unit,
+                f"{line.rate:.2f}",
+                f"{line.amount:.2f}",
+            ]
+        )
+    return out.getvalue()
+
+
+def remittance_pdf(run, provider_id: int, provider_name: str) -> bytes:
+    from fpdf import FPDF
+
+    lines = list(remittance_lines(run, provider_id))
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(f"Remittance {run.pk} for {provider_name}")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, _latin(f"Remittance advice: {run.council.name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(
+        0,
+        6,
+        _latin(
+            f"To {provider_name}. Payment run {run.pk}, {run.period_start:%-d %B %Y} to {run.period_end:%-d %B %Y}."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    total = sum((line.amount for line in lines), start=type(run.total)("0.00"))
+    pdf.cell(0, 6, _latin(f"Total: GBP {total:,.2f} in {len(lines)} lines."), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 8)
+    widths = [20, 18, 40, 70, 18, 22]
+    for width, title in zip(widths, ["Date", "Placement", "Person", "What", "Rate", "Amount"], strict=True):
+        pdf.cell(width, 6, title, border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    for line in lines:
+        cells = [
+            line.day.isoformat(),
+            str(line.placement_id or ""),
+            str(line.person or "")[:24],
+            line.description[:48],
+            f"{line.rate:.2f}",
+            f"{line.amount:.2f}",
+        ]
+        for width, text in zip(widths, cells, strict=True):
+            pdf.cell(width, 5, _latin(text), border=1)
+        pdf.ln()
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    return text.replace("£", "GBP ").encode("latin-1", "replace").decode("latin-1")

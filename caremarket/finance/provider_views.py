@@ -1,0 +1,87 @@
+"""The provider's side: record what was delivered (form or upload) and read remittances."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from caremarket.core.govuk import FAILED, bound, bound_files, submit
+from caremarket.core.permissions import permission_required
+from caremarket.domain.roles import Permission
+
+from . import delivery, forms, selectors
+from .views import _remittance
+
+
+def _provider(request):
+    organisation = request.user.organisation
+    if not organisation.is_provider:
+        raise Http404("Delivery records are kept by providers")
+    return organisation
+
+
+@permission_required(Permission.DELIVERY_RECORD)
+def index(request):
+    provider = _provider(request)
+    placements = selectors.provider_placements(provider=provider)
+    upload_form = forms.UploadForm(
+        bound(request) if "file" in request.FILES or request.POST.get("action") == "upload" else None,
+        bound_files(request),
+    )
+    record_form = forms.DeliveryForm(
+        bound(request) if request.POST.get("action") == "record" else None, placements=placements
+    )
+    if request.POST.get("action") == "upload":
+        upload = submit(
+            request,
+            upload_form,
+            lambda data: delivery.deliveries_upload(
+                provider=provider, actor=request.user, file_name=data["file"].name, content=data["file"].read()
+            ),
+        )
+        if upload is not FAILED:
+            return redirect("delivery:upload", pk=upload.pk)
+    if request.POST.get("action") == "record":
+        made = submit(
+            request, record_form, lambda data: delivery.delivery_record(provider=provider, actor=request.user, **data)
+        )
+        if made is not FAILED:
+            messages.success(request, f"Recorded for placement {made.placement_id} on {made.day:%-d %B %Y}")
+            return redirect("delivery:index")
+    return render(
+        request,
+        "finance/provider/index.html",
+        {
+            "upload_form": upload_form,
+            "record_form": record_form,
+            "uploads": selectors.uploads(provider=provider),
+            "remittances": selectors.provider_remittances(provider=provider),
+            "placements": placements[:200],
+        },
+    )
+
+
+@permission_required(Permission.DELIVERY_RECORD)
+def upload_detail(request, pk: int):
+    upload = selectors.upload_get(provider=_provider(request), pk=pk)
+    return render(request, "finance/provider/upload.html", {"upload": upload, "upload_form": forms.UploadForm()})
+
+
+@permission_required(Permission.DELIVERY_RECORD)
+def template(request, fmt: str):
+    if fmt == "xlsx":
+        response = HttpResponse(
+            delivery.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(delivery.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="delivery-template.{fmt}"'
+    return response
+
+
+@permission_required(Permission.DELIVERY_RECORD)
+def remittance(request, run_id: int):
+    provider = _provider(request)
+    run = selectors.provider_remittance(provider=provider, run_id=run_id)
+    return _remittance(request, run, provider.pk, request.GET.get("format", ""))

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.http import Http404
+
+from caremarket.core.tenancy import get_for_organisation_or_404
+
+from .models import DeliveryUpload, Hold, PaymentLine, PaymentRun, Rate
+
+
+def rate_list(*, council, arrangement_id=None):
+    qs = Rate.objects.for_organisation(council).select_related(
+        "arrangement", "service_type", "need_level", "area", "provider"
+    )
+    return qs.filter(arrangement_id=arrangement_id) if arrangement_id else qs
+
+
+def rate_get(*, council, pk) -> Rate:
+    return get_for_organisation_or_404(Rate.objects.all(), council, pk=pk)
+
+
+def run_list(*, council):
+    return PaymentRun.objects.for_organisation(council)
+
+
+def run_get(*, council, pk) -> PaymentRun:
+    return get_for_organisation_or_404(PaymentRun.objects.all(), council, pk=pk)
+
+
+def run_lines(run, *, provider_id=None):
+    qs = run.lines.select_related("provider", "person", "placement").order_by("provider__name", "placement_id", "day")
+    return qs.filter(provider_id=provider_id) if provider_id else qs
+
+
+def hold_list(*, council):
+    return Hold.objects.for_organisation(council).select_related("provider", "placement").order_by("-created_at")
+
+
+def hold_get(*, council, pk) -> Hold:
+    return get_for_organisation_or_404(Hold.objects.all(), council, pk=pk)
+
+
+def council_placement(*, council, pk):
+    from caremarket.brokerage.models import Placement
+
+    return get_for_organisation_or_404(Placement.objects.select_related("admission", "provider"), council, pk=pk)
+
+
+def live_arrangements(*, council):
+    from caremarket.arrangements.models import Arrangement
+
+    return Arrangement.objects.for_organisation(council).exclude(status="draft").order_by("reference")
+
+
+def providers():
+    from caremarket.accounts.models import Organisation
+
+    return Organisation.objects.filter(kind="provider", is_active=True).order_by("name")
+
+
+def provider_placements(*, provider):
+    from caremarket.brokerage.models import Placement
+
+    return Placement.objects.filter(provider=provider).select_related("person", "council").order_by("pk")
+
+
+def uploads(*, provider):
+    return DeliveryUpload.objects.filter(provider=provider)[:20]
+
+
+def upload_get(*, provider, pk) -> DeliveryUpload:
+    found = DeliveryUpload.objects.filter(provider=provider, pk=pk).first()
+    if found is None:
+        raise Http404("No such upload")
+    return found
+
+
+def provider_remittances(*, provider):
+    """Runs that pay this provider, approved or paid, with its total in each."""
+    from django.db.models import Sum
+
+    rows = (
+        PaymentLine.objects.filter(provider=provider, run__status__in=["approved", "paid"], held=False, flagged=False)
+        .values("run_id", "run__council__name", "run__period_start", "run__period_end", "run__status")
+        .annotate(total=Sum("amount"))
+        .order_by("-run__period_start")
+    )
+    return list(rows)
+
+
+def provider_remittance(*, provider, run_id) -> PaymentRun:
+    run = PaymentRun.objects.filter(pk=run_id, status__in=["approved", "paid"], lines__provider=provider).first()
+    if run is None:
+        raise Http404("No such remittance")
+    return run

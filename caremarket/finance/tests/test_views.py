@@ -1,0 +1,112 @@
+"""Finance pages: uploads with errors, runs approved by a second officer, exports, remittances and tenancy."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from caremarket.accounts import services as accounts
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.finance import delivery, rates
+from caremarket.finance.models import DeliveryRecord
+
+from .test_runs import APRIL, world  # noqa: F401 - the fixture
+
+
+def test_provider_uploads_a_file_with_a_bad_row_sees_the_errors_and_uploads_the_fix(world, login):  # noqa: F811
+    placement = world["place"]("HC", hours_per_week=Decimal(7))
+    client = login(world["staff"])
+    bad = f"placement,date,start,end,carers\n{placement.pk},2024-04-02,08:00,08:45,1\n{placement.pk},2024-04-03,xx,09:00,1\n"
+    page = client.post(
+        reverse("delivery:index"), {"action": "upload", "file": SimpleUploadedFile("a.csv", bad.encode())}
+    )
+    assert page.status_code == 302
+    shown = client.get(page["Location"])
+    assert b"not recorded" in shown.content and b"is not a time like 09:30" in shown.content
+    assert DeliveryRecord.objects.count() == 0
+    good = bad.replace(",xx,", ",08:30,")
+    page = client.post(
+        reverse("delivery:index"), {"action": "upload", "file": SimpleUploadedFile("a.csv", good.encode())}
+    )
+    assert b"2 new records" in client.get(page["Location"]).content
+    assert client.get(reverse("delivery:template", args=["xlsx"])).status_code == 200
+
+
+def test_finance_officers_run_approve_and_export_and_the_provider_reads_its_remittance(world, login):  # noqa: F811
+    arrangement, _ = world["HC"]
+    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
+    placement = world["place"]("HC", hours_per_week=Decimal(7))
+    delivery.delivery_record(
+        provider=world["provider"],
+        actor=world["staff"],
+        placement_id=placement.pk,
+        day="2024-04-02",
+        start="08:00",
+        end="09:00",
+    )
+    client = login(world["finance"])
+    made = client.post(reverse("finance:runs"), {"period_start": "2024-04-01", "period_end": "2024-04-28"})
+    run_url = made["Location"]
+    client.post(run_url, {"action": "calculate"})
+    client.post(run_url, {"action": "approve"})
+    page = client.get(run_url)
+    assert b"cannot be the one who calculated" in page.content and b"Calculated" in page.content
+    run_id = int(run_url.rstrip("/").split("/")[-1])
+    refused = client.get(reverse("finance:run-payments-csv", args=[run_id]))
+    assert refused.status_code == 302  # not approved: not exported
+    other = login(world["other_finance"])
+    other.post(run_url, {"action": "approve"})
+    csv = other.get(reverse("finance:run-payments-csv", args=[run_id]))
+    assert f",Ash Care,28.10,CM-{run_id}-".encode() in csv.content
+    assert other.get(reverse("finance:run-payments-xlsx", args=[run_id])).status_code == 200
+    provider_client = login(world["staff"])
+    page = provider_client.get(reverse("delivery:remittance", args=[run_id]))
+    assert b"28.10" in page.content
+    pdf = provider_client.get(reverse("delivery:remittance", args=[run_id]) + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # another provider cannot read it; another council cannot open the run
+    stranger = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Other Care")
+    assert (
+        login(_user(stranger, Role.PROVIDER_ADMIN)).get(reverse("delivery:remittance", args=[run_id])).status_code
+        == 404
+    )
+
+
+def _user(organisation, role):
+    return accounts.user_create(
+        organisation=organisation,
+        email=f"x@{organisation.slug}.example",
+        full_name="X",
+        roles=[role.value],
+        password="long-enough-password-1",
+    )
+
+
+def test_another_council_cannot_see_the_runs_or_rates(world, other_council, login):  # noqa: F811
+    arrangement, _ = world["HC"]
+    rate = rates.rate_create(
+        council=world["council"],
+        actor=None,
+        arrangement=arrangement,
+        kind="set",
+        unit="hour",
+        amount="20.00",
+        starts_on=date(2024, 4, 1),
+    )
+    client = login(_user(other_council, Role.COMMISSIONER))
+    assert client.get(reverse("finance:rate", args=[rate.pk])).status_code == 404
+    assert b"20.00" not in client.get(reverse("finance:rates")).content
+
+
+def test_commissioner_sees_which_rate_applies_and_why(world, login, make_user):  # noqa: F811
+    arrangement, _ = world["HC"]
+    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
+    placement = world["place"]("HC", hours_per_week=Decimal(7))
+    client = login(make_user(world["council"], Role.COMMISSIONER))
+    page = client.get(reverse("finance:rates"), {"placement": placement.pk, "day": "2024-06-01"})
+    assert b"28.10 per hour" in page.content and b"provider&#39;s own rate for the area" in page.content
+    bad = client.post(
+        reverse("finance:rate-create"), {"arrangement": arrangement.pk, "kind": "set", "unit": "hour", "amount": "-3"}
+    )
+    assert bad.status_code == 400 and b"Enter the date it takes effect from" in bad.content

@@ -1,0 +1,353 @@
+"""Council pages: rates (commissioner), payment runs and holds (finance officer)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caremarket.core.errors import ServiceError
+from caremarket.core.govuk import FAILED, bound, submit
+from caremarket.core.permissions import has_permission, permission_required
+from caremarket.domain.roles import Permission
+from caremarket.reference import selectors as reference
+
+from . import exports, forms, rates, runs, selectors
+
+
+def _rate_form(council, data=None):
+    return forms.RateForm(
+        data,
+        arrangements=selectors.live_arrangements(council=council),
+        service_types=reference.service_type_list(council=council, active_only=True),
+        need_levels=reference.need_level_list(council=council),
+        areas=reference.area_list(council=council, active_only=True),
+        providers=selectors.providers(),
+    )
+
+
+def _rates_page(request, status=200, **forms_):
+    council = request.user.organisation
+    arrangements = selectors.live_arrangements(council=council)
+    return render(
+        request,
+        "finance/rates.html",
+        {
+            "rates": selectors.rate_list(council=council).order_by("arrangement__reference", "kind", "starts_on")[:400],
+            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
+            "rate_form": forms_.get("rate_form") or _rate_form(council),
+            "uplift_form": forms_.get("uplift_form") or forms.UpliftForm(arrangements=arrangements),
+            "explain_form": forms_.get("explain_form") or forms.ExplainForm(),
+            "explained": forms_.get("explained"),
+            "cost_of_care": rates.cost_of_care_on(council, timezone.localdate()),
+        },
+        status=status,
+    )
+
+
+@permission_required(Permission.RATES_READ)
+def rate_list(request):
+    form = forms.ExplainForm(request.GET or None)
+    explained = None
+    if request.GET and form.is_valid():
+        placement = selectors.council_placement(council=request.user.organisation, pk=form.cleaned_data["placement"])
+        rate, why = rates.rate_explain(placement, form.cleaned_data["day"])
+        explained = {"placement": placement, "day": form.cleaned_data["day"], "rate": rate, "why": why}
+    return _rates_page(request, explain_form=form, explained=explained)
+
+
+def _pk_or_none(model_list, value):
+    return model_list.filter(pk=value).first() if value else None
+
+
+@require_POST
+@permission_required(Permission.RATES_MANAGE)
+def rate_create(request):
+    council = request.user.organisation
+    form = _rate_form(council, request.POST)
+
+    def create(data):
+        from caremarket.reference.models import Area, NeedLevel, ServiceType
+
+        return rates.rate_create(
+            council=council,
+            actor=request.user,
+            arrangement=selectors.live_arrangements(council=council).get(pk=data["arrangement"]),
+            kind=data["kind"],
+            unit=data["unit"],
+            amount=data["amount"],
+            starts_on=data["starts_on"],
+            service_type=_pk_or_none(ServiceType.objects.for_organisation(council), data["service_type"]),
+            need_level=_pk_or_none(NeedLevel.objects.for_organisation(council), data["need_level"]),
+            area=_pk_or_none(Area.objects.for_organisation(council), data["area"]),
+            provider=_pk_or_none(selectors.providers(), data["provider"]),
+            add_on=data["add_on"].strip().lower(),
+            reason=data["reason"],
+        )
+
+    rate = submit(request, form, create)
+    if rate is FAILED:
+        return _rates_page(request, status=400, rate_form=form)
+    messages.success(
+        request,
+        f"Rate added: £{rate.amount} {rate.get_unit_display()} from {rate.starts_on:%-d %B %Y}"
+        + (f". Flagged: {rate.floor_flags}" if rate.floor_flags else ""),
+    )
+    return redirect("finance:rates")
+
+
+@permission_required(Permission.RATES_READ)
+def rate_detail(request, pk: int):
+    rate = selectors.rate_get(council=request.user.organisation, pk=pk)
+    form = forms.SupersedeForm(bound(request))
+    if request.method == "POST":
+        if not has_permission(request.user, Permission.RATES_MANAGE):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        new = submit(request, form, lambda data: rates.rate_supersede(rate=rate, actor=request.user, **data))
+        if new is not FAILED:
+            messages.success(
+                request,
+                f"From {new.starts_on:%-d %B %Y} the rate is £{new.amount}; the earlier rate "
+                "is kept and any payments already made will be adjusted in the next run",
+            )
+            return redirect("finance:rate", pk=new.pk)
+    history = (
+        selectors.rate_list(council=request.user.organisation)
+        .filter(
+            kind=rate.kind,
+            arrangement=rate.arrangement,
+            provider=rate.provider,
+            area=rate.area,
+            service_type=rate.service_type,
+            need_level=rate.need_level,
+            add_on=rate.add_on,
+        )
+        .order_by("starts_on")
+    )
+    return render(
+        request,
+        "finance/rate.html",
+        {
+            "rate": rate,
+            "form": form,
+            "history": history,
+            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.RATES_MANAGE)
+def rates_uplift(request):
+    council = request.user.organisation
+    form = forms.UpliftForm(request.POST, arrangements=selectors.live_arrangements(council=council))
+
+    def uplift(data):
+        chosen = selectors.rate_list(council=council, arrangement_id=data["arrangement"])
+        if data["kind"]:
+            chosen = chosen.filter(kind=data["kind"])
+        return rates.rates_uplift(
+            council=council,
+            actor=request.user,
+            rates=list(chosen),
+            percent=data["percent"],
+            starts_on=data["starts_on"],
+        )
+
+    done = submit(request, form, uplift)
+    if done is FAILED:
+        return _rates_page(request, status=400, uplift_form=form)
+    messages.success(request, f"{len(done)} rates uplifted; the previous rates are kept")
+    return redirect("finance:rates")
+
+
+@permission_required(Permission.RATES_READ)
+def cost_of_care(request):
+    council = request.user.organisation
+    form = forms.CostOfCareForm(bound(request))
+    result = None
+    if request.method == "POST" and form.is_valid():
+        from caremarket.domain import pricing
+
+        parts = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "starts_on"}}
+        result = pricing.CostOfCare(**parts).hourly_rate()
+        if request.POST.get("action") == "save" and has_permission(request.user, Permission.RATES_MANAGE):
+            row = submit(
+                request, form, lambda data: rates.cost_of_care_create(council=council, actor=request.user, **data)
+            )
+            if row is not FAILED:
+                messages.success(request, f"Saved: £{row.hourly_rate} an hour from {row.starts_on:%-d %B %Y}")
+                return redirect("finance:cost-of-care")
+    minimum = rates.minimum_price_on(timezone.localdate())
+    return render(
+        request,
+        "finance/cost_of_care.html",
+        {
+            "form": form,
+            "result": result,
+            "minimum": minimum,
+            "current": rates.cost_of_care_on(council, timezone.localdate()),
+            "below": [r for r in selectors.rate_list(council=council) if r.floor_flags][:100],
+            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
+        },
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def run_list(request):
+    council = request.user.organisation
+    form = forms.RunForm(bound(request))
+    run = submit(request, form, lambda data: runs.payment_run_create(council=council, actor=request.user, **data))
+    if run is not FAILED:
+        messages.success(request, "Run created: calculate it when the delivery records are in")
+        return redirect("finance:run", pk=run.pk)
+    return render(request, "finance/runs.html", {"form": form, "runs": selectors.run_list(council=council)[:100]})
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def run_detail(request, pk: int):
+    run = selectors.run_get(council=request.user.organisation, pk=pk)
+    if request.method == "POST":
+        action = {
+            "calculate": runs.payment_run_calculate,
+            "approve": runs.payment_run_approve,
+            "paid": runs.payment_run_mark_paid,
+        }.get(request.POST.get("action"))
+        if action is not None:
+            try:
+                action(run=run, actor=request.user)
+            except ServiceError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    {"calculate": "Calculated", "approve": "Approved: it can now be exported", "paid": "Marked paid"}[
+                        request.POST["action"]
+                    ],
+                )
+            return redirect("finance:run", pk=pk)
+    lines = selectors.run_lines(run)
+    return render(
+        request,
+        "finance/run.html",
+        {
+            "run": run,
+            "remittances": runs.remittances(run),
+            "people": runs.person_costs(run)[:200],
+            "adjustments": lines.filter(kind="adjustment")[:200],
+            "held": lines.filter(held=True)[:200],
+            "flagged": lines.filter(flagged=True)[:200],
+            "line_count": lines.count(),
+            "history": run.status_changes.select_related("changed_by"),
+        },
+    )
+
+
+def _download(content, content_type, name):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _exported(request, pk, make):
+    run = selectors.run_get(council=request.user.organisation, pk=pk)
+    try:
+        return make(run)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("finance:run", pk=pk)
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def run_payments_csv(request, pk: int):
+    return _exported(
+        request,
+        pk,
+        lambda run: _download(exports.payments_csv(run), "text/csv; charset=utf-8", f"payments-run-{run.pk}.csv"),
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def run_payments_xlsx(request, pk: int):
+    return _exported(
+        request,
+        pk,
+        lambda run: _download(
+            exports.payments_xlsx(run),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"payments-run-{run.pk}.xlsx",
+        ),
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def run_remittance(request, pk: int, provider_id: int):
+    run = selectors.run_get(council=request.user.organisation, pk=pk)
+    return _remittance(request, run, provider_id, request.GET.get("format", ""))
+
+
+def _remittance(request, run, provider_id: int, fmt: str):
+    provider = selectors.providers().filter(pk=provider_id).first()
+    if provider is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        lines = list(exports.remittance_lines(run, provider_id))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("finance:run", pk=run.pk)
+    if fmt == "csv":
+        return _download(
+            exports.remittance_csv(run, provider_id),
+            "text/csv; charset=utf-8",
+            f"remittance-{run.pk}-{provider_id}.csv",
+        )
+    if fmt == "pdf":
+        return _download(
+            exports.remittance_pdf(run, provider_id, provider.name),
+            "application/pdf",
+            f"remittance-{run.pk}-{provider_id}.pdf",
+        )
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    return render(
+        request, "finance/remittance.html", {"run": run, "provider": provider, "lines": lines, "total": total}
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def hold_list(request):
+    council = request.user.organisation
+    form = forms.HoldForm(bound(request), providers=selectors.providers())
+
+    def create(data):
+        provider = selectors.providers().filter(pk=data["provider"]).first() if data["provider"] else None
+        placement = selectors.council_placement(council=council, pk=data["placement"]) if data["placement"] else None
+        return runs.hold_create(
+            council=council, actor=request.user, reason=data["reason"], provider=provider, placement=placement
+        )
+
+    hold = submit(request, form, create)
+    if hold is not FAILED:
+        messages.success(request, "Held: its lines are kept out of runs until released")
+        return redirect("finance:holds")
+    return render(request, "finance/holds.html", {"form": form, "holds": selectors.hold_list(council=council)})
+
+
+@require_POST
+@permission_required(Permission.PAYMENTS_RUN)
+def hold_release(request, pk: int):
+    hold = selectors.hold_get(council=request.user.organisation, pk=pk)
+    try:
+        runs.hold_release(hold=hold, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Released: the held lines are paid in the next run")
+    return redirect("finance:holds")
