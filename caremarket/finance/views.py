@@ -71,8 +71,6 @@ def rate_create(request):
     form = _rate_form(council, request.POST)
 
     def create(data):
-        from caremarket.reference.models import Area, NeedLevel, ServiceType
-
         return rates.rate_create(
             council=council,
             actor=request.user,
@@ -81,9 +79,9 @@ def rate_create(request):
             unit=data["unit"],
             amount=data["amount"],
             starts_on=data["starts_on"],
-            service_type=_pk_or_none(ServiceType.objects.for_organisation(council), data["service_type"]),
-            need_level=_pk_or_none(NeedLevel.objects.for_organisation(council), data["need_level"]),
-            area=_pk_or_none(Area.objects.for_organisation(council), data["area"]),
+            service_type=_pk_or_none(reference.service_type_list(council=council), data["service_type"]),
+            need_level=_pk_or_none(reference.need_level_list(council=council), data["need_level"]),
+            area=_pk_or_none(reference.area_list(council=council), data["area"]),
             provider=_pk_or_none(selectors.providers(), data["provider"]),
             add_on=data["add_on"].strip().lower(),
             reason=data["reason"],

@@ -17,7 +17,10 @@ from .test_runs import APRIL, world  # noqa: F401 - the fixture
 def test_provider_uploads_a_file_with_a_bad_row_sees_the_errors_and_uploads_the_fix(world, login):  # noqa: F811
     placement = world["place"]("HC", hours_per_week=Decimal(7))
     client = login(world["staff"])
-    bad = f"placement,date,start,end,carers\n{placement.pk},2024-04-02,08:00,08:45,1\n{placement.pk},2024-04-03,xx,09:00,1\n"
+    bad = (
+        "placement,date,start,end,carers\n"
+        f"{placement.pk},2024-04-02,08:00,08:45,1\n{placement.pk},2024-04-03,xx,09:00,1\n"
+    )
     page = client.post(
         reverse("delivery:index"), {"action": "upload", "file": SimpleUploadedFile("a.csv", bad.encode())}
     )
