@@ -113,3 +113,48 @@ def test_commissioner_sees_which_rate_applies_and_why(world, login, make_user): 
         reverse("finance:rate-create"), {"arrangement": arrangement.pk, "kind": "set", "unit": "hour", "amount": "-3"}
     )
     assert bad.status_code == 400 and b"Enter the date it takes effect from" in bad.content
+
+
+def test_api_delivery_records_and_remittances_for_the_provider_only(world, client):  # noqa: F811
+    import json
+
+    arrangement, _ = world["HC"]
+    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
+    placement = world["place"]("HC", hours_per_week=Decimal(7))
+    admin = world["staff"]
+    secret = accounts.api_token_create(
+        organisation=world["provider"], name="roster", roles=["provider_staff"], actor=admin
+    ).secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    body = {"placement_id": placement.pk, "day": "2024-04-02", "start": "08:00", "end": "08:30"}
+    made = client.post(
+        "/api/v1/delivery-records",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "d-1"},
+    )
+    again = client.post(
+        "/api/v1/delivery-records",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "d-1"},
+    )
+    assert made.status_code == again.status_code == 201 and made.json()["minutes"] == 30
+    assert DeliveryRecord.objects.count() == 1
+    outside = client.post(
+        "/api/v1/delivery-records",
+        data=json.dumps({**body, "day": "2024-01-02"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert outside.status_code == 400 and outside.json()["errors"][0]["field"] == "date"
+    from caremarket.finance import runs
+
+    run = runs.payment_run_create(
+        council=world["council"], actor=world["finance"], period_start=APRIL, period_end=date(2024, 4, 28)
+    )
+    runs.payment_run_calculate(run=run, actor=world["finance"])
+    assert client.get("/api/v1/remittances", headers=headers).json() == []  # not approved yet
+    runs.payment_run_approve(run=run, actor=world["other_finance"])
+    [remittance] = client.get("/api/v1/remittances", headers=headers).json()
+    assert remittance["total"] == "14.05" and len(remittance["lines"]) == 1
