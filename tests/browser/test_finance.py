@@ -1,0 +1,226 @@
+"""Payments in the browser: a provider uploads a month of visits with a bad row, fixes and uploads again; finance
+officers run, approve and export a payment run; a backdated transport rate shows up as adjustments."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from playwright.sync_api import expect
+
+from caremarket.accounts import services as accounts
+from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
+from caremarket.brokerage import placements as placement_services
+from caremarket.brokerage import services as brokerage
+from caremarket.brokerage.models import CareRequest
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.finance import delivery, rates, runs
+from caremarket.reference import services as reference
+from caremarket.reference.models import AreaPostcode
+
+PASSWORD = "journey-password-2026"
+pytestmark = pytest.mark.browser
+APRIL = date(2024, 4, 1)
+
+
+def user(organisation, email, role):
+    return accounts.user_create(
+        organisation=organisation,
+        email=email,
+        full_name=email.split("@")[0].title(),
+        roles=[role.value],
+        password=PASSWORD,
+    )
+
+
+def build():
+    council = accounts.organisation_create(kind=OrganisationKind.COUNCIL, name="Stourshire County Council")
+    staff = {
+        "finance": user(council, "finance@stourshire.example", Role.FINANCE_OFFICER),
+        "approver": user(council, "payments@stourshire.example", Role.FINANCE_OFFICER),
+        "commissioner": user(council, "commissioner@stourshire.example", Role.COMMISSIONER),
+    }
+    north = reference.area_create(council=council, actor=None, code="north", name="Stour Valley", level=1)
+    AreaPostcode.objects.create(council=council, outward_code="SV1", area=north)
+    provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Riverside Care Ltd")
+    staff["provider"] = user(provider, "office@riverside.example", Role.PROVIDER_STAFF)
+    made = {}
+    for code, name, mechanism in [
+        ("home-care", "Home care", "tiered_framework"),
+        ("day-services", "Day services", "flexible_framework"),
+    ]:
+        service = reference.service_type_create(council=council, actor=None, code=code, name=name)
+        arrangement = Arrangement.objects.create(
+            council=council,
+            reference=code.upper(),
+            title=name,
+            mechanism=mechanism,
+            regime="pcr_2015_light_touch",
+            status="live",
+            starts_on=date(2023, 4, 1),
+            ends_on=date(2030, 1, 1),
+            estimated_value=Decimal(1),
+            price_basis="hour-per-area" if code == "home-care" else "day",
+        )
+        lot = Lot.objects.create(arrangement=arrangement, number=1, title=name)
+        lot.service_types.set([service])
+        lot.areas.set([north])
+        admission = Admission.objects.create(
+            arrangement=arrangement,
+            lot=lot,
+            provider=provider,
+            area=north,
+            price=Decimal("28.10"),
+            offers_transport=True,
+            application=Application.objects.create(arrangement=arrangement, provider=provider, status="admitted"),
+        )
+        made[code] = (arrangement, admission)
+    person = brokerage.person_create(
+        council=council,
+        actor=None,
+        given_name="Olive",
+        family_name="Pickles",
+        date_of_birth=date(1941, 5, 5),
+        address="3 Mill Lane",
+        postcode="SV1 1AB",
+    )
+    placements = {}
+    for code, schedule in [
+        ("home-care", {"hours_per_week": Decimal(7)}),
+        ("day-services", {"days_per_week": 2, "needs_transport": True}),
+    ]:
+        request = brokerage.care_request_create(
+            council=council,
+            actor=staff["commissioner"],
+            person=person,
+            service_type=code,
+            start_on=APRIL,
+            outcomes="x",
+            today=date(2024, 3, 1),
+            **schedule,
+        )
+        with transaction.atomic():
+            request = CareRequest.objects.select_for_update().get(pk=request.pk)
+            placements[code] = placement_services.placement_create(
+                request=request,
+                provider=provider,
+                route="cascade",
+                actor=None,
+                admission=made[code][1],
+                agreed_price=Decimal("28.10"),
+                reason="placed",
+            )
+    rates.rates_from_admissions(arrangement=made["home-care"][0], actor=None, starts_on=APRIL)
+    return council, staff, provider, made, placements
+
+
+def test_provider_uploads_a_month_of_visits_with_a_bad_row_then_the_fixed_file(journey, transactional_db, tmp_path):
+    _, _, _, _, placements = build()
+    pk = placements["home-care"].pk
+    rows = [f"{pk},2024-04-{day:02d},08:00,08:45,1" for day in range(1, 29)]
+    rows[9] = f"{pk},2024-04-10,08:45,08:00,1"  # ends before it starts
+    bad = tmp_path / "april-visits.csv"
+    bad.write_text("placement,date,start,end,carers\n" + "\n".join(rows) + "\n")
+    page = journey.page
+    journey.sign_in("office@riverside.example", PASSWORD)
+    journey.click(role="link", name="Delivery and remittances")
+    page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(bad))
+    journey.click(role="button", name="Upload the file")
+    expect(page.get_by_text("The file was not recorded: 1 problems in 28 rows")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("^11 end"))).to_contain_text("The visit ends before it starts")
+    rows[9] = f"{pk},2024-04-10,08:00,08:45,1"
+    bad.write_text("placement,date,start,end,carers\n" + "\n".join(rows) + "\n")
+    page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(bad))
+    journey.click(role="button", name="Upload the file")
+    expect(page.get_by_text("28 new records; 0 were already recorded")).to_be_visible()
+    page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(bad))
+    journey.click(role="button", name="Upload the file")
+    expect(page.get_by_text("0 new records; 28 were already recorded")).to_be_visible()
+
+
+def test_finance_officers_run_approve_and_export(journey, transactional_db):
+    _, _, provider, _, placements = build()
+    for day in (2, 9):
+        delivery.delivery_record(
+            provider=provider,
+            actor=None,
+            placement_id=placements["home-care"].pk,
+            day=f"2024-04-{day:02d}",
+            start="08:00",
+            end="09:00",
+        )
+    page = journey.page
+    journey.sign_in("finance@stourshire.example", PASSWORD)
+    journey.click(role="link", name="Payment runs")
+    journey.click(role="button", name="Create the run")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the first day of the period")
+    page.get_by_label("First day of the period").fill("2024-04-01")
+    page.get_by_label("Last day of the period").fill("2024-04-28")
+    journey.click(role="button", name="Create the run")
+    journey.click(role="button", name="Calculate")
+    expect(page.locator(".govuk-summary-list__row", has_text="To pay")).to_contain_text("£56.20")
+    journey.click(role="button", name="Approve the run")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("cannot be the one who calculated")
+    run_url = page.url
+    journey.click(role="button", name="Sign out")
+    journey.sign_in("payments@stourshire.example", PASSWORD)
+    journey.goto(run_url.replace(journey.base_url, ""))
+    journey.click(role="button", name="Approve the run")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert "Riverside Care Ltd,56.20" in Path(download.value.path()).read_text()
+    journey.click(role="link", name="Riverside Care Ltd")
+    expect(page.get_by_text("Total £56.20 in 2 lines")).to_be_visible()
+
+
+def test_a_backdated_transport_rate_shows_up_as_adjustments_in_the_next_run(journey, transactional_db):
+    council, staff, provider, made, placements = build()
+    arrangement = made["day-services"][0]
+    rates.rate_create(
+        council=council,
+        actor=None,
+        arrangement=arrangement,
+        kind="set",
+        unit="day",
+        amount="52.00",
+        starts_on=date(2023, 4, 1),
+    )
+    transport = rates.rate_create(
+        council=council,
+        actor=None,
+        arrangement=arrangement,
+        kind="add-on",
+        unit="day",
+        amount="14.00",
+        starts_on=date(2023, 4, 1),
+        add_on="transport",
+    )
+    for day in ("2024-04-02", "2024-04-04", "2024-04-09", "2024-05-02"):
+        delivery.delivery_record(provider=provider, actor=None, placement_id=placements["day-services"].pk, day=day)
+    first = runs.payment_run_create(
+        council=council, actor=staff["finance"], period_start=APRIL, period_end=date(2024, 4, 28)
+    )
+    runs.payment_run_calculate(run=first, actor=staff["finance"])
+    runs.payment_run_approve(run=first, actor=staff["approver"])
+    page = journey.page
+    journey.sign_in("commissioner@stourshire.example", PASSWORD)
+    journey.goto(f"/finance/rates/{transport.pk}/")
+    page.get_by_label("New amount in pounds").fill("15.44")
+    page.get_by_label("Date the new amount takes effect from").fill("2024-04-01")
+    page.get_by_label("Why the rate changes").fill("Transport rate agreed with providers, backdated")
+    journey.click(role="button", name="Change the rate")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("adjusted in the next run")
+    journey.click(role="button", name="Sign out")
+    journey.sign_in("finance@stourshire.example", PASSWORD)
+    journey.click(role="link", name="Payment runs")
+    page.get_by_label("First day of the period").fill("2024-04-29")
+    page.get_by_label("Last day of the period").fill("2024-05-26")
+    journey.click(role="button", name="Create the run")
+    journey.click(role="button", name="Calculate")
+    adjustments = page.get_by_role("row", name=re.compile("rate changed"))
+    expect(adjustments).to_have_count(3)
+    expect(adjustments.first).to_contain_text("£1.44")
+    # May: 52.00 + 15.44 for the day, plus 3 x 1.44 for April
+    expect(page.locator(".govuk-summary-list__row", has_text="To pay")).to_contain_text("£71.76")
