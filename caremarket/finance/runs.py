@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
@@ -506,13 +506,16 @@ def hold_release(*, hold: Hold, actor) -> Hold:
 
 def remittances(run: PaymentRun) -> list[dict]:
     """One remittance per provider: its payable lines and total."""
-    rows = (
-        run.lines.filter(held=False, flagged=False)
-        .values("provider_id", "provider__name")
-        .annotate(total=Sum("amount"))
-        .order_by("provider__name")
-    )
-    return [{"provider_id": r["provider_id"], "provider": r["provider__name"], "total": r["total"]} for r in rows]
+    # Summed in Python: some databases (SQLite) sum decimals as floats.
+    totals: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for provider_id, name, amount in run.lines.filter(held=False, flagged=False).values_list(
+        "provider_id", "provider__name", "amount"
+    ):
+        totals[(provider_id, name)] += amount
+    return [
+        {"provider_id": provider_id, "provider": name, "total": total}
+        for (provider_id, name), total in sorted(totals.items(), key=lambda item: item[0][1])
+    ]
 
 
 def person_costs(run: PaymentRun) -> list[dict]:

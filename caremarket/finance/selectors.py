@@ -76,15 +76,26 @@ def upload_get(*, provider, pk) -> DeliveryUpload:
 
 def provider_remittances(*, provider):
     """Runs that pay this provider, approved or paid, with its total in each."""
-    from django.db.models import Sum
+    from decimal import Decimal
 
-    rows = (
-        PaymentLine.objects.filter(provider=provider, run__status__in=["approved", "paid"], held=False, flagged=False)
-        .values("run_id", "run__council__name", "run__period_start", "run__period_end", "run__status")
-        .annotate(total=Sum("amount"))
-        .order_by("-run__period_start")
-    )
-    return list(rows)
+    # Summed in Python: some databases (SQLite) sum decimals as floats.
+    found: dict[int, dict] = {}
+    for run_id, council, start, end, status, amount in PaymentLine.objects.filter(
+        provider=provider, run__status__in=["approved", "paid"], held=False, flagged=False
+    ).values_list("run_id", "run__council__name", "run__period_start", "run__period_end", "run__status", "amount"):
+        row = found.setdefault(
+            run_id,
+            {
+                "run_id": run_id,
+                "run__council__name": council,
+                "run__period_start": start,
+                "run__period_end": end,
+                "run__status": status,
+                "total": Decimal("0.00"),
+            },
+        )
+        row["total"] += amount
+    return sorted(found.values(), key=lambda r: r["run__period_start"], reverse=True)
 
 
 def provider_remittance(*, provider, run_id) -> PaymentRun:

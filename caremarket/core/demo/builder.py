@@ -505,4 +505,7 @@ class DemoBuilder:
         from . import history
 
         self.created["history"] = history.build(random.Random(2028))
+        from . import payments
+
+        self.created["history"].update(payments.build(random.Random(2029)))
         return self.created

@@ -260,6 +260,8 @@ class History:
         for _ in range(n):
             at = _moment(self.day(), 11)
             with time_machine.travel(at - timedelta(hours=3), tick=True):
+                # about half of the people at day services are assessed as needing transport (seed 000)
+                needs = {"needs_transport": self.rng.random() < 0.5} if "days_per_week" in schedule else {}
                 request = self.request(
                     council,
                     practitioner,
@@ -267,6 +269,7 @@ class History:
                     area=self.rng.choice(areas),
                     age=self.rng.randint(19, 70),
                     **dict(schedule),
+                    **needs,
                 )
             try:
                 with time_machine.travel(at, tick=True):

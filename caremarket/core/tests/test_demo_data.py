@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.management import call_command
 from django.db import models
 
@@ -81,6 +83,23 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     assert CareRequest.objects.filter(replaces_placement__isnull=False).count() >= 5
     assert Placement.objects.filter(status="ended", end_reason__code="provider-exit").exists()
     assert Placement.objects.filter(terms__starts_on__gt=models.F("start_on")).exists()  # variations
+
+    # a year of delivery records and four-weekly payment runs, with every rule the seeds describe
+    from caremarket.finance.models import DeliveryRecord, PaymentLine, PaymentRun, Rate
+
+    assert DeliveryRecord.objects.count() > 10_000
+    assert PaymentRun.objects.filter(status="paid").count() >= 30
+    assert PaymentRun.objects.filter(status="calculated").exists()  # the latest, for a second officer to approve
+    kinds = set(PaymentLine.objects.values_list("kind", flat=True))
+    assert {"care", "block", "hospital", "contribution", "adjustment", "above-plan"} <= kinds
+    transport = PaymentLine.objects.filter(kind="adjustment", description__contains="transport")
+    assert transport.exists() and set(transport.values_list("amount", flat=True)) == {Decimal("1.44")}
+    assert PaymentLine.objects.filter(description__startswith="released from hold", committed=True).exists()
+    assert Rate.objects.filter(reason__startswith="uplift of 3").exists()
+    for run in PaymentRun.objects.all():
+        assert run.total == sum(
+            run.lines.filter(held=False, flagged=False).values_list("amount", flat=True), Decimal("0.00")
+        )
 
     call_command("demo_data", verbosity=0)
     assert counts() == first
