@@ -116,3 +116,56 @@ class DeliveryForm(forms.Form):
         self.fields["placement_id"].choices = [("", "Choose")] + [
             (str(p.pk), f"{p.pk}: {p.person} ({p.council.name})") for p in placements
         ]
+
+
+class PaymentRulesForm(forms.Form):
+    arrangement = forms.ChoiceField(label="Arrangement", error_messages={"required": "Choose the arrangement"})
+    pay_on = forms.ChoiceField(
+        label="Pay on",
+        choices=[("actual", "Actual delivery"), ("planned", "Planned delivery")],
+        widget=forms.RadioSelect,
+    )
+    minimum_minutes = forms.IntegerField(label="Minimum chargeable time per visit (minutes)", initial=0, min_value=0)
+    weekend_percent = _decimal("Weekend enhancement (%)", initial=0)
+    bank_holiday_percent = _decimal("Bank holiday enhancement (%)", initial=0)
+    starts_on = _date("Date the rules take effect from")
+
+    def __init__(self, *args, arrangements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["arrangement"].choices = [("", "Choose")] + [(str(a.pk), a.reference) for a in arrangements]
+
+
+class HoursBlockForm(forms.Form):
+    arrangement = forms.ChoiceField(label="Arrangement", error_messages={"required": "Choose the arrangement"})
+    provider = forms.ChoiceField(label="Provider", error_messages={"required": "Choose the provider"})
+    area = forms.ChoiceField(label="Area", error_messages={"required": "Choose the area"})
+    hours_per_week = _decimal("Hours a week")
+    amount_per_hour = _decimal("Rate per hour (£)")
+    starts_on = _date("Date the block starts")
+
+    def __init__(self, *args, arrangements, providers, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["arrangement"].choices = [("", "Choose")] + [(str(a.pk), a.reference) for a in arrangements]
+        self.fields["provider"].choices = [("", "Choose")] + [(str(p.pk), p.name) for p in providers]
+        self.fields["area"].choices = [("", "Choose")] + [(str(a.pk), f"{a.name} (level {a.level})") for a in areas]
+
+
+class ContributionForm(forms.Form):
+    person = forms.IntegerField(label="Person number", error_messages={"required": "Enter the person's number"})
+    weekly_amount = _decimal("Assessed weekly contribution (£)")
+    starts_on = _date("Applies from")
+
+
+class FundingRouteForm(forms.Form):
+    placement = forms.IntegerField(label="Placement number", error_messages={"required": "Enter the placement number"})
+    funding_route = forms.ChoiceField(
+        label="Funding route",
+        widget=forms.RadioSelect,
+        choices=[
+            ("gross", "Council-arranged, paid gross: the council pays in full and bills the person"),
+            ("net", "Council-arranged, paid net: the provider collects the contribution"),
+            ("direct-payment", "Direct payment: the person pays the provider"),
+            ("isf", "Individual Service Fund held by the provider"),
+        ],
+        error_messages={"required": "Choose the funding route"},
+    )

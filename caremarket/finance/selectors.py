@@ -103,3 +103,35 @@ def provider_remittance(*, provider, run_id) -> PaymentRun:
     if run is None:
         raise Http404("No such remittance")
     return run
+
+
+def payment_rules(*, council):
+    from .models import PaymentRules
+
+    return (
+        PaymentRules.objects.for_organisation(council)
+        .select_related("arrangement")
+        .order_by("arrangement__reference", "starts_on")
+    )
+
+
+def hours_blocks(*, council):
+    from .models import HoursBlock
+
+    return HoursBlock.objects.for_organisation(council).select_related("arrangement", "provider", "area")
+
+
+def contribution_list(*, council):
+    from .models import ContributionAssessment
+
+    return (
+        ContributionAssessment.objects.for_organisation(council)
+        .select_related("person")
+        .order_by("person__family_name", "starts_on")
+    )
+
+
+def council_person(*, council, pk):
+    from caremarket.brokerage.models import Person
+
+    return get_for_organisation_or_404(Person.objects.all(), council, pk=pk)

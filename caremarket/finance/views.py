@@ -16,7 +16,7 @@ from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import exports, forms, rates, runs, selectors
+from . import exports, forms, rates, runs, selectors, services
 
 
 def _rate_form(council, data=None):
@@ -243,6 +243,7 @@ def run_detail(request, pk: int):
             "flagged": lines.filter(flagged=True)[:200],
             "line_count": lines.count(),
             "history": run.status_changes.select_related("changed_by"),
+            "blocks": services.block_utilisation(run),
         },
     )
 
@@ -349,3 +350,132 @@ def hold_release(request, pk: int):
     else:
         messages.success(request, "Released: the held lines are paid in the next run")
     return redirect("finance:holds")
+
+
+def _rules_page(request, status=200, **forms_):
+    council = request.user.organisation
+    arrangements = selectors.live_arrangements(council=council)
+    return render(
+        request,
+        "finance/rules.html",
+        {
+            "rules": selectors.payment_rules(council=council),
+            "blocks": selectors.hours_blocks(council=council),
+            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
+            "rules_form": forms_.get("rules_form") or forms.PaymentRulesForm(arrangements=arrangements),
+            "block_form": forms_.get("block_form")
+            or forms.HoursBlockForm(
+                arrangements=arrangements,
+                providers=selectors.providers(),
+                areas=reference.area_list(council=council, active_only=True),
+            ),
+        },
+        status=status,
+    )
+
+
+@permission_required(Permission.RATES_READ)
+def rules(request):
+    council = request.user.organisation
+    if request.method != "POST":
+        return _rules_page(request)
+    if not has_permission(request.user, Permission.RATES_MANAGE):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    arrangements = selectors.live_arrangements(council=council)
+    if request.POST.get("action") == "block":
+        form = forms.HoursBlockForm(
+            request.POST,
+            arrangements=arrangements,
+            providers=selectors.providers(),
+            areas=reference.area_list(council=council, active_only=True),
+        )
+        done = submit(
+            request,
+            form,
+            lambda data: services.hours_block_create(
+                council=council,
+                actor=request.user,
+                arrangement=arrangements.get(pk=data["arrangement"]),
+                provider=selectors.providers().get(pk=data["provider"]),
+                area=reference.area_list(council=council).get(pk=data["area"]),
+                hours_per_week=data["hours_per_week"],
+                amount_per_hour=data["amount_per_hour"],
+                starts_on=data["starts_on"],
+            ),
+        )
+        if done is FAILED:
+            return _rules_page(request, status=400, block_form=form)
+        messages.success(request, f"Block of {done.hours_per_week} hours a week with {done.provider.name} added")
+        return redirect("finance:rules")
+    form = forms.PaymentRulesForm(request.POST, arrangements=arrangements)
+    done = submit(
+        request,
+        form,
+        lambda data: services.payment_rules_set(
+            council=council, actor=request.user, **{**data, "arrangement": arrangements.get(pk=data["arrangement"])}
+        ),
+    )
+    if done is FAILED:
+        return _rules_page(request, status=400, rules_form=form)
+    messages.success(
+        request,
+        f"From {done.starts_on:%-d %B %Y} {done.arrangement.reference} pays on {done.get_pay_on_display().lower()}",
+    )
+    return redirect("finance:rules")
+
+
+def _contributions_page(request, status=200, **forms_):
+    council = request.user.organisation
+    return render(
+        request,
+        "finance/contributions.html",
+        {
+            "assessments": selectors.contribution_list(council=council)[:200],
+            "contribution_form": forms_.get("contribution_form") or forms.ContributionForm(),
+            "route_form": forms_.get("route_form") or forms.FundingRouteForm(),
+        },
+        status=status,
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def contributions(request):
+    council = request.user.organisation
+    if request.method != "POST":
+        return _contributions_page(request)
+    if request.POST.get("action") == "route":
+        form = forms.FundingRouteForm(request.POST)
+        done = submit(
+            request,
+            form,
+            lambda data: services.funding_route_set(
+                council=council,
+                actor=request.user,
+                placement=selectors.council_placement(council=council, pk=data["placement"]),
+                funding_route=data["funding_route"],
+            ),
+        )
+        if done is FAILED:
+            return _contributions_page(request, status=400, route_form=form)
+        messages.success(request, f"Placement {done.pk} is now {done.get_funding_route_display().lower()}")
+        return redirect("finance:contributions")
+    form = forms.ContributionForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: services.contribution_set(
+            council=council,
+            actor=request.user,
+            person=selectors.council_person(council=council, pk=data["person"]),
+            weekly_amount=data["weekly_amount"],
+            starts_on=data["starts_on"],
+        ),
+    )
+    if done is FAILED:
+        return _contributions_page(request, status=400, contribution_form=form)
+    messages.success(
+        request, f"£{done.weekly_amount} a week from {done.starts_on:%-d %B %Y}; the earlier assessment is kept"
+    )
+    return redirect("finance:contributions")

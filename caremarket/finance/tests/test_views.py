@@ -158,3 +158,97 @@ def test_api_delivery_records_and_remittances_for_the_provider_only(world, clien
     runs.payment_run_approve(run=run, actor=world["other_finance"])
     [remittance] = client.get("/api/v1/remittances", headers=headers).json()
     assert remittance["total"] == "14.05" and len(remittance["lines"]) == 1
+
+
+def test_payment_rules_contributions_and_funding_routes_are_dated_and_checked(world, login, make_user):  # noqa: F811
+    from caremarket.finance import services
+    from caremarket.finance.models import ContributionAssessment, PaymentRules
+
+    arrangement, _ = world["HC"]
+    commissioner = login(make_user(world["council"], Role.COMMISSIONER))
+    bad = commissioner.post(
+        reverse("finance:rules"),
+        {
+            "action": "rules",
+            "arrangement": arrangement.pk,
+            "pay_on": "planned",
+            "minimum_minutes": "500",
+            "weekend_percent": "0",
+            "bank_holiday_percent": "0",
+            "starts_on": "2024-04-01",
+        },
+    )
+    assert bad.status_code == 400 and b"from 0 to 120 minutes" in bad.content
+    for start in ("2024-04-01", "2025-04-01"):
+        commissioner.post(
+            reverse("finance:rules"),
+            {
+                "action": "rules",
+                "arrangement": arrangement.pk,
+                "pay_on": "planned",
+                "minimum_minutes": "30",
+                "weekend_percent": "10",
+                "bank_holiday_percent": "50",
+                "starts_on": start,
+            },
+        )
+    assert list(PaymentRules.objects.values_list("starts_on", "ends_on")) == [
+        (date(2024, 4, 1), date(2025, 3, 31)),
+        (date(2025, 4, 1), None),
+    ]
+    finance = login(world["finance"])
+    person = world["person"]
+    for start, amount in (("2024-04-01", "20.00"), ("2024-10-01", "25.50")):
+        finance.post(
+            reverse("finance:contributions"),
+            {"action": "contribution", "person": person.pk, "weekly_amount": amount, "starts_on": start},
+        )
+    assert list(ContributionAssessment.objects.values_list("weekly_amount", "ends_on")) == [
+        (Decimal("20.00"), date(2024, 9, 30)),
+        (Decimal("25.50"), None),
+    ]
+    refused = finance.post(
+        reverse("finance:contributions"),
+        {"action": "contribution", "person": person.pk, "weekly_amount": "-1", "starts_on": "2025-01-01"},
+    )
+    assert refused.status_code == 400 and b"cannot be negative" in refused.content
+    placement = world["place"]("HC", hours_per_week=Decimal(7))
+    finance.post(
+        reverse("finance:contributions"), {"action": "route", "placement": placement.pk, "funding_route": "net"}
+    )
+    placement.refresh_from_db()
+    assert placement.funding_route == "net"
+    block = services.hours_block_create(
+        council=world["council"],
+        actor=None,
+        arrangement=arrangement,
+        provider=world["provider"],
+        area=world["north"],
+        hours_per_week=Decimal(14),
+        amount_per_hour="28.10",
+        starts_on=APRIL,
+    )
+    delivery.delivery_record(
+        provider=world["provider"],
+        actor=world["staff"],
+        placement_id=placement.pk,
+        day="2024-04-02",
+        start="08:00",
+        end="11:30",
+    )
+    from caremarket.finance import runs
+
+    run = runs.payment_run_create(
+        council=world["council"], actor=world["finance"], period_start=APRIL, period_end=date(2024, 4, 7)
+    )
+    run = runs.payment_run_calculate(run=run, actor=world["finance"])
+    [row] = services.block_utilisation(run)
+    assert (row["block"], row["bought"], row["used"], row["utilisation"]) == (
+        block,
+        Decimal("14.0"),
+        Decimal("3.5"),
+        Decimal("25.0"),
+    )
+    # the visit is inside the block: paid by the block, not again (planned rules are for the arrangement's visits)
+    assert run.lines.filter(kind="block").count() == 7
+    assert b"Utilisation" in finance.get(reverse("finance:run", args=[run.pk])).content
