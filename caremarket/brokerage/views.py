@@ -14,6 +14,7 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
+from caremarket.finance.rates import flags_for as floor_flags
 from caremarket.reference import selectors as reference
 
 from . import competitions, forms, placements, selectors, services, sourcing
@@ -260,6 +261,9 @@ def _competition_page(request, competition, status: int = 200, **forms_):
         )
     )
     scored = bool(offers) and all(o.rank is not None for o in offers)
+    for o in offers:
+        # offers below the cost of care or the Homecare Association minimum price are flagged (issue: rate floors)
+        o.floor_flags = floor_flags(competition.council, o.price, competition.price_unit, timezone.localdate())
     context = {
         "competition": competition,
         "request_": competition.request,
@@ -403,6 +407,9 @@ def _placement_page(request, placement, status: int = 200, **forms_):
         "terms": placement.terms.select_related("need_level", "admission__arrangement").order_by("starts_on"),
         "stays": placement.hospital_stays.all(),
         "in_hospital": placement.hospital_stays.filter(discharged_on__isnull=True).exists(),
+        "floor_flags": floor_flags(council, placement.agreed_price, placement.price_unit, placement.start_on)
+        if placement.agreed_price
+        else [],
         "can_manage": has_permission(request.user, Permission.PLACEMENTS_MANAGE) and placement.status != "ended",
         "vary_form": forms_.get("vary_form") or forms.VaryForm(need_levels=need_levels),
         "hospital_form": forms_.get("hospital_form") or forms.HospitalForm(),

@@ -160,3 +160,25 @@ def test_carry_over_page_refuses_without_an_arrangement_and_reports_the_result(c
     done = client.post(reverse("brokerage:carry-over"), {"arrangement": arrangement.pk, "starts_on": "2031-01-01"})
     # the spot provider is not on the arrangement: its placement is listed for re-sourcing
     assert b"0 placements kept their provider" in done.content and provider.name.encode() in done.content
+
+
+def test_a_spot_price_below_the_homecare_association_minimum_is_flagged_on_the_placement(
+    council, make_user, provider, login
+):
+    from caremarket.finance import rates
+
+    rates.minimum_prices_load()
+    request, _, broker, _ = market(council, make_user)
+    client = login(broker)
+    client.post(
+        reverse("brokerage:request-spot", args=[request.pk]),
+        {
+            "provider": provider.pk,
+            "agreed_price": "24.00",
+            "price_unit": "hour",
+            "reason_code": "no-capacity-on-framework",
+        },
+    )
+    placement = request.__class__.objects.get(pk=request.pk).placement
+    page = client.get(reverse("brokerage:placement", args=[placement.pk]))
+    assert b"below the Homecare Association minimum price" in page.content
