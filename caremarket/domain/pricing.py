@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from .dated import in_force
 from .money import round_money
@@ -119,6 +119,13 @@ def enhancement(day: date, rules: Rules) -> tuple[Decimal, str]:
     if day.weekday() >= 5 and rules.weekend_percent:
         return rules.weekend_percent, "weekend"
     return Decimal(0), ""
+
+
+def day_share(weekly: Decimal, day: date) -> Decimal:
+    """A day's share of a weekly amount: a seventh rounded down to the penny, with Sunday taking the remainder, so
+    the seven days of a week always add up to the weekly amount exactly."""
+    base = (weekly / 7).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return weekly - 6 * base if day.weekday() == 6 else base
 
 
 def in_hospital_unpaid(day: date, stays: Sequence[Stay]) -> bool:
@@ -324,7 +331,17 @@ def price_weekly(
             priced.problems.append(f"{ref}: no rate in force on {day.isoformat()}")
             continue
         priced.lines.append(
-            _line(f"{ref}:week:{day.isoformat()}", "care", day, Decimal(1) / 7, "week", rate, "a day of the week")
+            Line(
+                f"{ref}:week:{day.isoformat()}",
+                "care",
+                day,
+                Decimal(1) / 7,
+                "week",
+                rate.amount,
+                day_share(round_money(rate.amount), day),
+                rate.id,
+                "a day of the week",
+            )
         )
     return priced
 
@@ -338,13 +355,15 @@ def price_block(*, ref: str, start: date, end: date, hours_per_week: Decimal, ra
             priced.problems.append(f"{ref}: no rate in force on {day.isoformat()}")
             continue
         priced.lines.append(
-            _line(
+            Line(
                 f"{ref}:block:{day.isoformat()}",
                 "block",
                 day,
                 hours_per_week / 7,
                 "hour",
-                rate,
+                rate.amount,
+                day_share(round_money(hours_per_week * rate.amount), day),
+                rate.id,
                 "block of hours, paid whatever the use",
             )
         )

@@ -38,6 +38,10 @@ class Rate(TenantModel):
     )
     scheme_places_min = models.PositiveSmallIntegerField(null=True, blank=True)
     scheme_places_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Seed 002: supported living rates by complexity, scheme size and the number of the council's placements
+    # with the provider in the scheme.
+    placements_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    placements_max = models.PositiveSmallIntegerField(null=True, blank=True)
     add_on = models.CharField(max_length=20, blank=True)
     unit = models.CharField(max_length=10, choices=UNITS)
     amount = models.DecimalField(**MONEY)
@@ -69,6 +73,8 @@ class Rate(TenantModel):
             self.provider_id,
             self.scheme_places_min,
             self.scheme_places_max,
+            self.placements_min,
+            self.placements_max,
             self.add_on,
         )
 

@@ -63,6 +63,8 @@ def _same_key(rate: Rate):
         provider=rate.provider,
         scheme_places_min=rate.scheme_places_min,
         scheme_places_max=rate.scheme_places_max,
+        placements_min=rate.placements_min,
+        placements_max=rate.placements_max,
         add_on=rate.add_on,
     )
 
@@ -84,6 +86,8 @@ def rate_create(
     provider=None,
     scheme_places_min: int | None = None,
     scheme_places_max: int | None = None,
+    placements_min: int | None = None,
+    placements_max: int | None = None,
     add_on: str = "",
     reason: str = "",
     supersedes: Rate | None = None,
@@ -111,6 +115,8 @@ def rate_create(
         provider=provider,
         scheme_places_min=scheme_places_min,
         scheme_places_max=scheme_places_max,
+        placements_min=placements_min,
+        placements_max=placements_max,
         add_on=add_on,
         unit=unit,
         amount=amount,
@@ -177,6 +183,8 @@ def rate_supersede(*, rate: Rate, actor, amount, starts_on: date, reason: str) -
         provider=rate.provider,
         scheme_places_min=rate.scheme_places_min,
         scheme_places_max=rate.scheme_places_max,
+        placements_min=rate.placements_min,
+        placements_max=rate.placements_max,
         add_on=rate.add_on,
         reason=reason,
         supersedes=rate,
@@ -272,7 +280,16 @@ def _as_pricing(rows, source: str) -> list[pricing.Rate]:
     return [pricing.Rate(r.pk, r.amount, r.unit, r.starts_on, r.ends_on, source) for r in rows]
 
 
-def care_rates(placement, rates_index=None) -> RateChoice:
+def _in_band(value: int, low: int | None, high: int | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def placements_in_scheme(admission) -> int:
+    """The council's live placements with the provider in this scheme (block admission)."""
+    return admission.placements.filter(status__in=["active", "suspended"]).count()
+
+
+def care_rates(placement, rates_index=None, placements_count=None) -> RateChoice:
     """The rates that price a placement, and why: a bespoke price (call-off or spot) from its terms, else the
     provider's own rate for the area, else the supported living rate for its complexity and scheme size, else
     the arrangement's set rate for the service and need level."""
@@ -302,15 +319,17 @@ def care_rates(placement, rates_index=None) -> RateChoice:
     ]
     if own:
         return RateChoice(_as_pricing(own, "provider's rate for the area"), "the provider's own rate for the area")
-    places = admission.block_places
+    places = admission.block_places or 0
     living = [
         r
         for r in candidates
         if r.kind == "supported-living"
         and r.need_level_id == placement.need_level_id
-        and (r.scheme_places_min is None or (places or 0) >= r.scheme_places_min)
-        and (r.scheme_places_max is None or (places or 0) <= r.scheme_places_max)
+        and _in_band(places, r.scheme_places_min, r.scheme_places_max)
     ]
+    if any(r.placements_min is not None or r.placements_max is not None for r in living):
+        count = placements_count(admission) if placements_count else placements_in_scheme(admission)
+        living = [r for r in living if _in_band(count, r.placements_min, r.placements_max)]
     if living:
         return RateChoice(
             _as_pricing(living, "supported living rate"), "the supported living rate for the complexity and scheme size"

@@ -99,6 +99,13 @@ class _Context:
         self.contributions: dict[int, list[ContributionAssessment]] = defaultdict(list)
         for c in ContributionAssessment.objects.filter(council=council):
             self.contributions[c.person_id].append(c)
+        from django.db.models import Count
+
+        self.placements_by_admission = dict(
+            Placement.objects.filter(council=council, status__in=["active", "suspended"], admission__isnull=False)
+            .values_list("admission")
+            .annotate(n=Count("id"))
+        )
         self.blocks = list(
             HoursBlock.objects.filter(council=council, starts_on__lte=end).filter(
                 Q(ends_on__isnull=True) | Q(ends_on__gte=start)
@@ -120,6 +127,9 @@ class _Context:
             bank_holiday_percent=row.bank_holiday_percent,
             bank_holidays=self.bank_holidays,
         )
+
+    def placements_count(self, admission) -> int:
+        return self.placements_by_admission.get(admission.pk, 0)
 
     def held(self, placement: Placement) -> bool:
         return placement.provider_id in self.holds_provider or placement.pk in self.holds_placement
@@ -157,7 +167,7 @@ def _price(placement: Placement, start: date, end: date, context: _Context, reco
     if end < start:
         return pricing.Priced()
     ref = f"p{placement.pk}"
-    choice = rate_rules.care_rates(placement, context.rates)
+    choice = rate_rules.care_rates(placement, context.rates, context.placements_count)
     terms = [
         pricing.Terms(t.starts_on, t.ends_on, t.hours_per_week, t.days_per_week, placement.weekly_placement)
         for t in placement.terms.all()

@@ -222,3 +222,18 @@ def test_cost_of_care_and_floors():
     flags = pricing.floor_flags(D("26.00"), cost_of_care=cost.hourly_rate(), minimum_price=D("32.14"))
     assert len(flags) == 2 and "Homecare Association" in flags[1]
     assert pricing.floor_flags(D("33.00"), cost_of_care=D("27.85"), minimum_price=D("32.14")) == []
+
+
+def test_a_weekly_amount_shared_over_the_days_adds_up_exactly():
+    week = [date(2025, 6, 2 + n) for n in range(7)]
+    shares = [pricing.day_share(D("1350.00"), day) for day in week]
+    assert shares[:6] == [D("192.85")] * 6 and shares[6] == D("192.90") and sum(shares) == D("1350.00")
+    priced = pricing.price_weekly(
+        ref="p9",
+        start=week[0],
+        end=week[-1],
+        rates=[Rate("sl", D("1350.00"), "week", date(2025, 1, 1))],
+        terms=[Terms(date(2025, 1, 1), None, weekly=True)],
+        stays=[],
+    )
+    assert priced.total == D("1350.00")

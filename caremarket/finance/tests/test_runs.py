@@ -386,3 +386,78 @@ def test_money_is_never_a_float_and_the_run_total_is_the_sum_of_lines(world):
     assert all(isinstance(a, Decimal) for a in amounts)
     assert sum(amounts) == run.total and run.total == run.total.quantize(D("0.01"))
     assert isinstance(datetime.now(), datetime)
+
+
+def test_supported_living_weekly_rate_by_complexity_scheme_size_and_number_of_placements(world):
+    from caremarket.reference.models import NeedLevel, ServiceType
+
+    council = world["council"]
+    living = ServiceType.objects.create(council=council, code="supported-living", name="Supported living")
+    complex_ = NeedLevel.objects.create(council=council, service_type=living, code="complex", name="Complex")
+    arrangement = Arrangement.objects.create(
+        council=council,
+        reference="SL",
+        title="SL",
+        mechanism="block_contract",
+        regime="pcr_2015_light_touch",
+        status="live",
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2030, 1, 1),
+        estimated_value=D(1),
+        price_basis="week",
+    )
+    lot = Lot.objects.create(arrangement=arrangement, number=1, title="SL")
+    lot.service_types.set([living])
+    lot.areas.set([world["north"]])
+    admission = Admission.objects.create(
+        arrangement=arrangement,
+        lot=lot,
+        provider=world["provider"],
+        area=world["north"],
+        block_places=6,
+        application=Application.objects.create(arrangement=arrangement, provider=world["provider"], status="admitted"),
+    )
+    for low, high, amount in [(1, 2, "1500.00"), (3, None, "1350.00")]:
+        rates.rate_create(
+            council=council,
+            actor=None,
+            arrangement=arrangement,
+            kind="supported-living",
+            unit="week",
+            amount=amount,
+            starts_on=APRIL,
+            need_level=complex_,
+            scheme_places_min=4,
+            scheme_places_max=8,
+            placements_min=low,
+            placements_max=high,
+        )
+    placements = []
+    for n in range(3):
+        request = brokerage.care_request_create(
+            council=council,
+            actor=world["broker"],
+            person=world["person"],
+            service_type="supported-living",
+            need_level=complex_.pk,
+            weekly_placement=True,
+            start_on=APRIL,
+            outcomes="x",
+            today=date(2024, 3, 1),
+        )
+        with transaction.atomic():
+            request = CareRequest.objects.select_for_update().get(pk=request.pk)
+            placements.append(
+                placement_services.placement_create(
+                    request=request,
+                    provider=world["provider"],
+                    route="block",
+                    actor=None,
+                    admission=admission,
+                    reason="block",
+                )
+            )
+        rate, why = rates.rate_explain(placements[0], date(2024, 5, 1))
+        assert rate.amount == (D("1500.00") if n < 2 else D("1350.00")) and "supported living" in why
+    run = make_run(world, APRIL, date(2024, 4, 14))
+    assert run.total == 3 * 2 * D("1350.00")  # three placements, two weeks, the rate for 3 or more placements
