@@ -278,3 +278,26 @@ def test_spot_purchase_needs_a_reason_and_is_flagged(journey, transactional_db):
     journey.click(role="link", name="Referrals and placements")
     journey.click(role="link", name="Edna Sutcliffe")
     expect(page.get_by_text("12 Mill Lane, WM1 2AB")).to_be_visible()
+
+
+def test_team_leader_sets_when_unsourced_requests_are_escalated(journey, transactional_db):
+    build("flexible_framework")
+    from caremarket.accounts.models import Organisation
+
+    accounts.user_create(
+        organisation=Organisation.objects.get(name="Westmarch County Council"),
+        email="lead@westmarch.example",
+        full_name="Lee Ward",
+        roles=[Role.TEAM_LEADER.value],
+        password=PASSWORD,
+    )
+    page = journey.page
+    journey.sign_in("lead@westmarch.example", PASSWORD)
+    journey.click(role="link", name="Care requests")
+    journey.click(role="link", name="Change this")
+    page.get_by_label(re.compile("Escalate unsourced requests")).fill("0")
+    journey.click(role="button", name="Save")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("from 1 to 720")
+    page.get_by_label(re.compile("Escalate unsourced requests")).fill("8")
+    journey.click(role="button", name="Save")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("escalated after 8 hours")

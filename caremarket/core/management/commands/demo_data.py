@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = DemoBuilder().build()
+        DemoBuilder.forget_past_emails()
         self.stdout.write(
             f"Demo data ready: {created['organisations']} organisations, {created['users']} people and "
             f"{created['reference']} reference records, {created['arrangements']} arrangements and "
