@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from .dated import in_force
 from .money import round_money
@@ -75,7 +75,7 @@ class Rules:
 @dataclass(frozen=True)
 class Line:
     key: str
-    kind: str  # care, add-on, hospital, above-plan, block
+    kind: str  # care, add-on, hospital, in-hospital, above-plan, block
     day: date
     quantity: Decimal
     unit: str
@@ -122,10 +122,17 @@ def enhancement(day: date, rules: Rules) -> tuple[Decimal, str]:
 
 
 def day_share(weekly: Decimal, day: date) -> Decimal:
-    """A day's share of a weekly amount: a seventh rounded down to the penny, with Sunday taking the remainder, so
-    the seven days of a week always add up to the weekly amount exactly."""
-    base = (weekly / 7).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return weekly - 6 * base if day.weekday() == 6 else base
+    """A day's share of a weekly amount, by cumulative rounding from Monday: the amount due by the end of this day
+    of the week, rounded once, less the amount due by the end of the day before. The seven days of a week add up
+    to the weekly amount exactly, any run of days from Monday to the correctly rounded share, and any other run
+    of days within a penny of it; never a seventh rounded on its own (ADR 0009)."""
+    n = day.weekday() + 1
+    return round_money(weekly * n / 7) - round_money(weekly * (n - 1) / 7)
+
+
+def in_hospital(day: date, stays: Sequence[Stay]) -> bool:
+    """True on every day of a hospital stay, from admission to the day before discharge (seed 001)."""
+    return any(stay.admitted_on <= day and (stay.discharged_on is None or day < stay.discharged_on) for stay in stays)
 
 
 def in_hospital_unpaid(day: date, stays: Sequence[Stay]) -> bool:
@@ -167,6 +174,13 @@ def _line(key, kind, day, quantity, unit, rate: Rate, description, percent=Decim
     return Line(key, kind, day, quantity, unit, round_money(price), amount, rate.id, description, flagged)
 
 
+def _week_line(key, kind, day, hours_per_week: Decimal, rate: Rate, description, percent=Decimal(0)) -> Line:
+    """A day's share of a week's hours: the weekly amount shared by `day_share`, so a week adds up exactly."""
+    price = rate.amount * (Decimal(100) + percent) / Decimal(100)
+    amount = day_share(round_money(hours_per_week * price), day)
+    return Line(key, kind, day, hours_per_week / 7, "hour", round_money(price), amount, rate.id, description)
+
+
 def price_hourly(
     *,
     ref: str,
@@ -193,15 +207,13 @@ def price_hourly(
             if rate is None:
                 priced.problems.append(f"{ref}: no rate in force on {day.isoformat()}")
                 continue
-            hours = t.hours_per_week / 7
             percent, why = enhancement(day, rules)
             priced.lines.append(
-                _line(
+                _week_line(
                     f"{ref}:care:{day.isoformat()}",
                     "care",
                     day,
-                    hours,
-                    "hour",
+                    t.hours_per_week,
                     rate,
                     _why("planned hours", why),
                     percent,
@@ -231,6 +243,22 @@ def price_hourly(
         if counted_only:
             used_by_week[week] += min(hours, max(allowed, Decimal(0)))
             continue
+        if in_hospital(visit.day, stays):
+            # seed 001: the first 2 days of an unplanned stay are paid once, as hospital days; nothing else is
+            priced.lines.append(
+                _line(
+                    key + ":in-hospital",
+                    "in-hospital",
+                    visit.day,
+                    hours,
+                    "hour",
+                    rate,
+                    "recorded while the person was in hospital: not paid",
+                    percent,
+                    flagged=True,
+                )
+            )
+            continue
         if t.hours_per_week is not None and hours > allowed:
             paid = max(allowed, Decimal(0))
             if paid > 0:
@@ -258,12 +286,11 @@ def price_hourly(
         if t is None or rate is None or not t.hours_per_week:
             continue
         priced.lines.append(
-            _line(
+            _week_line(
                 f"{ref}:hospital:{day.isoformat()}",
                 "hospital",
                 day,
-                t.hours_per_week / 7,
-                "hour",
+                t.hours_per_week,
                 rate,
                 "unplanned hospital admission: first 2 days paid",
             )
@@ -287,15 +314,31 @@ def price_daily(
     """Day services by the attendance day (or planned day), with the transport add-on per attendance day where
     the person is assessed as needing transport and the provider offers it (seed 000)."""
     priced = Priced()
-    chosen = planned_days if rules.pay_on == "planned" else attendances
+    planned = rules.pay_on == "planned"
+    chosen = planned_days if planned else attendances
     for day in sorted(set(chosen)):
-        if not start <= day <= end or in_hospital_unpaid(day, stays):
+        if not start <= day <= end or (planned and in_hospital_unpaid(day, stays)):
             continue
         rate = rate_on(rates, day)
         if rate is None:
             priced.problems.append(f"{ref}: no rate in force on {day.isoformat()}")
             continue
         percent, why = enhancement(day, rules)
+        if not planned and in_hospital(day, stays):
+            priced.lines.append(
+                _line(
+                    f"{ref}:day:{day.isoformat()}:in-hospital",
+                    "in-hospital",
+                    day,
+                    Decimal(1),
+                    "day",
+                    rate,
+                    "recorded while the person was in hospital: not paid",
+                    percent,
+                    flagged=True,
+                )
+            )
+            continue
         priced.lines.append(
             _line(
                 f"{ref}:day:{day.isoformat()}", "care", day, Decimal(1), "day", rate, _why("attendance", why), percent
@@ -313,6 +356,23 @@ def price_daily(
                         "day",
                         t_rate,
                         "transport, per attendance day",
+                    )
+                )
+    if not planned:
+        # on actuals the first 2 days of an unplanned stay are paid once, where the person was due to attend
+        due = set(planned_days)
+        for day in hospital_paid_days(start, end, stays):
+            rate = rate_on(rates, day)
+            if day in due and rate is not None:
+                priced.lines.append(
+                    _line(
+                        f"{ref}:hospital:{day.isoformat()}",
+                        "hospital",
+                        day,
+                        Decimal(1),
+                        "day",
+                        rate,
+                        "unplanned hospital admission: first 2 days paid",
                     )
                 )
     return priced

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
 from caremarket.brokerage.models import Placement
@@ -56,6 +57,14 @@ def _parse_time(value) -> time:
     return time.fromisoformat(text if len(text) > 4 else "0" + text)
 
 
+def _stay_on(placement: Placement, day: date):
+    """The hospital stay covering a day, if any: from admission to the day before discharge."""
+    for stay in placement.hospital_stays.all():
+        if stay.admitted_on <= day and (stay.discharged_on is None or day < stay.discharged_on):
+            return stay
+    return None
+
+
 def check_row(
     *, provider: Organisation, placements: dict[int, Placement], row: dict, number: int
 ) -> tuple[dict | None, list[RowError]]:
@@ -80,6 +89,20 @@ def check_row(
                 + (f" to {placement.ended_on:%-d %B %Y}" if placement.ended_on else ""),
             )
         )
+    today = timezone.localdate()
+    if day > today:
+        errors.append(RowError(number, "date", f"{day:%-d %B %Y} is in the future: record care once it is delivered"))
+    stay = _stay_on(placement, day)
+    if stay is not None:
+        until = f" until {stay.discharged_on:%-d %B %Y}" if stay.discharged_on else ", not yet discharged"
+        errors.append(
+            RowError(
+                number,
+                "date",
+                f"The person was in hospital on {day:%-d %B %Y} (admitted {stay.admitted_on:%-d %B %Y}{until}): "
+                "care is not delivered during a stay; the first 2 days of an unplanned stay are paid by the council",
+            )
+        )
     kind = kind_for(placement)
     record = {"placement": placement, "kind": kind, "day": day, "start": None, "end": None, "minutes": 0, "carers": 1}
     if kind == "visit":
@@ -97,6 +120,8 @@ def check_row(
             minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
             if minutes <= 0:
                 errors.append(RowError(number, "end", "The visit ends before it starts"))
+            elif day == today and end > timezone.localtime().time():
+                errors.append(RowError(number, "end", f"The visit ends at {end:%H:%M}, later than now"))
             record.update(start=start, end=end, minutes=minutes)
         carers = str(row.get("carers") or "1").strip()
         if not carers.isdigit() or not 1 <= int(carers) <= 4:
@@ -144,7 +169,7 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
     missing = [c for c in ("placement", "date") if c not in rows[0]]
     if missing:
         raise ServiceError({"file": f"The file needs the columns of the template; missing: {', '.join(missing)}"})
-    placements = {p.pk: p for p in Placement.objects.filter(provider=provider)}
+    placements = {p.pk: p for p in Placement.objects.filter(provider=provider).prefetch_related("hospital_stays")}
     errors: list[RowError] = []
     records, seen = [], {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
@@ -204,7 +229,10 @@ def delivery_record(
     *, provider: Organisation, actor, placement_id, day, start=None, end=None, carers=1, source: str = "form"
 ) -> DeliveryRecord:
     """One record, from the form or the API; the same checks as an upload row."""
-    placements = {p.pk: p for p in Placement.objects.filter(provider=provider, pk=placement_id or 0)}
+    placements = {
+        p.pk: p
+        for p in Placement.objects.filter(provider=provider, pk=placement_id or 0).prefetch_related("hospital_stays")
+    }
     row = {
         "placement": str(placement_id or ""),
         "date": str(day or ""),

@@ -295,6 +295,7 @@ LINE_KINDS = [
     ("hospital", "Hospital days"),
     ("block", "Block of hours"),
     ("above-plan", "Above plan (not paid)"),
+    ("in-hospital", "Recorded in hospital (not paid)"),
     ("adjustment", "Adjustment"),
     ("contribution", "Contribution collected by the provider"),
 ]

@@ -344,7 +344,6 @@ def _contributions(run: PaymentRun, placement: Placement, context: _Context, hel
         assessment = in_force(context.contributions.get(placement.person_id, []), day)
         if assessment is None or not assessment.weekly_amount:
             continue
-        amount = -(assessment.weekly_amount / 7)
         line = pricing.Line(
             f"p{placement.pk}:contribution:{day.isoformat()}",
             "contribution",
@@ -352,7 +351,7 @@ def _contributions(run: PaymentRun, placement: Placement, context: _Context, hel
             Decimal(1) / 7,
             "week",
             assessment.weekly_amount,
-            pricing.round_money(amount),
+            -pricing.day_share(assessment.weekly_amount, day),
             f"c{assessment.pk}",
             "contribution collected by the provider",
         )
@@ -556,5 +555,5 @@ def _billed_contribution(run: PaymentRun, person_id: int) -> Decimal:
     for day in pricing.days(run.period_start, run.period_end):
         found = in_force(assessments, day)
         if found:
-            total += found.weekly_amount / 7
-    return pricing.round_money(total)
+            total += pricing.day_share(found.weekly_amount, day)
+    return total

@@ -1,6 +1,6 @@
 """Worked figures for every pricing rule (seeds 000, 001, 002, 004)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ D = Decimal
 HOURLY = [Rate(1, D("28.10"), "hour", date(2025, 4, 1))]
 TERMS = [Terms(date(2025, 4, 1), None, hours_per_week=D(7))]
 MON = date(2025, 6, 2)
+ONE_DAY = timedelta(days=1)
 
 
 def visits(*specs):
@@ -227,7 +228,9 @@ def test_cost_of_care_and_floors():
 def test_a_weekly_amount_shared_over_the_days_adds_up_exactly():
     week = [date(2025, 6, 2 + n) for n in range(7)]
     shares = [pricing.day_share(D("1350.00"), day) for day in week]
-    assert shares[:6] == [D("192.85")] * 6 and shares[6] == D("192.90") and sum(shares) == D("1350.00")
+    # 1350 / 7 = 192.857...: each day is the rounded amount due by its end less that due by the day before
+    assert shares == [D("192.86"), D("192.85"), D("192.86"), D("192.86"), D("192.86"), D("192.85"), D("192.86")]
+    assert sum(shares) == D("1350.00")
     priced = pricing.price_weekly(
         ref="p9",
         start=week[0],
@@ -237,3 +240,90 @@ def test_a_weekly_amount_shared_over_the_days_adds_up_exactly():
         stays=[],
     )
     assert priced.total == D("1350.00")
+
+
+@pytest.mark.parametrize("weekly", ["30.00", "0.01", "0.06", "1.00", "19.99", "35.00", "123.45", "1350.00", "9999.99"])
+def test_weekly_amounts_add_up_to_the_penny_over_any_period(weekly):
+    weekly = D(weekly)
+    first = date(2025, 6, 2)
+    for offset in range(7):  # a period may start on any day of the week
+        start = date.fromordinal(first.toordinal() + offset)
+        for length in range(1, 64):
+            shares = [pricing.day_share(weekly, day) for day in pricing.days(start, start + (length - 1) * ONE_DAY)]
+            exact = weekly * length / 7
+            if length % 7 == 0:
+                assert sum(shares) == weekly * (length // 7)
+            assert abs(sum(shares) - exact) < D("0.01"), (weekly, start, length)
+    # the issue's worked figure: £30.00 a week over four weeks is £120.00, not £120.12
+    assert sum(pricing.day_share(D("30.00"), day) for day in pricing.days(date(2024, 4, 3), date(2024, 4, 30))) == D(
+        "120.00"
+    )
+
+
+def test_planned_hours_add_up_to_the_week_exactly():
+    priced = pricing.price_hourly(
+        ref="p1",
+        start=MON,
+        end=date(2025, 6, 29),
+        rates=HOURLY,
+        terms=[Terms(date(2025, 4, 1), None, hours_per_week=D(10))],
+        visits=[],
+        stays=[],
+        rules=Rules(pay_on="planned"),
+    )
+    assert priced.total == 4 * D("281.00")  # 10 hours x £28.10 a week, not 28 x £40.14
+
+
+def test_visits_in_hospital_are_not_paid_and_the_two_paid_days_are_paid_once():
+    stays = [Stay(date(2025, 6, 3), date(2025, 6, 10), unplanned=True)]
+    actual = pricing.price_hourly(
+        ref="p1",
+        start=MON,
+        end=date(2025, 6, 15),
+        rates=HOURLY,
+        terms=TERMS,
+        # a visit before, one on each paid hospital day, one mid-stay, one on the discharge day
+        visits=visits(
+            (MON, 60, 1),
+            (date(2025, 6, 3), 60, 1),
+            (date(2025, 6, 4), 60, 1),
+            (date(2025, 6, 6), 60, 1),
+            (date(2025, 6, 10), 60, 1),
+        ),
+        stays=stays,
+        rules=Rules(),
+    )
+    paid = [(line.kind, line.day, line.amount) for line in actual.lines if not line.flagged]
+    assert paid == [
+        ("care", MON, D("28.10")),
+        ("care", date(2025, 6, 10), D("28.10")),
+        ("hospital", date(2025, 6, 3), D("28.10")),
+        ("hospital", date(2025, 6, 4), D("28.10")),
+    ]
+    flagged = [(line.kind, line.day, line.amount) for line in actual.lines if line.flagged]
+    assert flagged == [
+        ("in-hospital", date(2025, 6, 3), D("0.00")),
+        ("in-hospital", date(2025, 6, 4), D("0.00")),
+        ("in-hospital", date(2025, 6, 6), D("0.00")),
+    ]
+    assert actual.total == 4 * D("28.10")
+
+
+def test_attendance_in_hospital_is_not_paid_and_the_two_paid_days_are_paid_once_where_due():
+    stays = [Stay(date(2025, 6, 3), date(2025, 6, 10), unplanned=True)]
+    day_rate = [Rate("d", D("52.00"), "day", date(2025, 1, 1))]
+    planned = [MON, date(2025, 6, 3), date(2025, 6, 5), date(2025, 6, 10)]
+    priced = pricing.price_daily(
+        ref="p2",
+        start=MON,
+        end=date(2025, 6, 15),
+        rates=day_rate,
+        attendances=[MON, date(2025, 6, 3), date(2025, 6, 5), date(2025, 6, 10)],
+        planned_days=planned,
+        stays=stays,
+        rules=Rules(),
+    )
+    paid = sorted((line.kind, line.day) for line in priced.lines if not line.flagged)
+    # 3 June is a paid hospital day (paid once, not also as an attendance); 4 June was not a planned day
+    assert paid == [("care", MON), ("care", date(2025, 6, 10)), ("hospital", date(2025, 6, 3))]
+    assert sorted(line.day for line in priced.lines if line.flagged) == [date(2025, 6, 3), date(2025, 6, 5)]

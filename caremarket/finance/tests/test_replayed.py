@@ -1,0 +1,118 @@
+"""Money defects found when the seeds' situations were replayed: hospital stays on actuals, contributions that
+add up, and nothing delivered in the future; by form, upload and API."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from caremarket.accounts import services as accounts
+from caremarket.brokerage import placements as placement_services
+from caremarket.core.errors import ServiceError
+from caremarket.finance import delivery, rates, runs
+from caremarket.finance.models import ContributionAssessment, DeliveryRecord, PaymentRules
+
+from .test_runs import APRIL, make_run, world  # noqa: F401 - the fixture
+
+D = Decimal
+
+
+def _record(w, placement, day, start="08:00", end="09:00"):
+    return delivery.delivery_record(
+        provider=w["provider"], actor=w["staff"], placement_id=placement.pk, day=day, start=start, end=end
+    )
+
+
+def test_hospital_stay_on_actuals_pays_the_two_days_once_and_refuses_visits_during_the_stay(world):  # noqa: F811
+    arrangement, _ = world["HC"]
+    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
+    PaymentRules.objects.create(council=world["council"], arrangement=arrangement, pay_on="actual", starts_on=APRIL)
+    placement = world["place"]("HC", hours_per_week=D(7))
+    for day in ["2024-04-02", "2024-04-03", "2024-04-04"]:
+        _record(world, placement, day)
+    # admitted on 3 April, after the visits of the 3rd and 4th were recorded; discharged on the 10th
+    placement_services.hospital_admit(placement=placement, actor=world["broker"], admitted_on=date(2024, 4, 3))
+    with pytest.raises(ServiceError, match="in hospital on 5 April 2024"):
+        _record(world, placement, "2024-04-05")
+    placement_services.hospital_discharge(placement=placement, actor=world["broker"], discharged_on=date(2024, 4, 10))
+    with pytest.raises(ServiceError, match="in hospital on 9 April 2024"):
+        _record(world, placement, "2024-04-09")
+    _record(world, placement, "2024-04-10")
+    upload = delivery.deliveries_upload(
+        provider=world["provider"],
+        actor=world["staff"],
+        file_name="april.csv",
+        content=f"placement,date,start,end,carers\n{placement.pk},2024-04-06,08:00,09:00,1\n".encode(),
+    )
+    assert upload.status == "rejected" and "in hospital" in upload.errors[0]["message"]
+    run = make_run(world, APRIL, date(2024, 4, 28))
+    paid = sorted((line.kind, line.day, line.amount) for line in run.lines.filter(flagged=False))
+    # 2 April and 10 April visits, and the first 2 days of the stay paid once as hospital days
+    assert paid == [
+        ("care", date(2024, 4, 2), D("28.10")),
+        ("care", date(2024, 4, 10), D("28.10")),
+        ("hospital", date(2024, 4, 3), D("28.10")),
+        ("hospital", date(2024, 4, 4), D("28.10")),
+    ]
+    assert run.total == 4 * D("28.10")
+    assert sorted(run.lines.filter(flagged=True).values_list("day", flat=True)) == [date(2024, 4, 3), date(2024, 4, 4)]
+
+
+@pytest.mark.parametrize("route", ["net", "gross"])
+def test_a_weekly_contribution_adds_up_to_the_penny_on_both_funding_routes(world, route):  # noqa: F811
+    arrangement, _ = world["DS"]
+    rates.rate_create(
+        council=world["council"], actor=None, arrangement=arrangement, kind="set", unit="day", amount="70.00",
+        starts_on=APRIL,
+    )  # fmt: skip
+    placement = world["place"]("DS", days_per_week=1)
+    type(placement).objects.filter(pk=placement.pk).update(funding_route=route)
+    ContributionAssessment.objects.create(
+        council=world["council"], person=world["person"], weekly_amount=D("30.00"), starts_on=APRIL
+    )
+    for day in ["2024-04-02", "2024-04-09", "2024-04-16", "2024-04-23"]:
+        delivery.delivery_record(provider=world["provider"], actor=world["staff"], placement_id=placement.pk, day=day)
+    # four weeks from a Wednesday: every weekday four times
+    run = make_run(world, date(2024, 4, 3), date(2024, 4, 30))
+    [row] = runs.person_costs(run)
+    assert row["contribution"] == D("120.00")
+    assert row["gross"] == D("210.00") and row["net"] == D("90.00")
+    if route == "net":
+        assert sum(run.lines.filter(kind="contribution").values_list("amount", flat=True)) == D("-120.00")
+        assert run.total == D("90.00")
+    else:
+        assert run.total == D("210.00")
+
+
+def test_nothing_is_delivered_in_the_future_by_form_upload_or_api(world, login, client):  # noqa: F811
+    placement = world["place"]("HC", hours_per_week=D(7))
+    ahead = timezone.localdate() + timedelta(days=3)
+    with pytest.raises(ServiceError, match="in the future"):
+        _record(world, placement, ahead.isoformat())
+    upload = delivery.deliveries_upload(
+        provider=world["provider"],
+        actor=world["staff"],
+        file_name="ahead.csv",
+        content=f"placement,date,start,end,carers\n{placement.pk},{ahead.isoformat()},08:00,09:00,1\n".encode(),
+    )
+    assert upload.status == "rejected" and "in the future" in upload.errors[0]["message"]
+    page = login(world["staff"]).post(
+        "/delivery/",
+        {"action": "record", "placement_id": placement.pk, "day": ahead.isoformat(), "start": "08:00", "end": "09:00",
+         "carers": 1},
+    )  # fmt: skip
+    assert page.status_code == 200 and "in the future" in page.content.decode()
+    client.logout()
+    secret = accounts.api_token_create(
+        organisation=world["provider"], name="roster", roles=["provider_staff"], actor=world["staff"]
+    ).secret
+    answer = client.post(
+        "/api/v1/delivery-records",
+        data=json.dumps({"placement_id": placement.pk, "day": ahead.isoformat(), "start": "08:00", "end": "08:30"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 400 and "in the future" in answer.json()["errors"][0]["message"]
+    assert not DeliveryRecord.objects.exists()
