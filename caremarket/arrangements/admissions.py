@@ -126,6 +126,19 @@ def admission_suspend(
 
 
 @transaction.atomic
+def admissions_suspend_provider(*, council, provider, actor, reason_code: str, reason: str) -> list[Admission]:
+    """A provider has failed or left: every active admission it holds on the council's arrangements is suspended
+    with the reason, so no cascade, ranking or competition offers it the same people again."""
+    admissions = list(
+        Admission.objects.select_for_update()
+        .filter(arrangement__council=council, provider=provider, status="active")
+        .select_related("arrangement")
+        .order_by("pk")
+    )
+    return [_change(a, to_status="suspended", actor=actor, reason_code=reason_code, reason=reason) for a in admissions]
+
+
+@transaction.atomic
 def admission_reinstate(*, admission: Admission, actor, reason: str) -> Admission:
     if admission.status != "suspended":
         raise ServiceError("Only a suspended admission can be reinstated")

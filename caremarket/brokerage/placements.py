@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
+from caremarket.arrangements.admissions import admissions_suspend_provider
 from caremarket.arrangements.models import Admission
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
@@ -411,6 +412,15 @@ def provider_placements_resource(
     )
     if not placements:
         raise ServiceError(f"{provider.name} has no active placements with {council.name}", status=409)
+    ending = ReasonCode.objects.for_organisation(council).filter(kind="ending", code=reason_code).first()
+    admissions_suspend_provider(
+        council=council,
+        provider=provider,
+        actor=actor,
+        reason_code=reason_code,
+        reason=f"the provider has failed or left on {ends_on:%-d %B %Y}"
+        + (f" ({ending.name})" if ending else ""),
+    )
     created = []
     for placement in placements:
         placement_end(

@@ -52,8 +52,25 @@ def queue_counts(*, council) -> dict[str, int]:
     return dict(CareRequest.objects.for_organisation(council).values_list("status").annotate(n=Count("id")))
 
 
+def _suspension_reasons(admissions) -> dict[int, str]:
+    """Why each suspended admission is suspended: the reason of its latest status change."""
+    from caremarket.arrangements.models import AdmissionStatusChange
+
+    ids = [a.pk for a in admissions if a.status == "suspended"]
+    found: dict[int, str] = {}
+    for n in range(0, len(ids), 900):
+        for admission_id, reason in (
+            AdmissionStatusChange.objects.filter(admission_id__in=ids[n : n + 900], to_status="suspended")
+            .order_by("changed_at", "id")
+            .values_list("admission_id", "reason")
+        ):
+            found[admission_id] = reason
+    return found
+
+
 def _facts(admissions) -> list[eligibility.AdmissionFact]:
     facts = []
+    why = _suspension_reasons(admissions)
     for a in admissions:
         facts.append(
             eligibility.AdmissionFact(
@@ -66,6 +83,7 @@ def _facts(admissions) -> list[eligibility.AdmissionFact]:
                 age_min=a.age_min,
                 age_max=a.age_max,
                 admission_id=a.pk,
+                status_reason=why.get(a.pk, ""),
             )
         )
     return facts

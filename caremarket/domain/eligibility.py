@@ -51,6 +51,7 @@ class AdmissionFact:
     age_min: int | None = None
     age_max: int | None = None
     admission_id: int | None = None
+    status_reason: str = ""  # why it is suspended, from its status history
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,15 @@ class Verdict:
     eligible: bool
     reasons: tuple[str, ...] = ()
     admission_id: int | None = None
+    suspension: str = ""
 
     def explain(self) -> str:
-        return "eligible" if self.eligible else "; ".join(REASONS[r] for r in self.reasons)
+        if self.eligible:
+            return "eligible"
+        return "; ".join(
+            f"{REASONS[r]}: {self.suspension}" if r == SUSPENDED and self.suspension else REASONS[r]
+            for r in self.reasons
+        )
 
 
 @dataclass
@@ -124,7 +131,8 @@ def assess(need: Need, market: Market, *, all_providers: Iterable[str] = ()) -> 
             reasons.append(NOT_REGISTERED)
         if not provider.has_capacity:
             reasons.append(NO_CAPACITY)
-        verdict = Verdict(fact.provider, not reasons, tuple(reasons), fact.admission_id)
+        suspension = fact.status_reason if SUSPENDED in reasons else ""
+        verdict = Verdict(fact.provider, not reasons, tuple(reasons), fact.admission_id, suspension)
         current = best.get(fact.provider)
         # A provider with several admissions is judged by its best one.
         if (

@@ -164,6 +164,15 @@ def test_a_failed_providers_placements_go_back_into_sourcing_with_history(counci
     assert placement.status == "ended" and placement.end_reason.code == "provider-failed"
     assert (again.status, again.replaces_placement, again.person) == ("sourcing", placement, placement.person)
     assert again.start_on == date(2030, 9, 2)
+    # the failed provider's admissions are suspended with the reason, so its people are not offered to it again
+    admission = Admission.objects.get(provider=ash)
+    assert admission.status == "suspended"
+    assert "failed or left on 1 September 2030" in admission.status_changes.last().reason
+    from caremarket.brokerage import selectors
+
+    verdict = next(v for v in selectors.request_eligibility(again) if v.provider == "Ash")
+    assert not verdict.eligible and verdict.explain().startswith("suspended: the provider has failed or left")
+    assert all(v.eligible for v in selectors.request_eligibility(again) if v.provider != "Ash")
     with pytest.raises(ServiceError, match="no active placements"):
         placements.provider_placements_resource(
             council=council, provider=ash, actor=broker, reason_code="provider-failed"
