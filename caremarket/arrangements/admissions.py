@@ -85,6 +85,7 @@ def _change(
     audit_record(
         actor=actor,
         organisation=admission.arrangement.council,
+        also=admission.provider,
         action=f"admission.{to_status}",
         target=admission,
         before={"status": previous},

@@ -417,6 +417,7 @@ def application_decide(*, application: Application, actor: User, outcome: str, r
     audit_record(
         actor=actor,
         organisation=actor.organisation,
+        also=application.provider,
         action=f"application.{application.status}",
         target=application,
         after=snapshot(decision, ["outcome", "quality_score", "price_score", "total_score", "rank", "low_price_flag"]),

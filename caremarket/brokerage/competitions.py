@@ -183,15 +183,24 @@ def offer_submit(
         how_outcomes_met=how_outcomes_met.strip(),
         submitted_at=now,
     )
-    # No content in the audit record: it would unseal the offer for anyone who reads the audit log.
+    _audit_offer(offer, actor, "offer.submitted", {"replaces": previous.pk if previous else None})
+    return offer
+
+
+def _audit_offer(offer: Offer, actor, action: str, after: dict) -> None:
+    """In the bidder's log in full; in the council's log only that an offer was made or withdrawn: no content, no
+    bidder, no person who acted, so the audit log cannot unseal a competition."""
+    competition = offer.competition
+    audit_record(actor=actor, organisation=offer.provider, action=action, target=offer, after=after)
     audit_record(
         actor=actor,
         organisation=competition.council,
-        action="offer.submitted",
+        action=action,
         target=offer,
-        after={"competition": competition.pk, "replaces": previous.pk if previous else None},
+        label=f"An offer in competition {competition.pk}",
+        anonymous=True,
+        after={"competition": competition.pk},
     )
-    return offer
 
 
 @transaction.atomic
@@ -205,7 +214,7 @@ def offer_withdraw(*, offer: Offer, provider: Organisation, actor, now: datetime
         raise ServiceError("This offer has already been withdrawn", status=409)
     offer.status, offer.withdrawn_at = "withdrawn", now
     offer.save(update_fields=["status", "withdrawn_at"])
-    audit_record(actor=actor, organisation=offer.competition.council, action="offer.withdrawn", target=offer, after={})
+    _audit_offer(offer, actor, "offer.withdrawn", {})
     return offer
 
 

@@ -103,6 +103,7 @@ def placement_create(
     audit_record(
         actor=actor,
         organisation=request.council,
+        also=provider,
         action="placement.created",
         target=placement,
         after={
@@ -295,6 +296,7 @@ def placement_vary(
     audit_record(
         actor=actor,
         organisation=placement.council,
+        also=placement.provider,
         action="placement.varied",
         target=placement,
         before={k: getattr(current, k) for k in ("need_level_id", "hours_per_week", "days_per_week", "agreed_price")},
@@ -333,6 +335,7 @@ def hospital_admit(*, placement: Placement, actor, admitted_on: date, unplanned:
     audit_record(
         actor=actor,
         organisation=placement.council,
+        also=placement.provider,
         action="placement.hospital_admitted",
         target=placement,
         after={"admitted_on": admitted_on, "unplanned": unplanned},
@@ -355,6 +358,7 @@ def hospital_discharge(*, placement: Placement, actor, discharged_on: date) -> H
     audit_record(
         actor=actor,
         organisation=placement.council,
+        also=placement.provider,
         action="placement.hospital_discharged",
         target=placement,
         after={"discharged_on": discharged_on},
@@ -389,6 +393,7 @@ def placement_end(*, placement: Placement, actor, ended_on: date, reason_code: s
     audit_record(
         actor=actor,
         organisation=placement.council,
+        also=placement.provider,
         action="placement.ended",
         target=placement,
         after={"ended_on": ended_on, "reason": reason.code},
@@ -418,8 +423,7 @@ def provider_placements_resource(
         provider=provider,
         actor=actor,
         reason_code=reason_code,
-        reason=f"the provider has failed or left on {ends_on:%-d %B %Y}"
-        + (f" ({ending.name})" if ending else ""),
+        reason=f"the provider has failed or left on {ends_on:%-d %B %Y}" + (f" ({ending.name})" if ending else ""),
     )
     created = []
     for placement in placements:

@@ -79,17 +79,24 @@ def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: i
     made = []
     for name in step.providers:
         admission = admissions[name]
-        made.append(
-            Referral.objects.create(
-                request=request,
-                provider=admission.provider,
-                admission=admission,
-                step=step.name,
-                step_number=number,
-                offered_at=now,
-                deadline_at=deadline,
-            )
+        referral = Referral.objects.create(
+            request=request,
+            provider=admission.provider,
+            admission=admission,
+            step=step.name,
+            step_number=number,
+            offered_at=now,
+            deadline_at=deadline,
         )
+        # the provider's own log: a referral came in (the request's name, with the person's, stays the council's)
+        audit_record(
+            actor=actor,
+            organisation=admission.provider,
+            action="referral.received",
+            target=referral,
+            after={"step": step.name, "deadline_at": deadline},
+        )
+        made.append(referral)
     audit_record(
         actor=actor,
         organisation=request.council,
@@ -146,7 +153,9 @@ def referral_view(*, referral: Referral, provider, actor, now=None) -> Referral:
     if referral.provider_id == provider.pk and referral.status == "offered":
         referral.status, referral.viewed_at = "viewed", now
         referral.save(update_fields=["status", "viewed_at"])
-        audit_record(actor=actor, organisation=provider, action="referral.viewed", target=referral)
+        audit_record(
+            actor=actor, organisation=provider, also=referral.request.council, action="referral.viewed", target=referral
+        )
     return referral
 
 
@@ -172,6 +181,7 @@ def referral_accept(*, referral: Referral, provider, actor, now: datetime | None
     audit_record(
         actor=actor,
         organisation=request.council,
+        also=referral.provider,
         action="referral.accepted",
         target=referral,
         after={"provider": referral.provider.name, "step": referral.step},
@@ -220,6 +230,7 @@ def referral_decline(
     audit_record(
         actor=actor,
         organisation=provider,
+        also=referral.request.council,
         action="referral.declined",
         target=referral,
         after={"reason": reason.code},
@@ -247,6 +258,7 @@ def referrals_time_out(*, now: datetime | None = None) -> int:
                 audit_record(
                     actor=None,
                     organisation=request.council,
+                    also=referral.provider,
                     action="referral.timed_out",
                     target=referral,
                     reason="the deadline passed without an answer",

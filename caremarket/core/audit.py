@@ -70,23 +70,40 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    also: Any = (),
+    label: str | None = None,
+    anonymous: bool = False,
 ) -> AuditEvent:
-    user, label = describe_actor(actor)
+    """One record in `organisation`'s log, and the same in the log of every organisation in `also`: an event one
+    organisation causes in another's work (a provider declines a council's referral) is in both logs.
+    `label` replaces the target's name and `anonymous` hides who acted (sealed offers)."""
+    user, actor_label = describe_actor(actor)
+    if anonymous:
+        user, actor_label = None, "A bidder"
     context = request_context.get() or RequestContext()
-    return AuditEvent.objects.create(
-        organisation=organisation,
-        actor=user,
-        actor_label=label,
-        action=action,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:300] if target is not None else "",
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        reason=reason,
-        ip_address=context.ip_address,
-        request_id=context.request_id,
-    )
+    others = [also] if isinstance(also, models.Model) else list(also or ())
+    seen: set[int] = set()
+    first = None
+    for org in [organisation, *others]:
+        if org is not None and org.pk in seen or (org is None and first is not None):
+            continue
+        seen.add(org.pk if org is not None else None)
+        event = AuditEvent.objects.create(
+            organisation=org,
+            actor=user,
+            actor_label=actor_label,
+            action=action,
+            object_type=target._meta.label_lower if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            object_repr=(label if label is not None else str(target))[:300] if target is not None else "",
+            before=_jsonable(before) if before is not None else None,
+            after=_jsonable(after) if after is not None else None,
+            reason=reason,
+            ip_address=context.ip_address,
+            request_id=context.request_id,
+        )
+        first = first or event
+    return first
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

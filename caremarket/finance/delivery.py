@@ -169,7 +169,12 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
     missing = [c for c in ("placement", "date") if c not in rows[0]]
     if missing:
         raise ServiceError({"file": f"The file needs the columns of the template; missing: {', '.join(missing)}"})
-    placements = {p.pk: p for p in Placement.objects.filter(provider=provider).prefetch_related("hospital_stays")}
+    placements = {
+        p.pk: p
+        for p in Placement.objects.filter(provider=provider)
+        .select_related("council")
+        .prefetch_related("hospital_stays")
+    }
     errors: list[RowError] = []
     records, seen = [], {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
@@ -214,9 +219,11 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         created += 1
     upload.created, upload.already_recorded = created, already
     upload.save(update_fields=["created", "already_recorded"])
+    councils = {r["placement"].council_id: r["placement"].council for r in records}
     audit_record(
         actor=actor,
         organisation=provider,
+        also=list(councils.values()),
         action="delivery.uploaded",
         target=upload,
         after={"rows": len(rows), "created": created, "already_recorded": already},
@@ -255,6 +262,7 @@ def delivery_record(
     audit_record(
         actor=actor,
         organisation=provider,
+        also=record["placement"].council,
         action="delivery.recorded",
         target=made,
         after={"placement": record["placement"].pk, "day": record["day"], "minutes": record["minutes"]},

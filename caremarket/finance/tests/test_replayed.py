@@ -11,6 +11,7 @@ from django.utils import timezone
 from caremarket.accounts import services as accounts
 from caremarket.brokerage import placements as placement_services
 from caremarket.core.errors import ServiceError
+from caremarket.core.models import AuditEvent
 from caremarket.finance import delivery, rates, runs
 from caremarket.finance.models import ContributionAssessment, DeliveryRecord, PaymentRules
 
@@ -32,6 +33,9 @@ def test_hospital_stay_on_actuals_pays_the_two_days_once_and_refuses_visits_duri
     placement = world["place"]("HC", hours_per_week=D(7))
     for day in ["2024-04-02", "2024-04-03", "2024-04-04"]:
         _record(world, placement, day)
+    # the provider's records of the council's placement are in both audit logs
+    assert AuditEvent.objects.filter(organisation=world["council"], action="delivery.recorded").count() == 3
+    assert AuditEvent.objects.filter(organisation=world["provider"], action="delivery.recorded").count() == 3
     # admitted on 3 April, after the visits of the 3rd and 4th were recorded; discharged on the 10th
     placement_services.hospital_admit(placement=placement, actor=world["broker"], admitted_on=date(2024, 4, 3))
     with pytest.raises(ServiceError, match="in hospital on 5 April 2024"):
