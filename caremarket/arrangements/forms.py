@@ -1,5 +1,7 @@
 """Forms type the input; the rules are the services'."""
 
+from decimal import Decimal
+
 from django import forms
 
 from caremarket.domain.arrangements import STATUS_LABELS, TRANSITIONS, Status
@@ -110,6 +112,15 @@ class ArrangementForm(forms.Form):
         help_text="Leave empty to reopen only when unmet need is recorded",
     )
     window_length_days = forms.IntegerField(label="Days each window stays open", initial=28, min_value=1)
+    response_hours = forms.DecimalField(
+        label="Working hours a provider has to answer a referral (cascades and ranked approaches)",
+        initial=4,
+        min_value=Decimal("0.5"),
+        max_value=120,
+        decimal_places=1,
+        required=False,
+        help_text="Counted in working hours, 9am to 5pm Monday to Friday; from 0.5 to 120 (4 if left empty)",
+    )
 
 
 class LotForm(forms.Form):

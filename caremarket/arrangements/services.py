@@ -69,6 +69,9 @@ def _check_fields(data: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError(
             {"cap_level_1": "A tiered framework needs caps on the level 1 and level 2 areas one provider may win"}
         )
+    low, high = rules.RESPONSE_HOURS_RANGE
+    if data.get("response_hours") is not None and not low <= Decimal(data["response_hours"]) <= high:
+        raise ServiceError({"response_hours": f"The response time is from {low} to {high} working hours"})
     if data.get("window_every_months") and mechanism not in rules.WINDOWED:
         raise ServiceError({"window_every_months": "Only flexible and open frameworks reopen in windows"})
     return {
@@ -77,6 +80,7 @@ def _check_fields(data: dict[str, Any]) -> dict[str, Any]:
         "regime": regime.value,
         "reference": data["reference"].strip(),
         "title": data["title"].strip(),
+        **({"response_hours": Decimal(data.get("response_hours") or 4)} if "response_hours" in data else {}),
     }
 
 
@@ -135,6 +139,7 @@ def arrangement_update(*, arrangement: Arrangement, actor, **changes) -> Arrange
                 "window_every_months",
                 "price_basis",
                 "kpi_weight",
+                "response_hours",
             )
         },
         **changes,

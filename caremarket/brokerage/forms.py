@@ -91,6 +91,15 @@ class NoteForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CancelRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the request cancelled?",
+        help_text="For example: the person died, moved out of the area, or chose a direct payment",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the request is cancelled, for example the person chose a direct payment"},
+    )
+
+
 class DeclineForm(forms.Form):
     reason_code = forms.ChoiceField(
         label="Why are you declining?",

@@ -114,6 +114,7 @@ REFERRAL_STATUSES = [
     ("declined", "Declined"),
     ("timed-out", "Timed out"),
     ("withdrawn", "Gone to another provider"),
+    ("cancelled", "Request cancelled"),
 ]
 OPEN_REFERRAL = ("offered", "viewed")
 
@@ -168,6 +169,7 @@ COMPETITION_STATUSES = [
     ("closed", "Closed: offers can be read and scored"),
     ("awarded", "Awarded"),
     ("not-awarded", "Not awarded"),
+    ("cancelled", "Cancelled with the request"),
 ]
 
 

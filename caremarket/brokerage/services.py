@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from caremarket.accounts.models import Organisation
+from caremarket.accounts.models import Organisation, User
 from caremarket.core.audit import audit_record, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain import reference as reference_rules
@@ -195,13 +195,61 @@ def care_request_approve(*, request: CareRequest, actor, note: str = "") -> Care
 
 
 @transaction.atomic
-def care_request_cancel(*, request: CareRequest, actor, reason: str) -> CareRequest:
+def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -> CareRequest:
+    """The person died, moved or chose a direct payment: the request ends with the reason, and so do its open
+    referrals and any competition still running; the providers concerned are told."""
+    from caremarket.core.tasks import send_email
+
+    from .models import OPEN_REFERRAL
+
+    now = now or timezone.now()
     request = CareRequest.objects.select_for_update().get(pk=request.pk)
     if request.status in {"placed", "cancelled"}:
         raise ServiceError(f"A {request.get_status_display().lower()} request cannot be cancelled", status=409)
-    if not (reason or "").strip():
-        raise ServiceError({"reason": "Say why the request is cancelled"})
-    request_status_change(request, "cancelled", actor, reason=reason.strip())
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            {"reason": "Say why the request is cancelled, for example the person chose a direct payment"}
+        )
+    told: dict[int, Organisation] = {}
+    for referral in request.referrals.filter(status__in=OPEN_REFERRAL).select_related("provider"):
+        referral.status, referral.responded_at = "cancelled", now
+        referral.save(update_fields=["status", "responded_at"])
+        told[referral.provider_id] = referral.provider
+        audit_record(
+            actor=actor,
+            organisation=request.council,
+            also=referral.provider,
+            action="referral.cancelled",
+            target=referral,
+            reason="the request was cancelled",
+        )
+    for competition in request.competitions.filter(status__in=["open", "closed"]):
+        competition.status, competition.decided_at = "cancelled", now
+        competition.decided_by, competition.decision_reason = describe_actor(actor)[0], "the request was cancelled"
+        competition.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        invited = [i.provider for i in competition.invitations.select_related("provider")]
+        told.update({p.pk: p for p in invited})
+        audit_record(
+            actor=actor,
+            organisation=request.council,
+            also=invited,
+            action="competition.cancelled",
+            target=competition,
+            reason="the request was cancelled",
+        )
+    request_status_change(request, "cancelled", actor, reason=reason)
+    emails = list(
+        User.objects.filter(organisation__in=list(told.values()), is_active=True).values_list("email", flat=True)
+    )
+    if emails:
+        body = (
+            f"{request.council.name} has cancelled care request {request.pk}: it no longer needs a provider.\n"
+            "Any referral or competition for it is closed. Nothing more is needed from you.\n"
+        )
+        transaction.on_commit(
+            lambda: send_email.enqueue(subject=f"Request {request.pk} cancelled", body=body, to=emails)
+        )
     return request
 
 
@@ -209,7 +257,6 @@ def requests_escalate(*, now=None) -> int:
     """Requests unsourced for longer than their council allows are escalated to its team leaders, once each."""
     from datetime import timedelta
 
-    from caremarket.accounts.models import User
     from caremarket.core.tasks import send_email
 
     now = now or timezone.now()

@@ -141,6 +141,8 @@ def _open_referral(referral: Referral, provider, now) -> Referral:
     if referral.status not in OPEN_REFERRAL:
         if referral.status == "withdrawn":
             raise ServiceError(GONE, status=409)
+        if referral.status == "cancelled":
+            raise ServiceError("The council has cancelled this request", status=409)
         raise ServiceError(f"This referral is {referral.get_status_display().lower()}", status=409)
     if now > referral.deadline_at:
         raise ServiceError("The time to answer this referral has passed", status=409)
@@ -165,9 +167,8 @@ def referral_accept(*, referral: Referral, provider, actor, now: datetime | None
     request = CareRequest.objects.select_for_update().get(pk=referral.request_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if request.status != "sourcing":
-        raise ServiceError(
-            GONE if request.status == "placed" else "This request is no longer being sourced", status=409
-        )
+        gone = {"placed": GONE, "cancelled": "The council has cancelled this request"}
+        raise ServiceError(gone.get(request.status, "This request is no longer being sourced"), status=409)
     _open_referral(referral, provider, now)
     referral.status, referral.responded_at = "accepted", now
     try:

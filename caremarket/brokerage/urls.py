@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/source/", views.request_source, name="request-source"),
     path("requests/<int:pk>/compete/", views.request_compete, name="request-compete"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
     path("requests/<int:pk>/spot/", views.request_spot, name="request-spot"),
     path("requests/<int:pk>/block/", views.request_block, name="request-block"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),

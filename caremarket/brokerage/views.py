@@ -137,6 +137,9 @@ def _request_page(request, care_request, status: int = 200, **forms_):
         "can_spot": can_source and care_request.status in open_states and not live_competition,
         "spot_form": forms_.get("spot_form") or _spot_form(council, None),
         "replaces": care_request.replaces_placement,
+        "can_cancel": has_permission(request.user, Permission.REQUESTS_CREATE)
+        and care_request.status in {"awaiting-approval", "sourcing", "unsourced"},
+        "cancel_form": forms_.get("cancel_form") or forms.CancelRequestForm(),
     }
     return render(request, "brokerage/request.html", context, status=status)
 
@@ -163,6 +166,22 @@ def request_detail(request, pk: int):
             messages.success(request, "Approved: the request is now being sourced")
             return redirect("brokerage:request", pk=pk)
     return _request_page(request, care_request, form=form)
+
+
+@require_POST
+@permission_required(Permission.REQUESTS_CREATE)
+def request_cancel(request, pk: int):
+    care_request = selectors.request_get(council=request.user.organisation, pk=pk)
+    form = forms.CancelRequestForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: services.care_request_cancel(request=care_request, actor=request.user, reason=data["reason"]),
+    )
+    if done is FAILED:
+        return _request_page(request, care_request, status=400, cancel_form=form)
+    messages.success(request, f"Request {done.pk} cancelled")
+    return redirect("brokerage:request", pk=pk)
 
 
 @require_POST

@@ -81,7 +81,9 @@ TRANSITIONS = {
 }
 
 # Once live, only these may change (everything else was the basis of the procurement).
-EDITABLE_WHEN_LIVE = frozenset({"description", "contact_name", "contact_email", "contact_phone"})
+# The response time is how brokerage runs day to day, not a term of the procurement: it may change while live.
+EDITABLE_WHEN_LIVE = frozenset({"description", "contact_name", "contact_email", "contact_phone", "response_hours"})
+RESPONSE_HOURS_RANGE = (0.5, 120)
 
 
 class ArrangementRuleError(ValueError):
@@ -108,8 +110,8 @@ def check_editable(status: Status, changed_fields: set[str]) -> None:
     if frozen:
         raise ArrangementRuleError(
             frozen[0],
-            f"Once an arrangement is {STATUS_LABELS[status].lower()}, only its contact details and description "
-            f"can change (not: {', '.join(frozen)})",
+            f"Once an arrangement is {STATUS_LABELS[status].lower()}, only its contact details, description and "
+            f"response time can change (not: {', '.join(frozen)})",
         )
 
 

@@ -126,9 +126,31 @@ def test_only_contacts_and_description_change_once_live(fps, council_admin):
     services.arrangement_update(
         arrangement=fps, actor=council_admin, description="New text", contact_email="commissioning@westmarch.example"
     )
-    with pytest.raises(ServiceError, match="only its contact details and description"):
+    with pytest.raises(ServiceError, match="only its contact details, description and response time"):
         services.arrangement_update(arrangement=fps, actor=council_admin, estimated_value=Decimal("1"))
     assert Arrangement.objects.get(pk=fps.pk).estimated_value == Decimal("4200000.00")
+    # the time providers have to answer a referral is brokerage's day-to-day setting: it changes while live
+    with pytest.raises(ServiceError, match="from 0.5 to 120 working hours"):
+        services.arrangement_update(arrangement=fps, actor=council_admin, response_hours=Decimal("0"))
+    services.arrangement_update(arrangement=fps, actor=council_admin, response_hours=Decimal("8"))
+    assert Arrangement.objects.get(pk=fps.pk).response_hours == Decimal("8.0")
+
+
+def test_the_response_time_is_changed_in_the_browser_while_live(fps, council_admin, admin_client, make_user):
+    from caremarket.domain.roles import Role
+
+    fps = _live(fps, council_admin, timezone.now())
+    client = admin_client
+    client.force_login(
+        make_user(fps.council, Role.COMMISSIONER), backend="caremarket.accounts.backends.OrganisationUserBackend"
+    )
+    page = client.get(f"/arrangements/{fps.pk}/edit/")
+    assert 'name="response_hours"' in page.content.decode() and 'name="estimated_value"' not in page.content.decode()
+    bad = client.post(f"/arrangements/{fps.pk}/edit/", {"description": "x", "response_hours": "200"})
+    assert bad.status_code == 200 and "120" in bad.content.decode()
+    done = client.post(f"/arrangements/{fps.pk}/edit/", {"description": "x", "response_hours": "6"})
+    assert done.status_code == 302 and Arrangement.objects.get(pk=fps.pk).response_hours == Decimal("6.0")
+    assert "6.0 working hours" in client.get(f"/arrangements/{fps.pk}/").content.decode()
 
 
 def test_windows_reopen_on_schedule_or_for_unmet_need(fps, council_admin):
