@@ -83,7 +83,9 @@ def _check_open(arrangement: Arrangement) -> None:
 
 
 @transaction.atomic
-def application_start(*, arrangement: Arrangement, provider: Organisation, actor) -> Application:
+def application_start(*, arrangement: Arrangement, provider: Organisation, actor, **fields) -> Application:
+    """Start an application and save its first draft in one transaction: if the draft fails its checks, nothing is
+    left behind. A provider with a draft or submitted application already gets that one (saved when a draft)."""
     if not provider.is_provider:
         raise ServiceError("Only a provider can apply to an arrangement", status=403)
     _check_open(arrangement)
@@ -91,10 +93,10 @@ def application_start(*, arrangement: Arrangement, provider: Organisation, actor
         arrangement=arrangement, provider=provider, status__in=["draft", "submitted"]
     ).first()
     if existing:
-        return existing
+        return application_save(application=existing, actor=actor, **fields) if fields else existing
     application = Application.objects.create(arrangement=arrangement, provider=provider)
     audit_record(actor=actor, organisation=provider, action="application.started", target=application)
-    return application
+    return application_save(application=application, actor=actor, **fields)
 
 
 def _draft(application: Application) -> None:

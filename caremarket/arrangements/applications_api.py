@@ -173,8 +173,9 @@ def start_application(request, arrangement_id: int, payload: ApplicationIn):
     require(request, Permission.APPLICATIONS_MANAGE)
     provider = _provider(request)
     arrangement = selectors.arrangement_for_provider(pk=arrangement_id)
-    application = applications.application_start(arrangement=arrangement, provider=provider, actor=request.auth)
-    applications.application_save(application=application, actor=request.auth, **_payload(payload))
+    application = applications.application_start(
+        arrangement=arrangement, provider=provider, actor=request.auth, **_payload(payload)
+    )
     return 201, selectors.application_get_for_provider(provider=provider, pk=application.pk)
 
 

@@ -208,8 +208,9 @@ def application_form(application, data=None):
     arrangement = application.arrangement
     lots = list(arrangement.lots.prefetch_related("areas"))
     areas = sorted({a for lot in lots for a in lot.areas.all()}, key=lambda a: (a.level, a.name))
-    answers = {a.question_id: a for a in application.answers.all()}
-    prices = {(p.area.code if p.area else "all"): p.amount for p in application.prices.all()}
+    # a new application is not saved until its first save succeeds (nothing half-saved)
+    answers = {a.question_id: a for a in application.answers.all()} if application.pk else {}
+    prices = {(p.area.code if p.area else "all"): p.amount for p in application.prices.all()} if application.pk else {}
     fields = {
         "lots": forms.MultipleChoiceField(
             label="Lots you apply for",
@@ -243,8 +244,8 @@ def application_form(application, data=None):
         ),
     }
     initial = {
-        "lots": [str(lot.pk) for lot in application.lots.all()],
-        "areas": [a.code for a in application.areas.all()],
+        "lots": [str(lot.pk) for lot in application.lots.all()] if application.pk else [],
+        "areas": [a.code for a in application.areas.all()] if application.pk else [],
         "offers_transport": application.offers_transport,
         "one_to_one": application.one_to_one,
         "complex_needs": application.complex_needs,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, apply_service_errors, attachment, bound, bound_files, submit
@@ -41,17 +40,49 @@ def application_list(request):
     )
 
 
-@require_POST
 @permission_required(Permission.APPLICATIONS_MANAGE)
 def application_start(request, arrangement_pk: int):
+    """A new application's form; the application exists only once its first save succeeds."""
     provider = _provider(request)
-    arrangement = selectors.arrangement_for_provider(pk=arrangement_pk)
     try:
-        application = applications.application_start(arrangement=arrangement, provider=provider, actor=request.user)
+        arrangement = selectors.arrangement_for_provider(pk=arrangement_pk)
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("applications:opportunities")
-    return redirect("applications:edit", pk=application.pk)
+    existing = selectors.application_in_progress(provider=provider, arrangement=arrangement)
+    if existing is not None:
+        return redirect("applications:edit", pk=existing.pk)
+    application = selectors.application_blank(provider=provider, arrangement=arrangement)
+    form = forms.application_form(application, bound(request))
+    saved = submit(
+        request,
+        form,
+        lambda data: applications.application_start(
+            arrangement=arrangement,
+            provider=provider,
+            actor=request.user,
+            **forms.application_payload(application, data),
+        ),
+    )
+    if saved is not FAILED and request.POST.get("action") == "submit":
+        try:
+            applications.application_submit(application=saved, actor=request.user)
+        except ServiceError as exc:
+            # the draft is saved; what submission still needs is shown on it
+            application, form = saved, forms.application_form(saved, request.POST)
+            form.is_valid()
+            apply_service_errors(form, exc.errors)
+        else:
+            messages.success(request, "Your application is submitted. It is locked and the council has it.")
+            return redirect("applications:view", pk=saved.pk)
+    elif saved is not FAILED:
+        messages.success(request, "Draft saved")
+        return redirect("applications:edit", pk=saved.pk)
+    return render(
+        request,
+        "arrangements/provider/application_form.html",
+        {"form": form, "application": application, "document_form": None},
+    )
 
 
 @permission_required(Permission.APPLICATIONS_MANAGE)

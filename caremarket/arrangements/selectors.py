@@ -58,14 +58,54 @@ def open_to_providers(now=None):
     return [a for a in live if accepts_applications(a, now)]
 
 
-def arrangement_for_provider(*, pk) -> Arrangement:
-    """An arrangement's public facts (lots, questions, windows), for a provider deciding to apply."""
+def arrangement_for_provider(*, pk, now=None) -> Arrangement:
+    """An arrangement's public facts (lots, questions, windows), for a provider deciding to apply. One that is
+    published but not taking applications says so, and when it next opens if that is known."""
     from django.http import Http404
 
-    found = next((a for a in open_to_providers() if a.pk == int(pk)), None)
-    if found is None:
+    from caremarket.core.errors import ServiceError
+
+    now = now or timezone.now()
+    found = next((a for a in open_to_providers(now) if a.pk == int(pk)), None)
+    if found is not None:
+        return found
+    published = (
+        Arrangement.objects.exclude(status=rules.Status.DRAFT.value).prefetch_related("windows").filter(pk=pk).first()
+    )
+    if published is None:
         raise Http404("No arrangement open for applications")
-    return found
+    message = rules.why_closed(published.mechanism_enum, published.status_enum)
+    opens = next_opening(published, now)
+    if opens is not None:
+        message += f"; the next window opens on {timezone.localtime(opens):%-d %B %Y}"
+    elif published.status_enum not in {rules.Status.EXPIRED, rules.Status.TERMINATED}:
+        message += "; no next window is planned yet"
+    raise ServiceError(message + ".", status=409)
+
+
+def next_opening(arrangement: Arrangement, now=None):
+    """When an arrangement next takes applications, if known: a window already planned, or the next scheduled
+    reopening (every so many months after the last window opened)."""
+    now = now or timezone.now()
+    windows = sorted(arrangement.windows.all(), key=lambda w: w.opens_at)
+    planned = [w.opens_at for w in windows if w.opens_at > now]
+    if planned:
+        return planned[0]
+    if arrangement.window_every_months and windows and arrangement.status_enum == rules.Status.LIVE:
+        # the worker opens a window once it is due: one already due opens within minutes
+        return max(rules.add_months(windows[-1].opens_at, arrangement.window_every_months), now)
+    return None
+
+
+def application_blank(*, provider: Organisation, arrangement: Arrangement) -> Application:
+    """An unsaved application, for the form of a new one."""
+    return Application(arrangement=arrangement, provider=provider)
+
+
+def application_in_progress(*, provider: Organisation, arrangement: Arrangement) -> Application | None:
+    return Application.objects.filter(
+        arrangement=arrangement, provider=provider, status__in=["draft", "submitted"]
+    ).first()
 
 
 def _applications():

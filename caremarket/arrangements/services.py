@@ -369,7 +369,7 @@ def windows_open_scheduled(*, now: datetime | None = None) -> list[ApplicationWi
         last = arrangement.windows.order_by("-opens_at").first()
         if last is None or not last.closed_at and last.closes_at > now:
             continue
-        due = _add_months(last.opens_at, arrangement.window_every_months)
+        due = rules.add_months(last.opens_at, arrangement.window_every_months)
         if due > now or now.date() > arrangement.ends_on:
             continue
         opened.append(
@@ -383,19 +383,6 @@ def windows_open_scheduled(*, now: datetime | None = None) -> list[ApplicationWi
             )
         )
     return opened
-
-
-def _add_months(moment: datetime, months: int) -> datetime:
-    month = moment.month - 1 + months
-    year = moment.year + month // 12
-    month = month % 12 + 1
-    day = min(
-        moment.day,
-        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
-            month - 1
-        ],
-    )
-    return moment.replace(year=year, month=month, day=day)
 
 
 @transaction.atomic

@@ -158,6 +158,20 @@ class Window:
     closed: bool = False  # closed by the worker (or early), whatever its planned closing time
 
 
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day so many months later (the last day of the month where that day does not exist)."""
+    month = moment.month - 1 + months
+    year = moment.year + month // 12
+    month = month % 12 + 1
+    day = min(
+        moment.day,
+        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
+            month - 1
+        ],
+    )
+    return moment.replace(year=year, month=month, day=day)
+
+
 def accepts_applications(mechanism: Mechanism, status: Status, windows: list[Window], now: datetime) -> bool:
     """Whether a provider may submit an application now."""
     if status in {Status.DRAFT, Status.EXPIRED, Status.TERMINATED}:

@@ -46,6 +46,8 @@ def test_a_rostering_system_applies_by_machine(client, council, council_admin, m
     }
     bad = call(client, "post", f"/opportunities/{arrangement.pk}/applications", provider_token, body)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "price_all"
+    # starting and the first save are one transaction: a failed first save leaves no empty draft
+    assert call(client, "get", "/applications", provider_token).json() == []
     body["prices"] = {"all": "61.00"}
     started = call(client, "post", f"/opportunities/{arrangement.pk}/applications", provider_token, body)
     assert started.status_code == 201, started.content
@@ -68,3 +70,34 @@ def test_a_rostering_system_applies_by_machine(client, council, council_admin, m
     refused = call(client, "post", f"/arrangements/{arrangement.pk}/award-runs", council_token)
     assert refused.status_code == 400 and "tiered frameworks only" in refused.json()["detail"]
     assert Decimal(received[0]["prices"]["all"]) == Decimal("61.00")
+
+
+def test_a_closed_arrangement_says_it_is_closed_and_when_it_next_opens(
+    client, council, council_admin, make_user, reference_data, login
+):
+    arrangement = services.arrangement_create(
+        council=council, actor=council_admin, **fps_data(price_basis="day", window_every_months=12)
+    )
+    services.lot_create(
+        arrangement=arrangement, actor=council_admin, title="Lot", service_types=["community"], areas=["north"]
+    )
+    now = timezone.now()
+    services.arrangement_transition(
+        arrangement=arrangement, actor=council_admin, to_status="open", closes_at=now + timedelta(days=5)
+    )
+    provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Kestrel Community Support")
+    staff = make_user(provider, Role.PROVIDER_ADMIN)
+    token = secret(provider, staff, Role.PROVIDER_ADMIN)
+    services.windows_close_due(now=now + timedelta(days=6))
+    for status in ("evaluating", "live"):
+        services.arrangement_transition(arrangement=arrangement, actor=council_admin, to_status=status)
+    answer = call(client, "post", f"/opportunities/{arrangement.pk}/applications", token, {"lots": []})
+    assert answer.status_code == 409, answer.content
+    detail = answer.json()["detail"]
+    opens = timezone.localtime(arrangement.windows.get().opens_at).date().replace(year=now.year + 1)
+    assert "only while an application window is open" in detail
+    assert f"the next window opens on {opens:%-d %B %Y}" in detail
+    page = login(staff).get(f"/applications/start/{arrangement.pk}/", follow=True).content.decode()
+    assert f"the next window opens on {opens:%-d %B %Y}" in page
+    draft = services.arrangement_create(council=council, actor=council_admin, **fps_data(reference="DRAFT-1"))
+    assert call(client, "post", f"/opportunities/{draft.pk}/applications", token, {"lots": []}).status_code == 404

@@ -42,9 +42,6 @@ def test_apply_score_decide_and_read_feedback(client, council, council_admin, ma
     client.force_login(provider_admin, backend="caremarket.accounts.backends.OrganisationUserBackend")
 
     assert arrangement.reference in client.get("/applications/opportunities/").content.decode()
-    response = client.post(f"/applications/start/{arrangement.pk}/")
-    application = Application.objects.get()
-    assert response["Location"] == f"/applications/{application.pk}/edit/"
     lot = arrangement.lots.get()
     form = {
         "lots": [str(lot.pk)],
@@ -52,9 +49,18 @@ def test_apply_score_decide_and_read_feedback(client, council, council_admin, ma
         f"q{insurance.pk}": "yes",
         f"q{insurance.pk}_expires_on": "2027-03-31",
         f"q{quality.pk}": "Art, gardening and trips.",
-        "price_all": "0",
-        "action": "submit",
+        "price_all": "-1",
+        "action": "save",
     }
+    # a first save that fails its checks leaves nothing behind
+    assert client.get(f"/applications/start/{arrangement.pk}/").status_code == 200
+    page = client.post(f"/applications/start/{arrangement.pk}/", form).content.decode()
+    assert "A price must be more than £0" in page and not Application.objects.exists()
+    form["price_all"] = ""
+    response = client.post(f"/applications/start/{arrangement.pk}/", form)
+    application = Application.objects.get()
+    assert response["Location"] == f"/applications/{application.pk}/edit/"
+    form.update(price_all="0", action="submit")
     page = client.post(f"/applications/{application.pk}/edit/", form).content.decode()
     assert "A price must be more than £0" in page and 'href="#id_price_all"' in page
     form["price_all"] = "62.50"
