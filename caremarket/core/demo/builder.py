@@ -521,4 +521,32 @@ class DemoBuilder:
         from . import payments
 
         self.created["history"].update(payments.build(random.Random(2029)))
+        self.passwords()
         return self.created
+
+    @staticmethod
+    def passwords() -> int:
+        """Every demo person signs in with the demo password (and so can reset it). Hashed once for all: hashing
+        it for each of some 300 people would add seconds to every build."""
+        from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+
+        return User.objects.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX).update(
+            password=make_password(DEMO_PASSWORD)
+        )
+
+
+def demo_people(name_contains: str = "") -> list[tuple[Organisation, list[tuple[str, str]]]]:
+    """Every person of every organisation (councils first), with their roles, for the printed list."""
+    from caremarket.domain.roles import Role as Roles
+
+    labels = {r.value: r.label for r in Roles}
+    found = []
+    organisations = Organisation.objects.filter(name__icontains=name_contains).order_by("kind", "name")
+    for organisation in organisations:
+        people = []
+        for user in User.objects.filter(organisation=organisation, is_active=True).prefetch_related("role_grants"):
+            roles = ", ".join(sorted(labels.get(g.role, g.role) for g in user.role_grants.all()))
+            people.append((user.email, roles))
+        if people:
+            found.append((organisation, sorted(people)))
+    return found

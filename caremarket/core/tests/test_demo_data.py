@@ -101,5 +101,23 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
             run.lines.filter(held=False, flagged=False).values_list("amount", flat=True), Decimal("0.00")
         )
 
+    # every demo person signs in with the demo password, so a password reset reaches them too
+    people = list(User.objects.filter(is_active=True))
+    assert all(user.check_password(DEMO_PASSWORD) for user in people)
+    from django.contrib.auth.forms import PasswordResetForm
+
+    second_finance = User.objects.filter(
+        organisation=westmarch, role_grants__role="finance_officer", email__startswith="finance.officer"
+    ).first()
+    assert second_finance is not None
+    assert list(PasswordResetForm().get_users(second_finance.email)) == [second_finance]
+    # the printed list names every one of them by organisation
+    import io
+
+    out = io.StringIO()
+    call_command("demo_people", stdout=out)
+    listed = out.getvalue()
+    assert all(user.email in listed for user in people) and "Mereford Borough Council" in listed
+
     call_command("demo_data", verbosity=0)
     assert counts() == first
