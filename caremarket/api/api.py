@@ -42,12 +42,14 @@ def me(request):
     }
 
 
+from caremarket.accounts.api import router as accounts_router  # noqa: E402
 from caremarket.arrangements.api import router as arrangements_router  # noqa: E402
 from caremarket.arrangements.applications_api import router as applications_router  # noqa: E402
 from caremarket.brokerage.api import router as brokerage_router  # noqa: E402
 from caremarket.finance.api import router as finance_router  # noqa: E402
 from caremarket.reference.api import router as reference_router  # noqa: E402
 
+api.add_router("/organisation", accounts_router)
 api.add_router("/reference", reference_router)
 api.add_router("/", arrangements_router)
 api.add_router("/", applications_router)

@@ -7,12 +7,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from caremarket.api.auth import require
+from caremarket.core.audit import describe_actor
 from caremarket.domain.roles import Permission
 
-from . import selectors, services
+from . import admissions, applications, selectors, services
 
 router = Router(tags=["arrangements"])
 
@@ -75,6 +77,7 @@ class ArrangementOut(Schema):
     window_every_months: int | None
     price_basis: str
     kpi_weight: Decimal
+    response_hours: Decimal
     accepts_applications: bool
     lots: list[LotOut]
     windows: list[WindowOut]
@@ -114,6 +117,31 @@ class ArrangementIn(Schema):
     window_length_days: int = 28
     price_basis: str = "none"
     kpi_weight: Decimal = Decimal(50)
+
+
+class ArrangementChangeIn(Schema):
+    """Only the fields given change; once an arrangement is live, only its description, contacts and response
+    time can."""
+
+    title: str | None = None
+    description: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    max_extension_months: int | None = None
+    estimated_value: Decimal | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    quality_weight: Decimal | None = None
+    price_weight: Decimal | None = None
+    quality_threshold: Decimal | None = None
+    cap_level_1: int | None = None
+    cap_level_2: int | None = None
+    window_every_months: int | None = None
+    window_length_days: int | None = None
+    price_basis: str | None = None
+    kpi_weight: Decimal | None = None
+    response_hours: Decimal | None = Field(None, description="Working hours a provider has to answer a referral")
 
 
 class LotIn(Schema):
@@ -180,3 +208,196 @@ def open_window(request, arrangement_id: int, payload: WindowIn):
     require(request, Permission.ARRANGEMENTS_MANAGE)
     arrangement = selectors.arrangement_get(council=_council(request), pk=arrangement_id)
     return 201, services.window_open(arrangement=arrangement, actor=request.auth, **payload.dict())
+
+
+@router.patch("/arrangements/{arrangement_id}", response=ArrangementOut)
+def change_arrangement(request, arrangement_id: int, payload: ArrangementChangeIn):
+    require(request, Permission.ARRANGEMENTS_MANAGE)
+    council = _council(request)
+    arrangement = selectors.arrangement_get(council=council, pk=arrangement_id)
+    services.arrangement_update(arrangement=arrangement, actor=request.auth, **payload.dict(exclude_unset=True))
+    return selectors.arrangement_get(council=council, pk=arrangement_id)
+
+
+class QuestionIn(Schema):
+    kind: str = Field(description="pass-fail or scored")
+    text: str
+    guidance: str = ""
+    weight: Decimal = Decimal(0)
+    max_score: int = 0
+    asks_expiry: bool = False
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    text: str
+    guidance: str
+    weight: Decimal
+    max_score: int
+    asks_expiry: bool
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+
+
+@router.post("/arrangements/{arrangement_id}/questions", response={201: QuestionOut})
+def create_question(request, arrangement_id: int, payload: QuestionIn):
+    require(request, Permission.ARRANGEMENTS_MANAGE)
+    arrangement = selectors.arrangement_get(council=_council(request), pk=arrangement_id)
+    return 201, applications.question_create(arrangement=arrangement, actor=request.auth, **payload.dict())
+
+
+@router.post("/arrangements/{arrangement_id}/documents", response={201: DocumentOut})
+def add_document(request, arrangement_id: int, title: Form[str], file: UploadedFile = File(...)):
+    require(request, Permission.ARRANGEMENTS_MANAGE)
+    arrangement = selectors.arrangement_get(council=_council(request), pk=arrangement_id)
+    return 201, services.arrangement_document_add(arrangement=arrangement, actor=request.auth, title=title, file=file)
+
+
+# Evaluation and admissions ----------------------------------------------------------------------------------------
+
+
+class ScoreIn(Schema):
+    question_id: int
+    score: int
+    comment: str = ""
+
+
+class ModeratedIn(Schema):
+    question_id: int
+    score: int
+    reason: str = ""
+
+
+class ScoreOut(Schema):
+    id: int
+    question_id: int
+    score: int
+
+
+class DecisionIn(Schema):
+    outcome: str = Field(description="admit or reject")
+    reasons: str
+
+
+class DecisionOut(Schema):
+    id: int
+    outcome: str
+    quality_score: Decimal | None
+    price_score: Decimal | None
+    total_score: Decimal | None
+    rank: int | None
+    reasons: str
+
+
+class SuspendIn(Schema):
+    reason_code: str
+    reason: str = ""
+    all_of_provider: bool = False
+
+
+class AdmissionChangeIn(Schema):
+    reason: str
+
+
+class AdmissionOut(Schema):
+    id: int
+    provider: str = Field(alias="provider.name")
+    lot: int = Field(alias="lot.number")
+    area: str | None = None
+    status: str
+    position: str
+    rank: int | None
+
+    @staticmethod
+    def resolve_area(obj) -> str | None:
+        return obj.area.code if obj.area_id else None
+
+
+def _evaluated(request, arrangement_id: int, application_id: int):
+    council = _council(request)
+    arrangement = selectors.arrangement_get(council=council, pk=arrangement_id)
+    application = selectors.application_get_for_council(council=council, pk=application_id)
+    if application.arrangement_id != arrangement.pk:
+        from django.http import Http404
+
+        raise Http404("No such application on this arrangement")
+    return arrangement, application
+
+
+def _question(arrangement, question_id: int):
+    found = arrangement.questions.filter(pk=question_id, kind="scored").first()
+    if found is None:
+        from caremarket.core.errors import ServiceError
+
+        raise ServiceError({"question_id": "Score the scored questions of this arrangement"})
+    return found
+
+
+def _person(request):
+    """Scores and decisions are a person's: the one the token acts for."""
+    user = describe_actor(request.auth)[0]
+    if user is None:
+        raise PermissionDenied("This token acts for nobody who can evaluate")
+    return user
+
+
+@router.post("/arrangements/{arrangement_id}/applications/{application_id}/scores", response={201: ScoreOut})
+def score_application(request, arrangement_id: int, application_id: int, payload: ScoreIn):
+    """An evaluator's own score for a scored question."""
+    require(request, Permission.APPLICATIONS_EVALUATE)
+    arrangement, application = _evaluated(request, arrangement_id, application_id)
+    return 201, applications.score_record(
+        application=application,
+        question=_question(arrangement, payload.question_id),
+        evaluator=_person(request),
+        score=payload.score,
+        comment=payload.comment,
+    )
+
+
+@router.post("/arrangements/{arrangement_id}/applications/{application_id}/moderated-scores", response={201: ScoreOut})
+def moderate_application(request, arrangement_id: int, application_id: int, payload: ModeratedIn):
+    """The agreed score for a question, by a moderator."""
+    require(request, Permission.APPLICATIONS_DECIDE)
+    arrangement, application = _evaluated(request, arrangement_id, application_id)
+    return 201, applications.score_moderate(
+        application=application,
+        question=_question(arrangement, payload.question_id),
+        moderator=_person(request),
+        score=payload.score,
+        reason=payload.reason,
+    )
+
+
+@router.post("/arrangements/{arrangement_id}/applications/{application_id}/decision", response={201: DecisionOut})
+def decide_application(request, arrangement_id: int, application_id: int, payload: DecisionIn):
+    require(request, Permission.APPLICATIONS_DECIDE)
+    _, application = _evaluated(request, arrangement_id, application_id)
+    return 201, applications.application_decide(application=application, actor=_person(request), **payload.dict())
+
+
+@router.post("/admissions/{admission_id}/suspension", response=list[AdmissionOut])
+def suspend_admission(request, admission_id: int, payload: SuspendIn):
+    """Suspend at once: no new work is routed to the provider."""
+    require(request, Permission.ADMISSIONS_SUSPEND)
+    admission = selectors.admission_get(council=_council(request), pk=admission_id)
+    return admissions.admission_suspend(admission=admission, actor=request.auth, **payload.dict())
+
+
+@router.post("/admissions/{admission_id}/reinstatement", response=AdmissionOut)
+def reinstate_admission(request, admission_id: int, payload: AdmissionChangeIn):
+    require(request, Permission.ADMISSIONS_SUSPEND)
+    admission = selectors.admission_get(council=_council(request), pk=admission_id)
+    return admissions.admission_reinstate(admission=admission, actor=request.auth, reason=payload.reason)
+
+
+@router.post("/admissions/{admission_id}/removal", response=AdmissionOut)
+def remove_admission(request, admission_id: int, payload: AdmissionChangeIn):
+    """Remove (exclude) a provider from a lot, with the reason."""
+    require(request, Permission.ADMISSIONS_SUSPEND)
+    admission = selectors.admission_get(council=_council(request), pk=admission_id)
+    return admissions.admission_remove(admission=admission, actor=request.auth, reason=payload.reason)

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from caremarket.api.auth import require
 from caremarket.domain.roles import Permission
@@ -269,3 +270,21 @@ def compute_award(request, arrangement_id: int):
     if arrangement.mechanism == "ranked_framework":
         return 201, admissions.ranking_compute(arrangement=arrangement, actor=request.auth)
     return 201, admissions.positions_compute(arrangement=arrangement, actor=request.auth)
+
+
+class ApplicationDocumentOut(Schema):
+    id: int
+    title: str
+    confidential: bool
+
+
+@router.post("/applications/{application_id}/documents", response={201: ApplicationDocumentOut})
+def add_application_document(
+    request, application_id: int, title: Form[str], confidential: Form[bool] = False, file: UploadedFile = File(...)
+):
+    """A document for a draft application; confidential ones are read only by the council's evaluators."""
+    require(request, Permission.APPLICATIONS_MANAGE)
+    application = selectors.application_get_for_provider(provider=_provider(request), pk=application_id)
+    return 201, applications.document_add(
+        application=application, actor=request.auth, title=title, file=file, confidential=confidential
+    )

@@ -1,7 +1,9 @@
-"""Brokerage for machine clients. Councils: people, care requests, eligibility, sourcing, competitions, spot
-purchases and placements. Providers: their opportunities (referrals and competitions, anonymised), answers, sealed
-offers and their placements, so a rostering system can answer referrals by machine. Every POST accepts an
-`Idempotency-Key` header."""
+"""Brokerage for machine clients, as in the browser. Councils: people, care requests (approval by a team leader,
+cancellation), eligibility, sourcing, competitions (scores, award or none), spot purchases and the providers they
+may choose, block vacancies, placements (variations, hospital stays, endings), a provider's failure, continuity
+onto a new arrangement and the escalation setting. Providers: their opportunities (referrals and competitions,
+anonymised), answers, sealed offers and their placements, so a rostering system can answer referrals by machine.
+Every POST accepts an `Idempotency-Key` header."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
 from caremarket.api.auth import require
+from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain.roles import Permission
 
 from . import competitions, placements, selectors, services, sourcing
@@ -450,3 +453,250 @@ def withdraw_offer(request, offer_id: int):
     provider = _provider(request)
     offer = competitions.offer_for_provider(provider=provider, pk=offer_id)
     return competitions.offer_withdraw(offer=offer, provider=provider, actor=request.auth)
+
+
+# Council: approval, cancellation, spot providers, blocks, placements' changes, failure, continuity, settings -------
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class CancelIn(Schema):
+    reason: str = Field(description="Why: for example the person died, moved or chose a direct payment")
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class SpotProviderOut(Schema):
+    id: int
+    name: str
+    on_arrangements: bool = Field(description="Admitted to one of the council's live arrangements")
+
+
+class VacancyOut(Schema):
+    admission_id: int = Field(alias="pk")
+    provider: str = Field(alias="provider.name")
+    arrangement: str = Field(alias="arrangement.reference")
+    vacancies: int
+    price: Decimal | None
+
+
+class BlockPlaceIn(Schema):
+    admission_id: int
+
+
+class VariationIn(Schema):
+    starts_on: date
+    reason: str
+    hours_per_week: Decimal | None = None
+    days_per_week: int | None = None
+    need_level: int | None = None
+    agreed_price: Decimal | None = None
+
+
+class TermsOut(Schema):
+    id: int
+    starts_on: date
+    ends_on: date | None
+    need_level: int | None = Field(None, alias="need_level_id")
+    hours_per_week: Decimal | None
+    days_per_week: int | None
+    agreed_price: Decimal | None
+    reason: str
+
+
+class AdmitIn(Schema):
+    admitted_on: date
+    unplanned: bool = True
+
+
+class DischargeIn(Schema):
+    discharged_on: date
+
+
+class StayOut(Schema):
+    id: int
+    placement_id: int
+    admitted_on: date
+    discharged_on: date | None
+    unplanned: bool
+
+
+class EndIn(Schema):
+    ended_on: date
+    reason_code: str
+    note: str = ""
+
+
+class FailureIn(Schema):
+    provider_id: int
+    reason_code: str = Field(description="An ending reason code")
+    ends_on: date | None = None
+
+
+class CarryOverIn(Schema):
+    starts_on: date | None = None
+
+
+class CarryOverOut(Schema):
+    carried: list[int] = Field(description="Placements given new terms under the provider's admission")
+    left: list[int] = Field(description="Placements whose provider is not on the arrangement: to re-source")
+
+
+class SettingsIn(Schema):
+    escalate_unsourced_after_hours: int
+
+
+class SettingsOut(Schema):
+    escalate_unsourced_after_hours: int
+
+
+@router.post("/care-requests/{request_id}/approval", response=CareRequestOut)
+def approve_request(request, request_id: int, payload: NoteIn):
+    """A team leader approves a child's request (seed 004); never the person who made it."""
+    require(request, Permission.REQUESTS_APPROVE)
+    council = _council(request)
+    care_request = selectors.request_get(council=council, pk=request_id)
+    services.care_request_approve(request=care_request, actor=request.auth, note=payload.note)
+    return selectors.request_get(council=council, pk=request_id)
+
+
+@router.post("/care-requests/{request_id}/cancel", response=CareRequestOut)
+def cancel_request(request, request_id: int, payload: CancelIn):
+    """End a request with a reason; its open referrals and any competition end and the providers are told."""
+    require(request, Permission.REQUESTS_CREATE)
+    council = _council(request)
+    care_request = selectors.request_get(council=council, pk=request_id)
+    services.care_request_cancel(request=care_request, actor=request.auth, reason=payload.reason)
+    return selectors.request_get(council=council, pk=request_id)
+
+
+@router.get("/spot-purchase/providers", response=list[SpotProviderOut])
+def spot_providers(request):
+    """The providers a council may choose in a spot purchase: any provider on the installation."""
+    require(request, Permission.SOURCING_RUN)
+    council = _council(request)
+    admitted = selectors.providers_on_arrangements(council=council)
+    return [{"id": p.pk, "name": p.name, "on_arrangements": p.pk in admitted} for p in selectors.provider_list()]
+
+
+@router.get("/care-requests/{request_id}/block-vacancies", response=list[VacancyOut])
+def block_vacancies(request, request_id: int):
+    require(request, Permission.SOURCING_RUN)
+    council = _council(request)
+    care_request = selectors.request_get(council=council, pk=request_id)
+    return placements.block_vacancies(council=council, request=care_request)
+
+
+@router.post("/care-requests/{request_id}/block-placement", response={201: PlacementOut})
+def block_place(request, request_id: int, payload: BlockPlaceIn):
+    require(request, Permission.SOURCING_RUN)
+    council = _council(request)
+    care_request = selectors.request_get(council=council, pk=request_id)
+    admission = selectors.block_admission_get(council=council, pk=payload.admission_id)
+    made = placements.block_place(request=care_request, admission=admission, actor=request.auth)
+    return 201, selectors.placement_get(council=council, pk=made.pk)
+
+
+@router.post("/competitions/{competition_id}/no-award", response=CompetitionOut)
+def no_award(request, competition_id: int, payload: ReasonIn):
+    """Close a competition without an award, with the reason; the request is left unsourced."""
+    require(request, Permission.SOURCING_RUN)
+    competition = selectors.competition_get(council=_council(request), pk=competition_id)
+    return competitions.competition_no_award(competition=competition, actor=request.auth, reason=payload.reason)
+
+
+@router.get("/placements/{placement_id}/terms", response=list[TermsOut])
+def placement_terms(request, placement_id: int):
+    require(request, Permission.BROKERAGE_READ)
+    placement = selectors.placement_get(council=_council(request), pk=placement_id)
+    return placement.terms.order_by("starts_on")
+
+
+@router.post("/placements/{placement_id}/variations", response={201: TermsOut})
+def vary_placement(request, placement_id: int, payload: VariationIn):
+    """New terms from a date; the current terms end the day before."""
+    require(request, Permission.PLACEMENTS_MANAGE)
+    placement = selectors.placement_get(council=_council(request), pk=placement_id)
+    return 201, placements.placement_vary(placement=placement, actor=request.auth, **payload.dict())
+
+
+@router.get("/placements/{placement_id}/hospital-stays", response=list[StayOut])
+def hospital_stays(request, placement_id: int):
+    organisation = request.auth.organisation
+    if organisation.is_provider:
+        require(request, Permission.REFERRALS_ANSWER)
+        placement = selectors.placement_for_provider(provider=organisation, pk=placement_id)
+    else:
+        require(request, Permission.BROKERAGE_READ)
+        placement = selectors.placement_get(council=organisation, pk=placement_id)
+    return placement.hospital_stays.order_by("admitted_on")
+
+
+@router.post("/placements/{placement_id}/hospital-stays", response={201: StayOut})
+def hospital_admit(request, placement_id: int, payload: AdmitIn):
+    """The person went into hospital: the placement is suspended; an unplanned stay pays its first 2 days."""
+    require(request, Permission.PLACEMENTS_MANAGE)
+    placement = selectors.placement_get(council=_council(request), pk=placement_id)
+    return 201, placements.hospital_admit(placement=placement, actor=request.auth, **payload.dict())
+
+
+@router.post("/placements/{placement_id}/hospital-stays/discharge", response=StayOut)
+def hospital_discharge(request, placement_id: int, payload: DischargeIn):
+    require(request, Permission.PLACEMENTS_MANAGE)
+    placement = selectors.placement_get(council=_council(request), pk=placement_id)
+    return placements.hospital_discharge(placement=placement, actor=request.auth, **payload.dict())
+
+
+@router.post("/placements/{placement_id}/end", response=PlacementOut)
+def end_placement(request, placement_id: int, payload: EndIn):
+    require(request, Permission.PLACEMENTS_MANAGE)
+    council = _council(request)
+    placement = selectors.placement_get(council=council, pk=placement_id)
+    placements.placement_end(placement=placement, actor=request.auth, **payload.dict())
+    return selectors.placement_get(council=council, pk=placement_id)
+
+
+@router.post("/provider-failures", response={201: list[CareRequestOut]})
+def provider_failure(request, payload: FailureIn):
+    """A provider has failed or left: its placements end, its admissions are suspended and a new request for each
+    person goes into sourcing."""
+    require(request, Permission.PLACEMENTS_MANAGE)
+    council = _council(request)
+    return 201, placements.provider_placements_resource(
+        council=council,
+        actor=request.auth,
+        provider=selectors.provider_get(pk=payload.provider_id),
+        reason_code=payload.reason_code,
+        ends_on=payload.ends_on,
+    )
+
+
+@router.post("/arrangements/{arrangement_id}/carry-over", response=CarryOverOut)
+def carry_over(request, arrangement_id: int, payload: CarryOverIn):
+    """Continuity (seed 001): people keep their provider on a new arrangement if it is on it."""
+    require(request, Permission.PLACEMENTS_MANAGE)
+    council = _council(request)
+    arrangement = get_for_organisation_or_404(selectors.live_arrangements(council=council), council, pk=arrangement_id)
+    carried, left = placements.placements_carry_over(
+        arrangement=arrangement, actor=request.auth, starts_on=payload.starts_on
+    )
+    return {"carried": [p.pk for p in carried], "left": [p.pk for p in left]}
+
+
+@router.get("/brokerage/settings", response=SettingsOut)
+def get_settings(request):
+    require(request, Permission.BROKERAGE_READ)
+    return _council(request)
+
+
+@router.put("/brokerage/settings", response=SettingsOut)
+def set_settings(request, payload: SettingsIn):
+    """How long a request may stay unsourced before team leaders are told."""
+    require(request, Permission.BROKERAGE_SETTINGS)
+    return services.escalation_set(
+        council=_council(request), actor=request.auth, hours=payload.escalate_unsourced_after_hours
+    )

@@ -285,3 +285,11 @@ def live_arrangements(*, council):
     from caremarket.arrangements.models import Arrangement
 
     return Arrangement.objects.for_organisation(council).filter(status="live").order_by("reference")
+
+
+def providers_on_arrangements(*, council) -> set[int]:
+    return set(
+        Admission.objects.filter(arrangement__council=council, arrangement__status="live", status="active")
+        .values_list("provider_id", flat=True)
+        .distinct()
+    )

@@ -135,3 +135,39 @@ def council_person(*, council, pk):
     from caremarket.brokerage.models import Person
 
     return get_for_organisation_or_404(Person.objects.all(), council, pk=pk)
+
+
+def delivery_records(*, provider, placement_id=None, day_from=None, day_to=None):
+    from .models import DeliveryRecord
+
+    qs = DeliveryRecord.objects.filter(provider=provider).order_by("-day", "placement_id", "start")
+    if placement_id:
+        qs = qs.filter(placement_id=placement_id)
+    if day_from:
+        qs = qs.filter(day__gte=day_from)
+    if day_to:
+        qs = qs.filter(day__lte=day_to)
+    return qs
+
+
+def cost_of_care_list(*, council):
+    from .models import CostOfCare
+
+    return CostOfCare.objects.for_organisation(council).order_by("-starts_on", "-id")
+
+
+def live_arrangement_get(*, council, pk):
+    return get_for_organisation_or_404(live_arrangements(council=council), council, pk=pk)
+
+
+def provider_get(*, pk):
+    found = providers().filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such provider")
+    return found
+
+
+def council_area(*, council, pk):
+    from caremarket.reference.models import Area
+
+    return get_for_organisation_or_404(Area.objects.all(), council, pk=pk)

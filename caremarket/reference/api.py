@@ -11,7 +11,7 @@ from caremarket.api.auth import require
 from caremarket.domain.roles import Permission
 
 from . import selectors, services
-from .models import Area, NeedLevel
+from .models import Area, NeedLevel, ReasonCode, ServiceType
 
 router = Router(tags=["reference data"])
 
@@ -167,3 +167,44 @@ def list_reason_codes(request, kind: str = ""):
 def create_reason_code(request, payload: ReasonCodeIn):
     require(request, Permission.REFERENCE_MANAGE)
     return 201, services.reason_code_create(council=_council(request), actor=request.auth, **payload.dict())
+
+
+class ServiceTypeUpdate(Schema):
+    name: str
+    description: str = ""
+    regulated_activity: bool = False
+    is_active: bool = True
+
+
+class NeedLevelUpdate(Schema):
+    name: str
+    rank: int = 1
+    description: str = ""
+    is_active: bool = True
+
+
+class ReasonCodeUpdate(Schema):
+    name: str
+    is_active: bool = True
+
+
+@router.put("/service-types/{service_type_id}", response=ServiceTypeOut)
+def update_service_type(request, service_type_id: int, payload: ServiceTypeUpdate):
+    """Codes never change; names, descriptions and whether in use do."""
+    require(request, Permission.REFERENCE_MANAGE)
+    found = selectors.reference_get(model=ServiceType, council=_council(request), pk=service_type_id)
+    return services.service_type_update(service_type=found, actor=request.auth, **payload.dict())
+
+
+@router.put("/need-levels/{need_level_id}", response=NeedLevelOut)
+def update_need_level(request, need_level_id: int, payload: NeedLevelUpdate):
+    require(request, Permission.REFERENCE_MANAGE)
+    found = selectors.reference_get(model=NeedLevel, council=_council(request), pk=need_level_id)
+    return services.need_level_update(need_level=found, actor=request.auth, **payload.dict())
+
+
+@router.put("/reason-codes/{reason_code_id}", response=ReasonCodeOut)
+def update_reason_code(request, reason_code_id: int, payload: ReasonCodeUpdate):
+    require(request, Permission.REFERENCE_MANAGE)
+    found = selectors.reference_get(model=ReasonCode, council=_council(request), pk=reason_code_id)
+    return services.reason_code_update(reason_code=found, actor=request.auth, **payload.dict())

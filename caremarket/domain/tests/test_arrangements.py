@@ -38,7 +38,7 @@ def test_lifecycle():
 def test_only_contacts_and_description_change_once_live():
     check_editable(Status.DRAFT, {"title", "ends_on"})
     check_editable(Status.LIVE, {"description", "contact_email"})
-    with pytest.raises(ArrangementRuleError, match="only its contact details and description"):
+    with pytest.raises(ArrangementRuleError, match="only its contact details, description and response time"):
         check_editable(Status.LIVE, {"description", "estimated_value"})
 
 

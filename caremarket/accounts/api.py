@@ -1,0 +1,70 @@
+"""The organisation's people for machine clients (an HR or identity system): list, invite, change roles. API tokens
+are made and revoked only in the browser, by a person signed in: a token never makes another token."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+
+from caremarket.api.auth import require
+from caremarket.core.audit import describe_actor
+from caremarket.domain.roles import Permission
+
+from . import selectors, services
+
+router = Router(tags=["organisation"])
+
+
+class PersonIn(Schema):
+    email: str
+    full_name: str
+    roles: list[str]
+    job_title: str = ""
+
+
+class RolesIn(Schema):
+    roles: list[str]
+
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    job_title: str
+    is_active: bool
+    roles: list[str]
+
+    @staticmethod
+    def resolve_roles(obj) -> list[str]:
+        return sorted(r.value for r in obj.roles)
+
+
+def _person(request):
+    user = describe_actor(request.auth)[0]
+    if user is None:
+        raise PermissionDenied("This token acts for nobody who can manage people")
+    return user
+
+
+@router.get("/people", response=list[PersonOut])
+def people(request):
+    require(request, Permission.USERS_READ)
+    return selectors.user_list(organisation=request.auth.organisation)
+
+
+@router.post("/people", response={201: PersonOut})
+def invite(request, payload: PersonIn):
+    """Add a person: they are emailed a link to choose their own password."""
+    require(request, Permission.USERS_MANAGE)
+    base_url = request.build_absolute_uri("/")
+    return 201, services.user_invite(
+        organisation=request.auth.organisation, actor=_person(request), base_url=base_url, **payload.dict()
+    )
+
+
+@router.put("/people/{user_id}/roles", response=PersonOut)
+def set_roles(request, user_id: int, payload: RolesIn):
+    require(request, Permission.USERS_MANAGE)
+    person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)
+    services.user_roles_set(user=person, roles=payload.roles, actor=_person(request))
+    return selectors.user_get(organisation=request.auth.organisation, pk=user_id)
