@@ -53,10 +53,9 @@ def application_start(request, arrangement_pk: int):
     if existing is not None:
         return redirect("applications:edit", pk=existing.pk)
     application = selectors.application_blank(provider=provider, arrangement=arrangement)
-    form = forms.application_form(application, bound(request))
-    saved = submit(
+    return _application_page(
         request,
-        form,
+        application,
         lambda data: applications.application_start(
             arrangement=arrangement,
             provider=provider,
@@ -64,13 +63,36 @@ def application_start(request, arrangement_pk: int):
             **forms.application_payload(application, data),
         ),
     )
+
+
+@permission_required(Permission.APPLICATIONS_MANAGE)
+def application_edit(request, pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    if application.status != "draft":
+        return redirect("applications:view", pk=application.pk)
+    return _application_page(
+        request,
+        application,
+        lambda data: applications.application_save(
+            application=application, actor=request.user, **forms.application_payload(application, data)
+        ),
+    )
+
+
+def _application_page(request, application, save):
+    """The application form: save the draft, then submit it when asked. A new application is saved (created) by
+    its first successful save only."""
+    form = forms.application_form(application, bound(request))
+    saved = submit(request, form, save)
     if saved is not FAILED and request.POST.get("action") == "submit":
         try:
             applications.application_submit(application=saved, actor=request.user)
         except ServiceError as exc:
             # the draft is saved; what submission still needs is shown on it
-            application, form = saved, forms.application_form(saved, request.POST)
-            form.is_valid()
+            if application.pk is None:
+                application, form = saved, forms.application_form(saved, request.POST)
+                form.is_valid()
             apply_service_errors(form, exc.errors)
         else:
             messages.success(request, "Your application is submitted. It is locked and the council has it.")
@@ -81,43 +103,7 @@ def application_start(request, arrangement_pk: int):
     return render(
         request,
         "arrangements/provider/application_form.html",
-        {"form": form, "application": application, "document_form": None},
-    )
-
-
-@permission_required(Permission.APPLICATIONS_MANAGE)
-def application_edit(request, pk: int):
-    provider = _provider(request)
-    application = selectors.application_get_for_provider(provider=provider, pk=pk)
-    if application.status != "draft":
-        return redirect("applications:view", pk=application.pk)
-    form = forms.application_form(application, bound(request))
-    saved = submit(
-        request,
-        form,
-        lambda data: applications.application_save(
-            application=application, actor=request.user, **forms.application_payload(application, data)
-        ),
-    )
-    if saved is not FAILED and request.POST.get("action") == "submit":
-        try:
-            applications.application_submit(application=saved, actor=request.user)
-        except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-        else:
-            messages.success(request, "Your application is submitted. It is locked and the council has it.")
-            return redirect("applications:view", pk=application.pk)
-    elif saved is not FAILED:
-        messages.success(request, "Draft saved")
-        return redirect("applications:edit", pk=application.pk)
-    return render(
-        request,
-        "arrangements/provider/application_form.html",
-        {
-            "form": form,
-            "application": application,
-            "document_form": forms.DocumentForm(),
-        },
+        {"form": form, "application": application, "document_form": forms.DocumentForm() if application.pk else None},
     )
 
 

@@ -46,6 +46,8 @@ def environment(**options) -> Environment:
             "url": url,
             "static": static,
             "service_name": settings.CAREMARKET_SERVICE_NAME,
+            "brand_name": settings.CAREMARKET_BRAND_NAME,
+            "brand_colour": settings.CAREMARKET_BRAND_COLOUR,
             "has_permission": has_permission,
             "Permission": Permission,
             "service_navigation": service_navigation,

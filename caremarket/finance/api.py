@@ -268,22 +268,9 @@ class CostOfCareOut(CostOfCareIn):
     hourly_rate: Decimal
 
 
-def _reference(model_list, pk):
-    if pk is None:
-        return None
-    found = model_list.filter(pk=pk).first()
-    if found is None:
-        from django.http import Http404
-
-        raise Http404("No such record in your organisation")
-    return found
-
-
 @router.post("/rates", response={201: RateOut})
 def rate_create(request, payload: RateIn):
     require(request, Permission.RATES_MANAGE)
-    from caremarket.reference import selectors as reference
-
     council = _council(request)
     data = payload.dict()
     return 201, rates.rate_create(
@@ -294,10 +281,13 @@ def rate_create(request, payload: RateIn):
         unit=data["unit"],
         amount=data["amount"],
         starts_on=data["starts_on"],
-        service_type=_reference(reference.service_type_list(council=council), data["service_type_id"]),
-        need_level=_reference(reference.need_level_list(council=council), data["need_level_id"]),
-        area=_reference(reference.area_list(council=council), data["area_id"]),
-        provider=_reference(selectors.providers(), data["provider_id"]),
+        **selectors.rate_targets(
+            council=council,
+            service_type=data["service_type_id"],
+            need_level=data["need_level_id"],
+            area=data["area_id"],
+            provider=data["provider_id"],
+        ),
         add_on=data["add_on"].strip().lower(),
         reason=data["reason"],
     )

@@ -171,3 +171,24 @@ def council_area(*, council, pk):
     from caremarket.reference.models import Area
 
     return get_for_organisation_or_404(Area.objects.all(), council, pk=pk)
+
+
+def rate_targets(*, council, service_type=None, need_level=None, area=None, provider=None) -> dict:
+    """What a new rate is for, from ids (each optional): the council's own reference data and any provider.
+    An id that names nothing of the council's is a 404, never silently ignored."""
+    from caremarket.reference.models import Area, NeedLevel, ServiceType
+
+    def one(queryset, pk):
+        if pk in (None, ""):
+            return None
+        found = queryset.filter(pk=pk).first() if str(pk).isdigit() else None
+        if found is None:
+            raise Http404("No such record in your organisation")
+        return found
+
+    return {
+        "service_type": one(ServiceType.objects.for_organisation(council), service_type),
+        "need_level": one(NeedLevel.objects.for_organisation(council), need_level),
+        "area": one(Area.objects.for_organisation(council), area),
+        "provider": one(providers(), provider),
+    }

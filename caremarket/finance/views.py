@@ -60,10 +60,6 @@ def rate_list(request):
     return _rates_page(request, explain_form=form, explained=explained)
 
 
-def _pk_or_none(model_list, value):
-    return model_list.filter(pk=value).first() if value else None
-
-
 @require_POST
 @permission_required(Permission.RATES_MANAGE)
 def rate_create(request):
@@ -79,10 +75,13 @@ def rate_create(request):
             unit=data["unit"],
             amount=data["amount"],
             starts_on=data["starts_on"],
-            service_type=_pk_or_none(reference.service_type_list(council=council), data["service_type"]),
-            need_level=_pk_or_none(reference.need_level_list(council=council), data["need_level"]),
-            area=_pk_or_none(reference.area_list(council=council), data["area"]),
-            provider=_pk_or_none(selectors.providers(), data["provider"]),
+            **selectors.rate_targets(
+                council=council,
+                service_type=data["service_type"],
+                need_level=data["need_level"],
+                area=data["area"],
+                provider=data["provider"],
+            ),
             add_on=data["add_on"].strip().lower(),
             reason=data["reason"],
         )

@@ -166,4 +166,8 @@ LOGGING = {
 }
 
 CAREMARKET_SERVICE_NAME = "Caremarket"
+# The installation's own brand: the bar above the navigation names the operator in its colour (never the
+# GOV.UK crown, logotype or typeface, which belong to GOV.UK alone). The colour must keep white text at 4.5:1.
+CAREMARKET_BRAND_NAME = os.environ.get("CAREMARKET_BRAND_NAME", "Caremarket")
+CAREMARKET_BRAND_COLOUR = os.environ.get("CAREMARKET_BRAND_COLOUR", "#005a70")
 CAREMARKET_SHARED_DATA = Path(os.environ.get("CAREMARKET_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))

@@ -1,6 +1,8 @@
+import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,6 +15,7 @@ from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
 
 PASSWORD = "journey-password-2026"
+SCREENSHOTS = os.environ.get("CAREMARKET_SCREENSHOTS", "")  # a folder: journeys save pictures of key pages there
 pytestmark = pytest.mark.browser
 
 
@@ -103,3 +106,55 @@ def test_practitioner_records_a_childs_request_team_leader_approves_broker_sees_
     journey.click(role="link", name=re.compile(r"^\d+$"))
     expect(page.get_by_role("listitem").filter(has_text=re.compile("^Juniper Community Support$"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Adults Only Care"))).to_contain_text("outside its age range")
+
+
+def test_a_request_is_cancelled_with_a_reason_and_the_response_time_changed_while_live(journey, council):
+    from caremarket.brokerage import services as brokerage
+
+    practitioner = council.users.get(email="practitioner@stourshire.example")
+    person = brokerage.person_create(
+        council=council,
+        actor=practitioner,
+        given_name="Ada",
+        family_name="Byrne",
+        date_of_birth=date(1950, 1, 1),
+        address="1 Lane",
+        postcode="SV1 1AA",
+    )
+    request = brokerage.care_request_create(
+        council=council,
+        actor=practitioner,
+        person=person,
+        service_type="childrens-community-support",
+        hours_per_week=Decimal(6),
+        start_on=timezone.localdate() + timedelta(days=7),
+        outcomes="Stay at home",
+    )
+    page = journey.page
+    journey.sign_in("practitioner@stourshire.example", PASSWORD)
+    journey.goto(f"/brokerage/requests/{request.pk}/")
+    page.get_by_text("Cancel this request").click()
+    journey.click(role="button", name="Cancel the request")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the request is cancelled")
+    page.get_by_label("Why is the request cancelled?").fill("The person chose a direct payment")
+    journey.click(role="button", name="Cancel the request")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Request {request.pk} cancelled")
+    expect(page.locator("main .govuk-tag").first).to_have_text("Cancelled")
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / "request-cancelled.png"), full_page=True)
+    journey.click(role="button", name="Sign out")
+
+    accounts.user_create(
+        organisation=council,
+        email="commissioner@stourshire.example",
+        full_name="Commissioner",
+        roles=[Role.COMMISSIONER.value],
+        password=PASSWORD,
+    )
+    journey.sign_in("commissioner@stourshire.example", PASSWORD)
+    journey.click(role="link", name="Arrangements")
+    journey.click(role="link", name="CCS-RF-2026")
+    journey.click(role="link", name="Change the details")
+    page.get_by_label(re.compile("Working hours a provider has to answer")).fill("6")
+    journey.click(role="button", name="Save changes")
+    expect(page.get_by_text("6.0 working hours")).to_be_visible()

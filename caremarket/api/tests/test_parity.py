@@ -146,11 +146,22 @@ def _views(patterns, prefix=""):
             yield f"{prefix}{p.name}", p.callback
 
 
+def _source(view) -> str:
+    """A view's source with its decorators, and that of the module's own helpers it calls (`_page(...)`)."""
+    source = inspect.getsource(view)
+    module = inspect.getmodule(view)
+    for helper in sorted(set(re.findall(r"\b(_[a-z][a-z_]*)\(", source))):
+        found = getattr(module, helper, None)
+        if inspect.isfunction(found):
+            source += inspect.getsource(found)
+    return source
+
+
 def _browser_actions() -> set[tuple[str, str | None]]:
     found = set()
     for name, callback in _views(get_resolver().url_patterns):
         view = inspect.unwrap(callback)
-        source = inspect.getsource(view)  # with its decorators
+        source = _source(view)
         if not POSTED.search(source):
             continue
         actions = set(ACTION.findall(source))
@@ -170,12 +181,15 @@ def test_every_state_changing_browser_action_has_an_api_route(db):
     # views whose actions are dispatched by a table (runs) or by state (hospital) list them by hand
     by_view = {name for name, _ in actions}
     unlisted = sorted(
-        (name, action)
-        for name, action in actions
-        if (name, action) not in listed and not (action is None and any(n == name for n, _ in listed))
+        (
+            (name, action)
+            for name, action in actions
+            if (name, action) not in listed and not (action is None and any(n == name for n, _ in listed))
+        ),
+        key=str,
     )
     assert unlisted == [], f"browser actions with no API route and no reason to be browser-only: {unlisted}"
-    stale = sorted(key for key in listed if key[0] not in by_view)
+    stale = sorted((key for key in listed if key[0] not in by_view), key=str)
     assert stale == [], f"listed but no longer a state-changing browser action: {stale}"
     operations = _api_operations()
     missing = sorted({op for ops in PARITY.values() for op in ops} - operations)

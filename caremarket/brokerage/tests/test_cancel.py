@@ -48,6 +48,11 @@ def test_a_practitioner_cancels_in_the_browser_with_a_reason(council, make_user,
     client = login(make_user(council, Role.PRACTITIONER))
     page = client.get(f"/brokerage/requests/{request.pk}/").content.decode()
     assert "Cancel this request" in page
+    # the person's link is a link, not escaped markup; a name with markup in it stays text
+    assert f'<a class="govuk-link" href="/brokerage/people/{request.person.pk}/">Ada Byrne</a>, aged' in page
+    type(request.person).objects.filter(pk=request.person.pk).update(family_name="<b>Byrne</b>")
+    page = client.get(f"/brokerage/requests/{request.pk}/").content.decode()
+    assert "Ada &lt;b&gt;Byrne&lt;/b&gt;</a>" in page and "<b>Byrne" not in page
     bad = client.post(f"/brokerage/requests/{request.pk}/cancel/", {"reason": ""})
     assert bad.status_code == 400 and "Say why the request is cancelled" in bad.content.decode()
     done = client.post(f"/brokerage/requests/{request.pk}/cancel/", {"reason": "The person died"})
