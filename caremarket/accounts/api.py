@@ -15,7 +15,7 @@ from . import selectors, services
 router = Router(tags=["organisation"])
 
 
-class PersonIn(Schema):
+class UserIn(Schema):
     email: str
     full_name: str
     roles: list[str]
@@ -26,7 +26,7 @@ class RolesIn(Schema):
     roles: list[str]
 
 
-class PersonOut(Schema):
+class UserOut(Schema):
     id: int
     email: str
     full_name: str
@@ -46,14 +46,14 @@ def _person(request):
     return user
 
 
-@router.get("/people", response=list[PersonOut])
+@router.get("/people", response=list[UserOut])
 def people(request):
     require(request, Permission.USERS_READ)
     return selectors.user_list(organisation=request.auth.organisation)
 
 
-@router.post("/people", response={201: PersonOut})
-def invite(request, payload: PersonIn):
+@router.post("/people", response={201: UserOut})
+def invite(request, payload: UserIn):
     """Add a person: they are emailed a link to choose their own password."""
     require(request, Permission.USERS_MANAGE)
     base_url = request.build_absolute_uri("/")
@@ -62,7 +62,7 @@ def invite(request, payload: PersonIn):
     )
 
 
-@router.put("/people/{user_id}/roles", response=PersonOut)
+@router.put("/people/{user_id}/roles", response=UserOut)
 def set_roles(request, user_id: int, payload: RolesIn):
     require(request, Permission.USERS_MANAGE)
     person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)

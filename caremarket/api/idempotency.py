@@ -26,6 +26,13 @@ def _sha(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def _authentic(credentials: str) -> bool:
+    from caremarket.accounts.services import api_token_authenticate
+
+    scheme, _, secret = credentials.partition(" ")
+    return scheme.lower() == "bearer" and api_token_authenticate(secret=secret.strip()) is not None
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,6 +44,9 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if not key.strip() or len(key) > 255:
             return problem(400, f"{HEADER} must be 1 to 255 characters")
+        if not _authentic(credentials):
+            # authentication comes before any replay: a revoked or unknown token gets its 401, never a stored reply
+            return self.get_response(request)
         scope = _sha(credentials.encode())
         fingerprint = _sha(request.method.encode(), request.path.encode(), request.body)
         cutoff = timezone.now() - LIFETIME

@@ -5,10 +5,12 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from caremarket.core.errors import ServiceError
+from caremarket.core.middleware import is_out_of_range
 
 
 def problem(status: int, detail: str, *, errors: list[dict] | None = None, title: str | None = None) -> JsonResponse:
@@ -50,6 +52,16 @@ def register(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return problem(404, "No such record in your organisation.")
+
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc):
+        return problem(404, "No such record in your organisation.")
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        if is_out_of_range(exc):
+            return problem(404, "No such record in your organisation.")
+        raise exc
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

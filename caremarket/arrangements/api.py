@@ -303,7 +303,7 @@ class AdmissionChangeIn(Schema):
     reason: str
 
 
-class AdmissionOut(Schema):
+class AdmissionStatusOut(Schema):
     id: int
     provider: str = Field(alias="provider.name")
     lot: int = Field(alias="lot.number")
@@ -380,7 +380,7 @@ def decide_application(request, arrangement_id: int, application_id: int, payloa
     return 201, applications.application_decide(application=application, actor=_person(request), **payload.dict())
 
 
-@router.post("/admissions/{admission_id}/suspension", response=list[AdmissionOut])
+@router.post("/admissions/{admission_id}/suspension", response=list[AdmissionStatusOut])
 def suspend_admission(request, admission_id: int, payload: SuspendIn):
     """Suspend at once: no new work is routed to the provider."""
     require(request, Permission.ADMISSIONS_SUSPEND)
@@ -388,14 +388,14 @@ def suspend_admission(request, admission_id: int, payload: SuspendIn):
     return admissions.admission_suspend(admission=admission, actor=request.auth, **payload.dict())
 
 
-@router.post("/admissions/{admission_id}/reinstatement", response=AdmissionOut)
+@router.post("/admissions/{admission_id}/reinstatement", response=AdmissionStatusOut)
 def reinstate_admission(request, admission_id: int, payload: AdmissionChangeIn):
     require(request, Permission.ADMISSIONS_SUSPEND)
     admission = selectors.admission_get(council=_council(request), pk=admission_id)
     return admissions.admission_reinstate(admission=admission, actor=request.auth, reason=payload.reason)
 
 
-@router.post("/admissions/{admission_id}/removal", response=AdmissionOut)
+@router.post("/admissions/{admission_id}/removal", response=AdmissionStatusOut)
 def remove_admission(request, admission_id: int, payload: AdmissionChangeIn):
     """Remove (exclude) a provider from a lot, with the reason."""
     require(request, Permission.ADMISSIONS_SUSPEND)

@@ -197,7 +197,7 @@ class PlacementOut(Schema):
         return obj.spot_reason.code if obj.spot_reason_id else None
 
 
-class OpportunityOut(Schema):
+class CareOpportunityOut(Schema):
     """A referral or a competition offered to the provider: the request anonymised."""
 
     kind: str
@@ -398,7 +398,7 @@ def _anonymised(kind: str, pk: int, care_request: CareRequest, status: str, answ
     }
 
 
-@router.get("/care-opportunities", response=list[OpportunityOut])
+@router.get("/care-opportunities", response=list[CareOpportunityOut])
 def opportunities(request, open_only: bool = True):
     """Referrals offered to the provider and competitions it may bid in, anonymised."""
     require(request, Permission.REFERRALS_ANSWER)

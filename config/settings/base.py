@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caremarket.core.middleware.AuditContextMiddleware",
+    "caremarket.core.middleware.OutOfRangeIdMiddleware",
     "caremarket.api.idempotency.IdempotencyMiddleware",
 ]
 
