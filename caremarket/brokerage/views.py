@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import has_permission, permission_required
+from caremarket.core.spreadsheets import SafeWriter
 from caremarket.domain.roles import Permission
 from caremarket.finance.rates import flags_for as floor_flags
 from caremarket.reference import selectors as reference
@@ -324,7 +323,7 @@ def competition_export(request, pk: int):
         raise PermissionDenied(str(exc)) from exc
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="competition-{competition.pk}-offers.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(
         ["provider", "price", "price_unit", "earliest_start_on", "how_outcomes_met", "submitted_at", "quality_score"]
         + ["price_score", "total_score", "rank", "unusually_low"]

@@ -52,4 +52,4 @@ class OutOfRangeIdMiddleware:
     def process_exception(self, request, exception):
         if is_out_of_range(exception):
             raise Http404("No such record")
-        return None
+        return

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from caremarket.domain.roles import Permission
 from . import selectors
 from .forms import AuditFilterForm
 from .permissions import has_permission, organisation_required, permission_required
+from .spreadsheets import SafeWriter
 
 
 @organisation_required
@@ -63,7 +63,7 @@ def audit_export(request):
     events = selectors.audit_event_list(organisation=request.user.organisation, filters=filters).order_by(
         "occurred_at", "id"
     )
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     header = [
         "id",
         "occurred_at",

@@ -16,6 +16,7 @@ from caremarket.accounts.models import Organisation
 from caremarket.brokerage.models import Placement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
+from caremarket.core.spreadsheets import SafeWriter, append
 
 from .models import DeliveryRecord, DeliveryUpload
 
@@ -272,7 +273,7 @@ def delivery_record(
 
 def template_csv() -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(COLUMNS)
     writer.writerow(["1234", "2026-11-02", "08:00", "08:45", "1"])
     return out.getvalue()
@@ -284,11 +285,11 @@ def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Delivery"
-    sheet.append(COLUMNS)
-    sheet.append([1234, "2026-11-02", "08:00", "08:45", 1])
+    append(sheet, COLUMNS)
+    append(sheet, [1234, "2026-11-02", "08:00", "08:45", 1])
     notes = book.create_sheet("How to fill it in")
     for line in TEMPLATE_HELP:
-        notes.append([line])
+        append(notes, [line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -3,8 +3,9 @@ provider (CSV, PDF). Amounts are written as pounds with two places, never floats
 
 from __future__ import annotations
 
-import csv
 import io
+
+from caremarket.core.spreadsheets import SafeWriter, append
 
 from . import runs
 
@@ -37,7 +38,7 @@ def payment_rows(run) -> list[list]:
 
 def payments_csv(run) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(PAYMENT_COLUMNS)
     writer.writerows(payment_rows(run))
     return out.getvalue()
@@ -51,10 +52,10 @@ def payments_xlsx(run) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"Run {run.pk}"
-    sheet.append(PAYMENT_COLUMNS)
+    append(sheet, PAYMENT_COLUMNS)
     for row in payment_rows(run):
         row[5] = Decimal(row[5])
-        sheet.append(row)
+        append(sheet, row)
         sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
     out = io.BytesIO()
     book.save(out)
@@ -72,7 +73,7 @@ def remittance_lines(run, provider_id: int):
 
 def remittance_csv(run, provider_id: int) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(REMITTANCE_COLUMNS)
     for line in remittance_lines(run, provider_id):
         writer.writerow(
