@@ -249,8 +249,9 @@ def application_detail(request, pk: int, application_pk: int):
     )
 
 
-@permission_required(Permission.ARRANGEMENTS_READ)
+@permission_required(Permission.APPLICATIONS_EVALUATE)
 def council_document(request, pk: int, application_pk: int, document_pk: int):
+    """An application's document, for those who may open the application: its evaluators."""
     application = selectors.application_get_for_council(council=request.user.organisation, pk=application_pk)
     document = application.documents.filter(pk=document_pk).first()
     if document is None or application.arrangement_id != pk:

@@ -171,3 +171,35 @@ def test_documents_reinstatement_and_removal(client, council, council_admin, mak
     admission.refresh_from_db()
     assert admission.status == "removed"
     assert client.get(f"{base}/delete/").status_code == 404
+
+
+def test_confidential_application_documents_only_for_those_who_may_open_the_application(
+    client, council, council_admin, make_user, reference_data
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    arrangement = services.arrangement_create(council=council, actor=council_admin, **fps_data())
+    services.lot_create(
+        arrangement=arrangement, actor=council_admin, title="Lot", service_types=["community"], areas=["north"]
+    )
+    services.arrangement_transition(
+        arrangement=arrangement, actor=council_admin, to_status="open", closes_at=timezone.now() + timedelta(days=10)
+    )
+    provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Mine Ltd")
+    application = applications.application_start(arrangement=arrangement, provider=provider, actor=None)
+    document = applications.document_add(
+        application=application,
+        actor=None,
+        title="Accounts",
+        file=SimpleUploadedFile("accounts.txt", b"confidential figures"),
+        confidential=True,
+    )
+    type(application).objects.filter(pk=application.pk).update(status="submitted", submitted_at=timezone.now())
+    path = f"/arrangements/{arrangement.pk}/applications/{application.pk}/documents/{document.pk}/"
+    for role in (Role.BROKER, Role.FINANCE_OFFICER, Role.PRACTITIONER, Role.ORGANISATION_ADMIN):
+        client.force_login(make_user(council, role), backend="caremarket.accounts.backends.OrganisationUserBackend")
+        assert client.get(path).status_code == 403, role
+    client.force_login(
+        make_user(council, Role.QUALITY_OFFICER), backend="caremarket.accounts.backends.OrganisationUserBackend"
+    )
+    assert client.get(path).status_code == 200
