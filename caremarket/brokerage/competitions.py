@@ -7,6 +7,8 @@ records of offers carry no content until the competition has closed.
 
 from __future__ import annotations
 
+import functools
+
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -282,6 +284,24 @@ def _closed(competition: Competition, now: datetime) -> Competition:
     return competition
 
 
+def _unless_sealed(action: str):
+    """Before the closing time, scoring and deciding are refused and the attempt audited, by whatever route it
+    comes: checked outside the service's transaction, so the audit record is kept when the refusal is raised."""
+
+    def wrap(service):
+        @functools.wraps(service)
+        def guarded(*, competition: Competition, actor, now=None, **kwargs):
+            now = now or timezone.now()
+            if competition.is_sealed(now):
+                _refuse_sealed(competition, actor, action)
+            return service(competition=competition, actor=actor, now=now, **kwargs)
+
+        return guarded
+
+    return wrap
+
+
+@_unless_sealed("score")
 @transaction.atomic
 def competition_score(
     *, competition: Competition, actor, quality: dict[int, Decimal], comments: dict[int, str] | None = None, now=None
@@ -335,6 +355,7 @@ def competition_score(
     return sorted(offers, key=lambda o: (o.rank, o.provider.name))
 
 
+@_unless_sealed("award")
 @transaction.atomic
 def competition_award(*, competition: Competition, offer: Offer, actor, reason: str = "", now=None):
     now = now or timezone.now()
@@ -378,6 +399,7 @@ def competition_award(*, competition: Competition, offer: Offer, actor, reason: 
     return placement
 
 
+@_unless_sealed("no-award")
 @transaction.atomic
 def competition_no_award(*, competition: Competition, actor, reason: str, now=None) -> Competition:
     now = now or timezone.now()

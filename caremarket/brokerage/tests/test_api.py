@@ -110,6 +110,17 @@ def test_competition_by_machine_sealed_until_closing_then_scored_and_awarded(cli
     assert AuditEvent.objects.filter(action="offer.sealed_read_refused", after={"route": "api"}).exists()
     assert [o["price"] for o in call(client, "get", f"/competitions/{cid}/offers", world["birch"]).json()] == ["24.00"]
     assert call(client, "get", f"/competitions/{cid}", world["broker"]).json()["offer_count"] == 2
+    # scoring and deciding before the closing time are refused and audited, as on the pages
+    sealed_id = Offer.objects.filter(competition_id=cid).values_list("pk", flat=True).first()
+    for path, body in [
+        ("scores", {"quality": {sealed_id: 90}}),
+        ("award", {"offer_id": sealed_id}),
+        ("no-award", {"reason": "x"}),
+    ]:
+        attempt = call(client, "post", f"/competitions/{cid}/{path}", world["broker"], body)
+        assert attempt.status_code == 403 and "sealed until" in attempt.json()["detail"], path
+    refusals = AuditEvent.objects.filter(action="offer.sealed_read_refused").values_list("after", flat=True)
+    assert {"score", "award", "no-award"} <= {a["route"] for a in refusals}
     # closing time passes
     Competition.objects.filter(pk=cid).update(
         published_at=timezone.now() - timedelta(hours=2), closes_at=timezone.now() - timedelta(seconds=1)
