@@ -36,6 +36,11 @@ class Person(TenantModel):
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
+    @property
+    def audit_label(self) -> str:
+        # the audit log is read by people who may not open a person's record: a reference, never a name
+        return f"Person {self.pk}"
+
     def age_on(self, day) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -93,6 +98,10 @@ class CareRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"Request {self.pk}: {self.service_type.name} for {self.person}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Request {self.pk}: {self.service_type.name} for person {self.person_id}"
 
 
 class CareRequestStatusChange(models.Model):
@@ -340,6 +349,10 @@ class Placement(TenantModel):
 
     def __str__(self) -> str:
         return f"Placement {self.pk}: {self.person} with {self.provider}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Placement {self.pk}: person {self.person_id} with {self.provider}"
 
 
 class PlacementTerms(models.Model):

@@ -95,7 +95,7 @@ def audit_record(
             action=action,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
-            object_repr=(label if label is not None else str(target))[:300] if target is not None else "",
+            object_repr=_label(target, label),
             before=_jsonable(before) if before is not None else None,
             after=_jsonable(after) if after is not None else None,
             reason=reason,
@@ -104,6 +104,16 @@ def audit_record(
         )
         first = first or event
     return first
+
+
+def _label(target, label: str | None) -> str:
+    """What the record is called in the log: a model's `audit_label` where it names a person (a reference, not
+    personal data), otherwise its name."""
+    if target is None:
+        return ""
+    if label is None:
+        label = getattr(target, "audit_label", None) or str(target)
+    return label[:300]
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -95,3 +95,34 @@ def test_csv_export(admin_client, council, other_council):
     assert [row["object"] for row in rows] == ["Mine Area"]
     assert rows[0]["action"] == "area.created" and '"level": 3' in rows[0]["after"]
     assert "." in rows[0]["occurred_at"]  # microseconds
+
+
+def test_audit_records_name_people_by_reference_not_by_name(council, make_user, login):
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from caremarket.brokerage import placements
+    from caremarket.brokerage.models import CareRequest
+    from caremarket.brokerage.tests.factories import market
+    from caremarket.core.models import AuditEvent
+    from caremarket.domain.roles import Role
+
+    request, providers, broker, arrangement = market(council, make_user)
+    ash, _ = providers["Ash"]
+    with transaction.atomic():
+        locked = CareRequest.objects.select_for_update().get(pk=request.pk)
+        placements.placement_create(
+            request=locked,
+            provider=ash,
+            route="cascade",
+            actor=broker,
+            admission=arrangement.admissions.get(provider=ash),
+            agreed_price=Decimal("27.50"),
+            reason="test",
+        )
+    reprs = list(AuditEvent.objects.values_list("object_repr", flat=True))
+    assert any(r.startswith("Person ") for r in reprs) and any(r.startswith("Placement ") for r in reprs)
+    assert not any("Byrne" in r or "Ada" in r for r in reprs)
+    page = login(make_user(council, Role.ORGANISATION_ADMIN)).get("/audit/").content.decode()
+    assert "Byrne" not in page and f"Person {request.person_id}" in page
