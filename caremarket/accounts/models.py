@@ -22,6 +22,9 @@ class Organisation(models.Model):
     is_active = models.BooleanField(default=True)
     # A council's brokerage: unsourced requests are escalated to team leaders after this many hours.
     escalate_unsourced_after_hours = models.PositiveSmallIntegerField(default=24)
+    # days a provider still sees a person's details after their placement ends (invoices, queries), then only
+    # the reference
+    provider_access_days = models.PositiveSmallIntegerField(default=90)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

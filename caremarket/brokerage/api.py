@@ -176,7 +176,10 @@ class PlacementOut(Schema):
     request_id: int
     council: str = Field(alias="council.name")
     provider: str = Field(alias="provider.name")
-    person: PersonOut
+    person: PersonOut | None = Field(
+        description="The person; for a provider, only while the placement runs and for the council's set days after"
+    )
+    person_id: int
     service_type: str = Field(alias="service_type.code")
     need_level: int | None = Field(None, alias="need_level_id")
     area: str = Field(alias="area.code")
@@ -195,6 +198,17 @@ class PlacementOut(Schema):
     @staticmethod
     def resolve_spot_reason(obj) -> str | None:
         return obj.spot_reason.code if obj.spot_reason_id else None
+
+    @staticmethod
+    def resolve_person(obj, context):
+        request = (context or {}).get("request")
+        organisation = getattr(getattr(request, "auth", None), "organisation", None)
+        if organisation is not None and organisation.is_provider:
+            from django.utils import timezone
+
+            if not obj.shared_with_provider(timezone.localdate()):
+                return None
+        return obj.person
 
 
 class CareOpportunityOut(Schema):
@@ -548,10 +562,14 @@ class CarryOverOut(Schema):
 
 class SettingsIn(Schema):
     escalate_unsourced_after_hours: int
+    provider_access_days: int | None = Field(
+        None, description="Days providers still see a person's details after a placement ends"
+    )
 
 
 class SettingsOut(Schema):
     escalate_unsourced_after_hours: int
+    provider_access_days: int
 
 
 @router.post("/care-requests/{request_id}/approval", response=CareRequestOut)
@@ -698,5 +716,8 @@ def set_settings(request, payload: SettingsIn):
     """How long a request may stay unsourced before team leaders are told."""
     require(request, Permission.BROKERAGE_SETTINGS)
     return services.escalation_set(
-        council=_council(request), actor=request.auth, hours=payload.escalate_unsourced_after_hours
+        council=_council(request),
+        actor=request.auth,
+        hours=payload.escalate_unsourced_after_hours,
+        provider_access_days=payload.provider_access_days,
     )

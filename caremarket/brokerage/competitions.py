@@ -8,7 +8,6 @@ records of offers carry no content until the competition has closed.
 from __future__ import annotations
 
 import functools
-
 from datetime import date, datetime
 from decimal import Decimal
 

@@ -285,6 +285,12 @@ class EscalationForm(forms.Form):
         error_messages={"required": "Give a number of hours", "invalid": "Give a whole number of hours"},
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
     )
+    provider_access_days = forms.IntegerField(
+        label="Days providers still see a person's details after a placement ends",
+        help_text="For invoices and queries; after that they see the placement's reference only",
+        error_messages={"required": "Give a number of days", "invalid": "Give a whole number of days"},
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+    )
 
 
 class CarryOverForm(forms.Form):

@@ -354,6 +354,13 @@ class Placement(TenantModel):
     def audit_label(self) -> str:
         return f"Placement {self.pk}: person {self.person_id} with {self.provider}"
 
+    def shared_with_provider(self, today) -> bool:
+        """Whether the provider still sees the person's details: while the placement runs, and for the council's
+        set number of days after it ends."""
+        if self.ended_on is None:
+            return True
+        return (today - self.ended_on).days <= self.council.provider_access_days
+
 
 class PlacementTerms(models.Model):
     """The terms of a placement from a date. A variation closes the current terms and dates new ones; old terms are

@@ -33,6 +33,7 @@ def referral_list(request):
             "referrals": selectors.referrals_for_provider(provider=provider),
             "competitions": selectors.competitions_for_provider(provider=provider),
             "placements": selectors.placements_for_provider(provider=provider),
+            "today": timezone.localdate(),
         },
     )
 
@@ -84,6 +85,7 @@ def placement_detail(request, pk: int):
         "brokerage/provider/placement.html",
         {
             "placement": placement,
+            "shared": placement.shared_with_provider(timezone.localdate()),
             "terms": placement.terms.select_related("need_level"),
             "stays": placement.hospital_stays.all(),
         },

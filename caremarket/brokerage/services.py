@@ -302,18 +302,25 @@ def requests_escalate(*, now=None) -> int:
 
 
 @transaction.atomic
-def escalation_set(*, council: Organisation, actor, hours: int) -> Organisation:
+def escalation_set(
+    *, council: Organisation, actor, hours: int, provider_access_days: int | None = None
+) -> Organisation:
     if hours is None or not 1 <= hours <= 720:
         raise ServiceError({"hours": "Give a number of hours from 1 to 720"})
-    before = council.escalate_unsourced_after_hours
+    if provider_access_days is not None and not 0 <= provider_access_days <= 730:
+        raise ServiceError({"provider_access_days": "Give a number of days from 0 to 730"})
+    before = {"hours": council.escalate_unsourced_after_hours, "provider_access_days": council.provider_access_days}
     council.escalate_unsourced_after_hours = hours
-    council.save(update_fields=["escalate_unsourced_after_hours"])
+    if provider_access_days is not None:
+        council.provider_access_days = provider_access_days
+    council.save(update_fields=["escalate_unsourced_after_hours", "provider_access_days"])
+    after = {"hours": hours, "provider_access_days": council.provider_access_days}
     audit_record(
         actor=actor,
         organisation=council,
-        action="brokerage.escalation_changed",
+        action="brokerage.settings_changed",
         target=council,
-        before={"hours": before},
-        after={"hours": hours},
+        before=before,
+        after=after,
     )
     return council

@@ -531,7 +531,13 @@ def provider_failure(request):
 @permission_required(Permission.BROKERAGE_SETTINGS)
 def brokerage_settings(request):
     council = request.user.organisation
-    form = forms.EscalationForm(bound(request), initial={"hours": council.escalate_unsourced_after_hours})
+    form = forms.EscalationForm(
+        bound(request),
+        initial={
+            "hours": council.escalate_unsourced_after_hours,
+            "provider_access_days": council.provider_access_days,
+        },
+    )
     done = submit(request, form, lambda data: services.escalation_set(council=council, actor=request.user, **data))
     if done is not FAILED:
         messages.success(request, f"Unsourced requests are escalated after {done.escalate_unsourced_after_hours} hours")

@@ -134,7 +134,7 @@ def remittance(request, run_id: int):
 
 
 def _remittance(run, provider) -> dict:
-    lines = list(exports.remittance_lines(run, provider.pk))
+    lines = exports.remittance_lines(run, provider.pk, for_provider=True)
     return {
         "run_id": run.pk,
         "council": run.council.name,

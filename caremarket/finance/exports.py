@@ -62,25 +62,34 @@ def payments_xlsx(run) -> bytes:
     return out.getvalue()
 
 
-def remittance_lines(run, provider_id: int):
+def remittance_lines(run, provider_id: int, *, for_provider: bool = False) -> list:
+    """The provider's payable lines; each carries `person_label`: the person's name, or for the provider once the
+    council's period after the placement's end has passed, the person's reference only."""
+    from django.utils import timezone
+
     _exportable(run)
-    return (
+    lines = list(
         run.lines.filter(provider_id=provider_id, held=False, flagged=False)
-        .select_related("person")
+        .select_related("person", "placement__council")
         .order_by("placement_id", "day", "key")
     )
+    today = timezone.localdate()
+    for line in lines:
+        hidden = for_provider and line.placement is not None and not line.placement.shared_with_provider(today)
+        line.person_label = f"person {line.person_id}" if hidden else str(line.person or "")
+    return lines
 
 
-def remittance_csv(run, provider_id: int) -> str:
+def remittance_csv(run, provider_id: int, *, for_provider: bool = False) -> str:
     out = io.StringIO()
     writer = SafeWriter(out)
     writer.writerow(REMITTANCE_COLUMNS)
-    for line in remittance_lines(run, provider_id):
+    for line in remittance_lines(run, provider_id, for_provider=for_provider):
         writer.writerow(
             [
                 line.day.isoformat(),
                 line.placement_id or "",
-                str(line.person or ""),
+                line.person_label,
                 line.kind,
                 line.description,
                 f"{line.quantity:.4f}",
@@ -92,10 +101,10 @@ def remittance_csv(run, provider_id: int) -> str:
     return out.getvalue()
 
 
-def remittance_pdf(run, provider_id: int, provider_name: str) -> bytes:
+def remittance_pdf(run, provider_id: int, provider_name: str, *, for_provider: bool = False) -> bytes:
     from fpdf import FPDF
 
-    lines = list(remittance_lines(run, provider_id))
+    lines = remittance_lines(run, provider_id, for_provider=for_provider)
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"Remittance {run.pk} for {provider_name}")
     pdf.add_page()
@@ -124,7 +133,7 @@ def remittance_pdf(run, provider_id: int, provider_name: str) -> bytes:
         cells = [
             line.day.isoformat(),
             str(line.placement_id or ""),
-            str(line.person or "")[:24],
+            line.person_label[:24],
             line.description[:48],
             f"{line.rate:.2f}",
             f"{line.amount:.2f}",

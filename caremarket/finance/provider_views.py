@@ -84,4 +84,4 @@ def template(request, fmt: str):
 def remittance(request, run_id: int):
     provider = _provider(request)
     run = selectors.provider_remittance(provider=provider, run_id=run_id)
-    return _remittance(request, run, provider.pk, request.GET.get("format", ""))
+    return _remittance(request, run, provider.pk, request.GET.get("format", ""), for_provider=True)

@@ -290,26 +290,26 @@ def run_remittance(request, pk: int, provider_id: int):
     return _remittance(request, run, provider_id, request.GET.get("format", ""))
 
 
-def _remittance(request, run, provider_id: int, fmt: str):
+def _remittance(request, run, provider_id: int, fmt: str, *, for_provider: bool = False):
     provider = selectors.providers().filter(pk=provider_id).first()
     if provider is None:
         from django.http import Http404
 
         raise Http404
     try:
-        lines = list(exports.remittance_lines(run, provider_id))
+        lines = exports.remittance_lines(run, provider_id, for_provider=for_provider)
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("finance:run", pk=run.pk)
     if fmt == "csv":
         return _download(
-            exports.remittance_csv(run, provider_id),
+            exports.remittance_csv(run, provider_id, for_provider=for_provider),
             "text/csv; charset=utf-8",
             f"remittance-{run.pk}-{provider_id}.csv",
         )
     if fmt == "pdf":
         return _download(
-            exports.remittance_pdf(run, provider_id, provider.name),
+            exports.remittance_pdf(run, provider_id, provider.name, for_provider=for_provider),
             "application/pdf",
             f"remittance-{run.pk}-{provider_id}.pdf",
         )

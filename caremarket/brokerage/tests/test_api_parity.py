@@ -77,7 +77,7 @@ def test_approval_cancellation_spot_providers_and_settings_by_machine(council, m
         == 403
     )
     changed = call(client, "put", "/brokerage/settings", leader, {"escalate_unsourced_after_hours": 8})
-    assert changed.json() == {"escalate_unsourced_after_hours": 8}
+    assert changed.json() == {"escalate_unsourced_after_hours": 8, "provider_access_days": 90}
 
 
 def test_block_vacancy_by_machine(council, make_user, token_for, client):  # noqa: F811

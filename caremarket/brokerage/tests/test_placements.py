@@ -227,3 +227,42 @@ def test_unsourced_requests_are_escalated_once_after_the_councils_time(council, 
     assert CareRequest.objects.get(pk=request.pk).escalated_at is not None
     with pytest.raises(ServiceError, match="from 1 to 720"):
         services.escalation_set(council=council, actor=broker, hours=0)
+
+
+def test_providers_see_a_persons_details_only_for_the_councils_period_after_the_placement_ends(
+    council, make_user, client
+):
+    import json
+
+    from django.utils import timezone
+
+    from caremarket.accounts import services as accounts
+
+    placement, broker, providers = _placed(council, make_user)
+    ash, ash_user = providers["Ash"]
+    services.escalation_set(council=council, actor=broker, hours=24, provider_access_days=30)
+    secret = accounts.api_token_create(
+        organisation=ash, name="roster", roles=["provider_staff"], actor=make_user(ash, Role.PROVIDER_ADMIN)
+    ).secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    today = timezone.localdate()
+    from caremarket.reference.models import ReasonCode
+
+    died = ReasonCode.objects.get(council=council, kind="ending", code="died")
+    Placement.objects.filter(pk=placement.pk).update(
+        status="ended", ended_on=today - timedelta(days=30), end_reason=died
+    )
+    client.force_login(ash_user, backend="caremarket.accounts.backends.OrganisationUserBackend")
+    assert "Byrne" in client.get(f"/referrals/placements/{placement.pk}/").content.decode()
+    assert client.get(f"/api/v1/placements/{placement.pk}", headers=headers).json()["person"]["family_name"] == "Byrne"
+    Placement.objects.filter(pk=placement.pk).update(ended_on=today - timedelta(days=31))
+    page = client.get(f"/referrals/placements/{placement.pk}/").content.decode()
+    listing = client.get("/referrals/").content.decode()
+    assert "Byrne" not in page and "01234 567890" not in page and "1 Lane" not in page and "Byrne" not in listing
+    assert f"person reference {placement.person_id}" in page
+    answer = client.get(f"/api/v1/placements/{placement.pk}", headers=headers).json()
+    assert answer["person"] is None and answer["person_id"] == placement.person_id
+    assert "Byrne" not in json.dumps(client.get("/api/v1/placements", headers=headers).json())
+    # the council itself still sees everything
+    client.force_login(broker, backend="caremarket.accounts.backends.OrganisationUserBackend")
+    assert "Byrne" in client.get(f"/brokerage/placements/{placement.pk}/").content.decode()
