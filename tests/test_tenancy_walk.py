@@ -98,7 +98,7 @@ def first(council, make_user):
     )
     placements.hospital_admit(placement=placement, actor=broker, admitted_on=date(2030, 6, 20))
     accounts.api_token_create(
-        organisation=council, name="first", roles=["broker"], actor=make_user(council, Role.ORGANISATION_ADMIN)
+        organisation=council, name="first", roles=["broker"], actor=make_user(council, Role.BROKER)
     )
     return {"council": council, "provider": ash}
 

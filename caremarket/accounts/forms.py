@@ -68,13 +68,25 @@ class ApiTokenForm(forms.Form):
     )
     roles = forms.MultipleChoiceField(
         label="What the token may do",
+        help_text="Only roles you hold: the token acts as you, and loses a role when you do",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one role for the token"},
     )
+    expires_in_days = forms.IntegerField(
+        label="Days until it expires",
+        initial=90,
+        min_value=1,
+        max_value=365,
+        error_messages={"required": "Give the number of days the token lasts, from 1 to 365"},
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+    )
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, held=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(kind)
+        choices = role_choices(kind)
+        if held is not None:
+            choices = [(value, label) for value, label in choices if value in {r.value for r in held}]
+        self.fields["roles"].choices = choices
 
 
 class ApiTokenRevokeForm(forms.Form):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -128,6 +130,13 @@ class RoleGrant(models.Model):
         return f"{self.user.email}: {self.role}"
 
 
+TOKEN_DAYS = 90
+
+
+def token_expiry():
+    return timezone.now() + timedelta(days=TOKEN_DAYS)
+
+
 class ApiToken(TenantModel):
     """A machine client's credential. Only a hash is stored; the secret is shown once, at creation."""
 
@@ -141,6 +150,7 @@ class ApiToken(TenantModel):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(default=token_expiry)
 
     class Meta:
         ordering = ["-created_at"]
@@ -156,9 +166,15 @@ class ApiToken(TenantModel):
         return f"{self.name} ({self.prefix})"
 
     @property
+    def owner(self) -> User:
+        """A token belongs to the person who made it and acts as that person."""
+        return self.created_by
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now() and self.created_by.is_active
 
     @property
     def role_set(self) -> frozenset[Role]:
-        return frozenset(Role(role) for role in self.roles)
+        """The token's roles that its person holds now: a person who loses a role loses it on their tokens too."""
+        return frozenset(Role(role) for role in self.roles) & self.created_by.roles

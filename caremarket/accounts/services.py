@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -258,13 +260,23 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_create(*, organisation: Organisation, name: str, roles: list[str], actor: User) -> IssuedToken:
+def api_token_create(
+    *, organisation: Organisation, name: str, roles: list[str], actor: User, expires_in_days: int = 90
+) -> IssuedToken:
+    """A token of the person making it: it acts as them, with some of the roles they hold, until it expires."""
     name = (name or "").strip()
     if not name:
         raise ServiceError({"name": "Enter a name that says which system uses the token"})
     if len(name) > 100:
         raise ServiceError({"name": "Name must be 100 characters or fewer"})
+    if actor is None or actor.organisation_id != organisation.pk:
+        raise ServiceError("A token is made by a person of the organisation, for themselves", status=403)
     parsed = _parse_roles(roles, organisation.kind)
+    beyond = sorted(r.label for r in parsed - actor.roles)
+    if beyond:
+        raise ServiceError({"roles": f"A token can hold only roles you hold; you do not hold: {', '.join(beyond)}"})
+    if expires_in_days is None or not 1 <= int(expires_in_days) <= 365:
+        raise ServiceError({"expires_in_days": "A token lasts from 1 to 365 days"})
     if ApiToken.objects.for_organisation(organisation).filter(name=name, revoked_at__isnull=True).exists():
         raise ServiceError({"name": f"An active token called '{name}' already exists"})
     prefix = secrets.token_hex(4)
@@ -277,6 +289,7 @@ def api_token_create(*, organisation: Organisation, name: str, roles: list[str],
             key_hash=_hash_key(secret),
             roles=sorted(r.value for r in parsed),
             created_by=actor,
+            expires_at=timezone.now() + timedelta(days=int(expires_in_days)),
         )
     except IntegrityError as exc:  # a clash of random prefixes: vanishingly rare, never silent
         raise ServiceError("Could not create the token; try again") from exc
@@ -285,7 +298,7 @@ def api_token_create(*, organisation: Organisation, name: str, roles: list[str],
         organisation=organisation,
         action="api_token.created",
         target=token,
-        after=snapshot(token, ["name", "prefix", "roles"]),
+        after=snapshot(token, ["name", "prefix", "roles", "expires_at"]),
     )
     return IssuedToken(token=token, secret=secret)
 
@@ -315,8 +328,16 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     if not secret or not secret.startswith("cm_"):
         return None
     token = (
-        ApiToken.objects.select_related("organisation", "created_by")
-        .filter(key_hash=_hash_key(secret), revoked_at__isnull=True, organisation__is_active=True)
+        ApiToken.objects.select_related("organisation", "created_by__organisation")
+        .prefetch_related("created_by__role_grants")
+        .filter(
+            key_hash=_hash_key(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            organisation__is_active=True,
+            created_by__is_active=True,
+            created_by__organisation=F("organisation"),
+        )
         .first()
     )
     if token is None:

@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from caremarket.core.govuk import FAILED, bound, submit
-from caremarket.core.permissions import permission_required
+from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 
 from . import selectors, services
@@ -113,22 +115,22 @@ def user_roles(request, pk: int):
     return render(request, "accounts/person_roles.html", {"form": form, "person": person})
 
 
-@permission_required(Permission.TOKENS_MANAGE)
+@permission_required(Permission.TOKENS_OWN)
 def token_list(request):
     tokens = selectors.api_token_list(organisation=request.user.organisation)
-    return render(request, "accounts/token_list.html", {"tokens": tokens})
+    if not has_permission(request.user, Permission.TOKENS_MANAGE):
+        tokens = tokens.filter(created_by=request.user)  # admins see every token; others their own
+    return render(request, "accounts/token_list.html", {"tokens": tokens, "now": timezone.now()})
 
 
-@permission_required(Permission.TOKENS_MANAGE)
+@permission_required(Permission.TOKENS_OWN)
 def token_create(request):
     organisation = request.user.organisation
-    form = ApiTokenForm(bound(request), kind=organisation.kind)
+    form = ApiTokenForm(bound(request), kind=organisation.kind, held=request.user.roles)
     issued = submit(
         request,
         form,
-        lambda data: services.api_token_create(
-            organisation=organisation, name=data["name"], roles=data["roles"], actor=request.user
-        ),
+        lambda data: services.api_token_create(organisation=organisation, actor=request.user, **data),
     )
     if issued is not FAILED:
         # The secret is shown on this response only; it is never stored.
@@ -136,9 +138,11 @@ def token_create(request):
     return render(request, "accounts/token_form.html", {"form": form})
 
 
-@permission_required(Permission.TOKENS_MANAGE)
+@permission_required(Permission.TOKENS_OWN)
 def token_revoke(request, pk: int):
     token = selectors.api_token_get(organisation=request.user.organisation, pk=pk)
+    if token.created_by_id != request.user.pk and not has_permission(request.user, Permission.TOKENS_MANAGE):
+        raise Http404("No such token")
     form = ApiTokenRevokeForm(bound(request))
     result = submit(
         request, form, lambda data: services.api_token_revoke(token=token, actor=request.user, reason=data["reason"])

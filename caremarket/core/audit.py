@@ -55,7 +55,9 @@ def describe_actor(actor: Any) -> tuple[Any, str]:
     if actor is None:
         return None, "System"
     if isinstance(actor, ApiToken):
-        return actor.created_by, f"API token '{actor.name}' ({actor.prefix})"
+        # a token acts as its person: the record names them and the token they used
+        person = actor.created_by
+        return person, f"{person.full_name} <{person.email}> by API token '{actor.name}' ({actor.prefix})"
     if isinstance(actor, User):
         return actor, f"{actor.full_name} <{actor.email}>"
     raise TypeError(f"Unknown actor {actor!r}")

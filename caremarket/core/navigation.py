@@ -21,7 +21,7 @@ SECTIONS = [
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),
-    ("API tokens", "accounts:token-list", Permission.TOKENS_MANAGE),
+    ("API tokens", "accounts:token-list", Permission.TOKENS_OWN),
     ("Audit log", "core:audit-list", Permission.AUDIT_READ),
 ]
 

@@ -59,6 +59,7 @@ class Permission(StrEnum):
     REFERENCE_MANAGE = "reference.manage"
     AUDIT_READ = "audit.read"
     TOKENS_MANAGE = "tokens.manage"
+    TOKENS_OWN = "tokens.own"
     USERS_READ = "users.read"
     USERS_MANAGE = "users.manage"
     ARRANGEMENTS_READ = "arrangements.read"
@@ -87,7 +88,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REFERENCE_MANAGE: frozenset({Role.ORGANISATION_ADMIN}),
     # The organisation admin is the auditor of their own organisation.
     Permission.AUDIT_READ: ADMIN_ROLES,
+    # Admins see and revoke every token of the organisation; everyone makes tokens of their own, acting as them.
     Permission.TOKENS_MANAGE: ADMIN_ROLES,
+    Permission.TOKENS_OWN: COUNCIL_ROLES | PROVIDER_ROLES,
     Permission.USERS_READ: ADMIN_ROLES,
     Permission.USERS_MANAGE: ADMIN_ROLES,
     Permission.ARRANGEMENTS_READ: COUNCIL_ROLES,

@@ -10,8 +10,16 @@ from .conftest import fps_data
 
 
 def token(organisation, admin, *roles):
+    """A token of a person of the organisation who holds the roles (a token acts as its person)."""
+    person = accounts.user_create(
+        organisation=organisation,
+        email=f"holder-{len(roles)}-{roles[0].value}@{organisation.slug}.example",
+        full_name="Token Holder",
+        roles=[r.value for r in roles],
+        actor=admin,
+    )
     return accounts.api_token_create(
-        organisation=organisation, name=f"t{len(roles)}{roles[0]}", roles=[r.value for r in roles], actor=admin
+        organisation=organisation, name=f"t{len(roles)}{roles[0]}", roles=[r.value for r in roles], actor=person
     ).secret
 
 

@@ -11,6 +11,13 @@ from .conftest import fps_data
 
 
 def secret(organisation, user, *roles):
+    if not set(roles) <= user.roles:  # a token acts as its person, with roles that person holds
+        user = accounts.user_create(
+            organisation=organisation,
+            email=f"holder-{'-'.join(r.value for r in roles)}@{organisation.slug}.example",
+            full_name="Token Holder",
+            roles=[r.value for r in roles],
+        )
     return accounts.api_token_create(
         organisation=organisation, name=f"{organisation.slug}-{roles[0]}", roles=[r.value for r in roles], actor=user
     ).secret

@@ -17,8 +17,7 @@ from .factories import market
 @pytest.fixture
 def token_for(make_user):
     def make(organisation, *roles: Role):
-        admin_role = Role.PROVIDER_ADMIN if organisation.is_provider else Role.ORGANISATION_ADMIN
-        admin = make_user(organisation, admin_role)
+        admin = make_user(organisation, *roles)  # a token acts as its person, with roles that person holds
         return accounts.api_token_create(
             organisation=organisation, name=f"client-{admin.pk}", roles=[r.value for r in roles], actor=admin
         ).secret

@@ -242,7 +242,7 @@ def test_providers_see_a_persons_details_only_for_the_councils_period_after_the_
     ash, ash_user = providers["Ash"]
     services.escalation_set(council=council, actor=broker, hours=24, provider_access_days=30)
     secret = accounts.api_token_create(
-        organisation=ash, name="roster", roles=["provider_staff"], actor=make_user(ash, Role.PROVIDER_ADMIN)
+        organisation=ash, name="roster", roles=["provider_staff"], actor=make_user(ash, Role.PROVIDER_STAFF)
     ).secret
     headers = {"Authorization": f"Bearer {secret}"}
     today = timezone.localdate()

@@ -62,7 +62,7 @@ def test_someone_without_an_organisation_sees_nothing(client, db):
 def test_another_organisations_api_token_cannot_be_revoked(login, council, other_council, make_user):
     from caremarket.accounts import services as accounts
 
-    other_admin = make_user(other_council, Role.ORGANISATION_ADMIN)
+    other_admin = make_user(other_council, Role.ORGANISATION_ADMIN, Role.FINANCE_OFFICER)
     issued = accounts.api_token_create(
         organisation=other_council, name="Finance", roles=["finance_officer"], actor=other_admin
     )

@@ -55,7 +55,7 @@ def test_rates_rules_runs_holds_and_exports_by_machine(world, client, make_user)
     assert explained["amount"] == "28.10"
 
     # the provider's rostering system records by file and reads its records back
-    provider_token = _token(world["provider"], world["staff"], "provider_staff", name="roster")
+    provider_token = _token(world["provider"], world["staff"], "provider_admin", name="roster")
     csv = (
         "placement,date,start,end,carers\n"
         f"{placement.pk},2024-04-02,08:00,08:45,1\n{placement.pk},2024-04-03,08:00,08:15,1\n"

@@ -110,7 +110,7 @@ def test_nothing_is_delivered_in_the_future_by_form_upload_or_api(world, login, 
     assert page.status_code == 200 and "in the future" in page.content.decode()
     client.logout()
     secret = accounts.api_token_create(
-        organisation=world["provider"], name="roster", roles=["provider_staff"], actor=world["staff"]
+        organisation=world["provider"], name="roster", roles=["provider_admin"], actor=world["staff"]
     ).secret
     answer = client.post(
         "/api/v1/delivery-records",

@@ -123,7 +123,7 @@ def test_api_delivery_records_and_remittances_for_the_provider_only(world, clien
     placement = world["place"]("HC", hours_per_week=Decimal(7))
     admin = world["staff"]
     secret = accounts.api_token_create(
-        organisation=world["provider"], name="roster", roles=["provider_staff"], actor=admin
+        organisation=world["provider"], name="roster", roles=["provider_admin"], actor=admin
     ).secret
     headers = {"Authorization": f"Bearer {secret}"}
     body = {"placement_id": placement.pk, "day": "2024-04-02", "start": "08:00", "end": "08:30"}
