@@ -68,3 +68,15 @@ def set_roles(request, user_id: int, payload: RolesIn):
     person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)
     services.user_roles_set(user=person, roles=payload.roles, actor=_person(request))
     return selectors.user_get(organisation=request.auth.organisation, pk=user_id)
+
+
+class DeactivateIn(Schema):
+    reason: str
+
+
+@router.post("/people/{user_id}/deactivation", response=UserOut)
+def deactivate(request, user_id: int, payload: DeactivateIn):
+    """A leaver: no more sign-in, sessions and tokens ended, history kept."""
+    require(request, Permission.USERS_MANAGE)
+    person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)
+    return services.user_deactivate(user=person, actor=_person(request), reason=payload.reason)

@@ -89,6 +89,15 @@ class ApiTokenForm(forms.Form):
         self.fields["roles"].choices = choices
 
 
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why?",
+        help_text="For example: left the organisation on 30 November",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why, for example the person has left the organisation"},
+    )
+
+
 class ApiTokenRevokeForm(forms.Form):
     reason = forms.CharField(label="Why are you revoking it?", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -116,7 +125,10 @@ class PersonForm(forms.Form):
 
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
-        label="Roles", widget=forms.CheckboxSelectMultiple, error_messages={"required": "Choose at least one role"}
+        label="Roles",
+        required=False,
+        help_text="With no role the person can sign in and do nothing; deactivate a person who has left",
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, kind: str, **kwargs):

@@ -136,23 +136,30 @@ def user_invite(
     return user
 
 
+ADMIN_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.PROVIDER_ADMIN})
+
+
+def _keep_an_admin(user: User, field: str) -> None:
+    other_admins = (
+        RoleGrant.objects.filter(
+            user__organisation=user.organisation, user__is_active=True, role__in=[r.value for r in ADMIN_ROLES]
+        )
+        .exclude(user=user)
+        .exists()
+    )
+    if not other_admins:
+        raise ServiceError(
+            {field: "Your organisation needs at least one admin; give another person the admin role first"}
+        )
+
+
 @transaction.atomic
 def user_roles_set(*, user: User, roles: list[str], actor) -> User:
-    parsed = _parse_roles(roles, user.organisation.kind)
+    """A person's roles; none at all leaves them able to sign in and do nothing (deactivate a leaver instead)."""
+    parsed = _parse_roles(roles or [], user.organisation.kind) if roles else frozenset()
     before = sorted(r.value for r in user.roles)
-    admin_roles = {Role.ORGANISATION_ADMIN, Role.PROVIDER_ADMIN}
-    if set(user.roles) & admin_roles and not parsed & admin_roles:
-        other_admins = (
-            RoleGrant.objects.filter(
-                user__organisation=user.organisation, user__is_active=True, role__in=[r.value for r in admin_roles]
-            )
-            .exclude(user=user)
-            .exists()
-        )
-        if not other_admins:
-            raise ServiceError(
-                {"roles": "Your organisation needs at least one admin; give another person the admin role first"}
-            )
+    if set(user.roles) & ADMIN_ROLES and not parsed & ADMIN_ROLES:
+        _keep_an_admin(user, "roles")
     user.role_grants.exclude(role__in=[r.value for r in parsed]).delete()
     for role in parsed:
         RoleGrant.objects.get_or_create(user=user, role=role.value)
@@ -164,6 +171,37 @@ def user_roles_set(*, user: User, roles: list[str], actor) -> User:
         target=user,
         before={"roles": before},
         after={"roles": sorted(r.value for r in parsed)},
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User, reason: str) -> User:
+    """A leaver: they can no longer sign in, their sessions end (the password is made unusable, which invalidates
+    every session) and their tokens are revoked. Their history stays, attributed to them."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ServiceError("This person is already deactivated", status=409)
+    if actor is not None and actor.pk == user.pk:
+        raise ServiceError({"reason": "You cannot deactivate yourself; ask another admin"}, status=409)
+    if not (reason or "").strip():
+        raise ServiceError({"reason": "Say why, for example the person has left the organisation"})
+    if set(user.roles) & ADMIN_ROLES:
+        _keep_an_admin(user, "reason")
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    now = timezone.now()
+    revoked = list(ApiToken.objects.filter(created_by=user, revoked_at__isnull=True).values_list("pk", flat=True))
+    ApiToken.objects.filter(pk__in=revoked).update(revoked_at=now, revoked_by=actor)
+    audit_record(
+        actor=actor,
+        organisation=user.organisation,
+        action="user.deactivated",
+        target=user,
+        before={"is_active": True},
+        after={"is_active": False, "tokens_revoked": revoked},
+        reason=reason.strip(),
     )
     return user
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", views.user_list, name="user-list"),
     path("people/new/", views.user_create, name="user-create"),
     path("people/<int:pk>/roles/", views.user_roles, name="user-roles"),
+    path("people/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("api-tokens/", views.token_list, name="token-list"),
     path("api-tokens/new/", views.token_create, name="token-create"),
     path("api-tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),

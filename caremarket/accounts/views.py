@@ -18,6 +18,7 @@ from . import selectors, services
 from .forms import (
     ApiTokenForm,
     ApiTokenRevokeForm,
+    DeactivateForm,
     GovukSetPasswordForm,
     PersonForm,
     QueuedPasswordResetForm,
@@ -113,6 +114,22 @@ def user_roles(request, pk: int):
         messages.success(request, f"Saved the roles of {person.full_name}")
         return redirect("accounts:user-list")
     return render(request, "accounts/person_roles.html", {"form": form, "person": person})
+
+
+@permission_required(Permission.USERS_MANAGE)
+def user_deactivate(request, pk: int):
+    """A leaver: ask why, then end their access (sessions and tokens); their history stays."""
+    person = selectors.user_get(organisation=request.user.organisation, pk=pk)
+    form = DeactivateForm(bound(request))
+    done = submit(
+        request,
+        form,
+        lambda data: services.user_deactivate(user=person, actor=request.user, reason=data["reason"]),
+    )
+    if done is not FAILED:
+        messages.success(request, f"{person.full_name} can no longer sign in; their sessions and API tokens have ended")
+        return redirect("accounts:user-list")
+    return render(request, "accounts/person_deactivate.html", {"form": form, "person": person})
 
 
 @permission_required(Permission.TOKENS_OWN)

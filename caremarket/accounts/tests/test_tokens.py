@@ -126,3 +126,33 @@ def test_the_two_person_rule_holds_whichever_way_each_step_is_taken(client, coun
     login(other).post(f"/finance/runs/{run.pk}/", {"action": "approve"})
     run.refresh_from_db()
     assert run.status == "approved" and run.approved_by == other
+
+
+def test_a_leaver_is_deactivated_their_sessions_and_tokens_end_and_their_history_stays(
+    client, council, council_admin, make_user, login
+):
+    from django.test import Client
+
+    leaver = make_user(council, Role.BROKER)
+    issued = services.api_token_create(organisation=council, name="Case", roles=["broker"], actor=leaver)
+    session = Client()
+    session.force_login(leaver, backend="caremarket.accounts.backends.OrganisationUserBackend")
+    assert session.get("/brokerage/").status_code == 200
+    # every role can be taken away
+    admin = login(council_admin)
+    assert admin.post(f"/account/people/{leaver.pk}/roles/", {}).status_code == 302
+    assert type(leaver).objects.get(pk=leaver.pk).roles == frozenset()
+    assert session.get("/brokerage/").status_code == 403
+    refused = admin.post(f"/account/people/{leaver.pk}/deactivate/", {"reason": ""})
+    assert refused.status_code == 200 and "Say why" in refused.content.decode()
+    done = admin.post(f"/account/people/{leaver.pk}/deactivate/", {"reason": "Left on 30 November"})
+    assert done.status_code == 302
+    leaver.refresh_from_db()
+    assert not leaver.is_active and not leaver.has_usable_password()
+    assert session.get("/brokerage/").status_code == 302  # the session has ended: back to sign-in
+    assert services.api_token_authenticate(secret=issued.secret) is None
+    assert ApiToken.objects.get(pk=issued.token.pk).revoked_by == council_admin
+    assert AuditEvent.objects.filter(action="user.deactivated", object_id=str(leaver.pk)).exists()
+    assert AuditEvent.objects.filter(action="api_token.created", actor=leaver).exists()  # history kept
+    with pytest.raises(ServiceError, match="cannot deactivate yourself"):
+        services.user_deactivate(user=council_admin, actor=council_admin, reason="x")

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PARITY: dict[tuple[str, str | None], list[str]] = {
     ("accounts:user-create", None): ["POST /api/v1/organisation/people"],
     ("accounts:user-roles", None): ["PUT /api/v1/organisation/people/{user_id}/roles"],
+    ("accounts:user-deactivate", None): ["POST /api/v1/organisation/people/{user_id}/deactivation"],
     ("reference:create", None): [
         "POST /api/v1/reference/service-types",
         "POST /api/v1/reference/areas",
