@@ -178,3 +178,12 @@ class ApiToken(TenantModel):
     def role_set(self) -> frozenset[Role]:
         """The token's roles that its person holds now: a person who loses a role loses it on their tokens too."""
         return frozenset(Role(role) for role in self.roles) & self.created_by.roles
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per email address, whether or not anyone signs in with it, so the lockout answers
+    the same for an unknown address as for a real account. The address is kept only as a hash."""
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)

@@ -215,62 +215,71 @@ class SignInError(Exception):
 GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
 
 
-def sign_in_check(*, email: str, password: str) -> User:
-    """Check a sign-in attempt, count failures and lock the account after too many.
+def _throttle(email: str):
+    from .models import SignInThrottle
 
-    Runs in its own transaction so the failure count and the audit record stand even though the
-    attempt itself is refused.
+    digest = hashlib.sha256(email.encode()).hexdigest()
+    SignInThrottle.objects.get_or_create(email_hash=digest)
+    return SignInThrottle.objects.select_for_update().get(email_hash=digest)
+
+
+def sign_in_check(*, email: str, password: str) -> User:
+    """Check a sign-in attempt, count failures and lock the address after too many.
+
+    Unknown and known addresses are answered alike, in the same time: every attempt hashes the password once and
+    failures are counted per address, so neither the messages nor the timing say whether an account exists. Runs in
+    its own transaction so the failure count and the audit record stand though the attempt itself is refused.
     """
+    from django.contrib.auth.hashers import make_password
+
     email = (email or "").strip().lower()
     if not email or not password:
         raise SignInError("Enter your email address and password")
     now = timezone.now()
+    attempts = settings.CAREMARKET_LOCKOUT_ATTEMPTS
+    minutes = int(settings.CAREMARKET_LOCKOUT_PERIOD.total_seconds() // 60)
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(email__iexact=email).first()
-        if user is None or not user.is_active:
-            raise SignInError(GENERIC_SIGN_IN_ERROR)
-        if user.is_locked(now):
-            local = timezone.localtime(user.locked_until)
+        throttle = _throttle(email)
+        user = User.objects.select_for_update().filter(email__iexact=email, is_active=True).first()
+        if throttle.locked_until is not None and throttle.locked_until > now:
+            make_password(password)  # the same work as a real check
+            local = timezone.localtime(throttle.locked_until)
             raise SignInError(
                 f"This account is locked until {local:%H:%M} after too many failed sign-in attempts. "
                 "Try again then, or reset your password."
             )
-        if user.check_password(password):
-            if user.failed_sign_in_count or user.locked_until:
-                user.failed_sign_in_count = 0
-                user.locked_until = None
+        if user is not None and user.check_password(password):
+            if throttle.failures or throttle.locked_until or user.failed_sign_in_count or user.locked_until:
+                throttle.failures, throttle.locked_until = 0, None
+                throttle.save(update_fields=["failures", "locked_until"])
+                user.failed_sign_in_count, user.locked_until = 0, None
                 user.save(update_fields=["failed_sign_in_count", "locked_until"])
             audit_record(actor=user, organisation=user.organisation, action="user.signed_in", target=user)
             return user
-        user.failed_sign_in_count += 1
-        attempts = settings.CAREMARKET_LOCKOUT_ATTEMPTS
-        if user.failed_sign_in_count >= attempts:
-            user.locked_until = now + settings.CAREMARKET_LOCKOUT_PERIOD
-            user.failed_sign_in_count = 0
+        if user is None:
+            make_password(password)  # the same work as a real check
+        throttle.failures += 1
+        locked = throttle.failures >= attempts
+        if locked:
+            throttle.failures, throttle.locked_until = 0, now + settings.CAREMARKET_LOCKOUT_PERIOD
+        throttle.save(update_fields=["failures", "locked_until"])
+        if user is not None:
+            user.failed_sign_in_count, user.locked_until = throttle.failures, throttle.locked_until
             user.save(update_fields=["failed_sign_in_count", "locked_until"])
-            minutes = int(settings.CAREMARKET_LOCKOUT_PERIOD.total_seconds() // 60)
             audit_record(
                 actor=None,
                 organisation=user.organisation,
-                action="user.locked_out",
+                action="user.locked_out" if locked else "user.sign_in_failed",
                 target=user,
-                after={"locked_until": user.locked_until},
-                reason=f"{attempts} failed sign-in attempts in a row",
+                after={"locked_until": user.locked_until} if locked else {"failed_sign_in_count": throttle.failures},
+                reason=f"{attempts} failed sign-in attempts in a row" if locked else "",
             )
-            message = (
-                f"This account is now locked for {minutes} minutes after {attempts} failed sign-in attempts. "
-                "Try again then, or reset your password."
-            )
-        else:
-            user.save(update_fields=["failed_sign_in_count"])
-            audit_record(
-                actor=None,
-                organisation=user.organisation,
-                action="user.sign_in_failed",
-                target=user,
-                after={"failed_sign_in_count": user.failed_sign_in_count},
-            )
-            message = GENERIC_SIGN_IN_ERROR
+        message = (
+            f"This account is now locked for {minutes} minutes after {attempts} failed sign-in attempts. "
+            "Try again then, or reset your password."
+            if locked
+            else GENERIC_SIGN_IN_ERROR
+        )
     raise SignInError(message)
 
 

@@ -122,3 +122,25 @@ def test_each_role_sees_its_home_page(client, council, provider, make_user):
         page = client.get("/").content.decode()
         assert role.label in page, role
         assert organisation.name in page
+
+
+def test_whether_an_account_exists_shows_neither_in_the_messages_nor_in_the_work_done(client, broker, monkeypatch):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    hashed = []
+    real = MD5PasswordHasher.encode
+    monkeypatch.setattr(MD5PasswordHasher, "encode", lambda self, *a, **k: hashed.append(1) or real(self, *a, **k))
+
+    def attempts(email):
+        messages = []
+        for _ in range(6):
+            hashed.clear()
+            page = client.post("/account/sign-in/", {"email": email, "password": "wrong-password-1"})
+            text = page.content.decode()
+            messages.append((text.count("locked"), "Enter a correct email address and password" in text, len(hashed)))
+        return messages
+
+    known, unknown = attempts(broker.email), attempts("nobody@westmarch.example")
+    # the same answers, in the same order (4 generic, then locked, then still locked), with one hash each time
+    assert known == unknown
+    assert [m[2] for m in known] == [1] * 6 and known[4][0] > 0 and known[5][0] > 0
