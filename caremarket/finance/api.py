@@ -182,11 +182,12 @@ class UploadErrorOut(Schema):
 class UploadOut(Schema):
     id: int
     file_name: str
-    status: str = Field(description="accepted, or rejected whole with every row's errors")
+    status: str = Field(description="accepted, or rejected whole with its errors")
     rows: int
     created: int
     already_recorded: int
-    errors: list[UploadErrorOut]
+    errors: list[UploadErrorOut] = Field(description="The first 100 errors")
+    error_count: int = Field(description="How many errors in all")
     uploaded_at: datetime
 
 

@@ -134,22 +134,55 @@ def check_row(
     return (None if errors else record), errors
 
 
-def _read(file_name: str, content: bytes) -> list[dict]:
+# A month of visits for a large provider is some ten thousand rows; anything far beyond is refused.
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+FIRST_ERRORS = 100
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def _declared_rows(sheet) -> int:
+    """The number of rows a sheet declares, without reading it (0 when it declares none)."""
+    try:
+        dimension = sheet.calculate_dimension()  # never force: forcing reads the whole sheet
+    except ValueError:
+        return 0
+    digits = "".join(ch for ch in dimension.split(":")[-1] if ch.isdigit())
+    return int(digits or 0)
+
+
+def _rows(file_name: str, content: bytes):
+    """The file's rows as dicts of the template's columns, read one at a time (never the whole sheet at once)."""
     if file_name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        header = [str(h or "").strip().lower() for h in rows[0]] if rows else []
-        return [
-            {header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)}
-            for r in rows[1:]
-            if any(v not in (None, "") for v in r)
-        ]
-    text = content.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
+        if _declared_rows(sheet) > MAX_ROWS + 1:
+            raise TooManyRows  # the sheet says its size: refused unread (a sheet that lies is stopped below)
+        values = sheet.iter_rows(values_only=True)
+        first = next(values, None)
+        header = [str(h or "").strip().lower() for h in first] if first else []
+        for r in values:
+            if any(v not in (None, "") for v in r):
+                yield {header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)}
+        return
+    reader = csv.DictReader(io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=""))
     reader.fieldnames = [(f or "").strip().lower() for f in reader.fieldnames or []]
-    return [r for r in reader if any((v or "").strip() for v in r.values() if isinstance(v, str))]
+    for r in reader:
+        if any((v or "").strip() for v in r.values() if isinstance(v, str)):
+            yield r
+
+
+def _read(file_name: str, content: bytes) -> list[dict]:
+    rows = []
+    for row in _rows(file_name, content):
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise TooManyRows
+    return rows
 
 
 def _existing(record: dict) -> DeliveryRecord | None:
@@ -160,9 +193,14 @@ def _existing(record: dict) -> DeliveryRecord | None:
 
 @transaction.atomic
 def deliveries_upload(*, provider: Organisation, actor, file_name: str, content: bytes) -> DeliveryUpload:
-    """Check every row; any error rejects the whole file (nothing is recorded) and lists each row's errors."""
+    """Check every row; any error rejects the whole file (nothing is recorded) and lists the first errors with the
+    count of the rest. Files over 10 MB or 50,000 rows are refused before they are checked."""
+    if len(content) > MAX_BYTES:
+        raise ServiceError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it by month"})
     try:
         rows = _read(file_name, content)
+    except TooManyRows as exc:
+        raise ServiceError({"file": f"The file has more than {MAX_ROWS:,} rows: split it by month"}) from exc
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same error to the person uploading
         raise ServiceError({"file": "The file could not be read: upload the CSV or XLSX template"}) from exc
     if not rows:
@@ -193,7 +231,8 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         provider=provider, file_name=file_name[:200], rows=len(rows), uploaded_by=describe_actor(actor)[0]
     )
     if errors:
-        upload.status, upload.errors = "rejected", [e.as_dict() for e in errors]
+        upload.status, upload.errors = "rejected", [e.as_dict() for e in errors[:FIRST_ERRORS]]
+        upload.error_count = len(errors)
         upload.save()
         audit_record(
             actor=actor,

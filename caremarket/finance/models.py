@@ -160,7 +160,8 @@ class DeliveryUpload(models.Model):
     rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     already_recorded = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)
+    errors = models.JSONField(default=list)  # the first errors only (FIRST_ERRORS); error_count says how many
+    error_count = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 

@@ -141,3 +141,27 @@ def test_a_remittance_names_the_person_for_the_provider_only_within_the_councils
         .content.decode()
     )
     assert "Ada Byrne" in council_csv
+
+
+def test_uploads_have_a_size_and_row_limit_and_report_the_first_errors_with_a_count(world):  # noqa: F811
+    from caremarket.finance.models import DeliveryUpload
+
+    placement = world["place"]("HC", hours_per_week=D(7))
+    header = "placement,date,start,end,carers\n"
+    with pytest.raises(ServiceError, match="more than 50,000 rows"):
+        delivery.deliveries_upload(
+            provider=world["provider"],
+            actor=world["staff"],
+            file_name="huge.csv",
+            content=(header + "1,2024-04-02,08:00,08:30,1\n" * 50_001).encode(),
+        )
+    with pytest.raises(ServiceError, match="larger than 10 MB"):
+        delivery.deliveries_upload(
+            provider=world["provider"], actor=world["staff"], file_name="big.csv", content=b"x" * (10 * 1024 * 1024 + 1)
+        )
+    assert not DeliveryUpload.objects.exists()
+    bad = header + f"{placement.pk},not-a-date,08:00,08:30,1\n" * 250
+    upload = delivery.deliveries_upload(
+        provider=world["provider"], actor=world["staff"], file_name="bad.csv", content=bad.encode()
+    )
+    assert upload.status == "rejected" and upload.error_count == 250 and len(upload.errors) == 100
