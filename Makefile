@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --locked
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: demo test install lint test-sqlite test-postgres browser-deps clean
+.PHONY: demo demo-people test install lint test-sqlite test-postgres browser-deps clean
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -15,6 +15,9 @@ demo: install
 	$(RUN) caremarket migrate --no-input -v 0
 	$(RUN) caremarket demo-data -v 0
 	$(RUN) caremarket serve-demo
+
+demo-people: install
+	$(RUN) caremarket demo-people $(if $(ORGANISATION),--organisation "$(ORGANISATION)")
 
 lint: install
 	$(RUN) ruff check .

@@ -5,7 +5,8 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # Production unless told otherwise: `make demo` and `make test` set their own settings.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     from django.core.management import execute_from_command_line
 
     args = list(argv if argv is not None else sys.argv)

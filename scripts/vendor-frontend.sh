@@ -25,9 +25,15 @@ SCSS
 dest="$root/caremarket/static/vendor"
 rm -rf "$dest" && mkdir -p "$dest/govuk" "$dest/htmx"
 node_modules/.bin/sass --no-source-map --style=compressed --quiet caremarket.scss "$dest/govuk/govuk-frontend.min.css"
-if grep -q "GDS Transport" "$dest/govuk/govuk-frontend.min.css"; then echo "the GOV.UK typeface is still named" >&2; exit 1; fi
+# The footer's crest is GOV.UK's: its image is not shipped, so the stylesheet must not ask for it.
+sed -i 's#url("/static/vendor/govuk/assets/images/govuk-crest.svg")#none#g' "$dest/govuk/govuk-frontend.min.css"
+if grep -q "GDS Transport\|govuk-crest" "$dest/govuk/govuk-frontend.min.css"; then
+  echo "the GOV.UK typeface or crest is still named" >&2
+  exit 1
+fi
 # GOV.UK Frontend's assets are the GOV.UK typeface, the crown, the crest and GOV.UK's icons: none is copied.
-cp govuk/package/dist/govuk/govuk-frontend.min.js "$dest/govuk/"
+# Its source map is not shipped, so the reference to it goes too (collectstatic's manifest would look for it).
+sed 's#//\# sourceMappingURL=.*$##' govuk/package/dist/govuk/govuk-frontend.min.js >"$dest/govuk/govuk-frontend.min.js"
 cp govuk/package/package.json "$dest/govuk/package.json"  # licence: MIT, named in package.json
 cp htmx/package/dist/htmx.min.js "$dest/htmx/"
 cp htmx/package/LICENSE "$dest/htmx/LICENSE"

@@ -31,6 +31,14 @@ def date_format(value, fmt: str = "%-d %B %Y") -> str:
     return value.strftime(fmt) if value else ""
 
 
+def _csp_nonce(request) -> str:
+    """The page's Content-Security-Policy nonce, for its own inline script and style."""
+    from django.middleware.csp import get_nonce
+
+    nonce = get_nonce(request)
+    return str(nonce) if nonce is not None else ""
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader")
     options["loader"] = ChoiceLoader(
@@ -55,6 +63,7 @@ def environment(**options) -> Environment:
             "govuk_field": field_params,
             "govuk_error_summary": error_summary_params,
             "get_messages": messages.get_messages,
+            "csp_nonce": _csp_nonce,
         }
     )
     env.filters.update({"money": format_money, "datetime": datetime_format, "date": date_format})

@@ -94,3 +94,11 @@ def test_admin_adds_an_area_and_sees_the_audit_entry(journey):
     expect(page.locator("#token-secret")).to_contain_text("cm_")
     journey.goto("/accessibility/")
     assert len(journey.checked) >= 12
+
+
+def test_the_api_documentation_renders_under_the_content_security_policy(page, live_server):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Caremarket API")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -29,5 +29,5 @@ def print_sign_ins(out) -> None:
         out.write(f"  {s.role.label:<20} {s.email:<40} {s.organisation}")
     out.write(
         "Every other demo person (a second finance officer, Stourshire, Mereford, every provider) signs in with the "
-        "same password: `uv run caremarket demo-people` lists them all by organisation."
+        "same password: `make demo-people` lists them all by organisation."
     )
