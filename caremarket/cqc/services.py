@@ -35,8 +35,28 @@ def _known_codes() -> set[str] | None:
     return KNOWN_COUNCIL_CODES or None
 
 
+def _flags_by_council() -> dict[int, set[tuple[str, str]]]:
+    """Every council's registration flags: (provider, reason) for admitted providers of regulated services."""
+    from caremarket.accounts.models import Organisation
+
+    from .selectors import registration_flags
+
+    return {
+        council.pk: {(f.provider, f.reason) for f in registration_flags(council=council)}
+        for council in Organisation.objects.filter(kind="council")
+    }
+
+
 @transaction.atomic
 def directory_import(*, text: str, file_name: str, actor) -> CqcImport:
+    """The CQC directory is shared by every council of the installation, so only installation staff import it;
+    every council whose providers' registration changes has it in its own audit log."""
+    user = describe_actor(actor)[0]
+    if user is not None and not user.is_staff:  # None: the server's own command, run by installation staff
+        raise ServiceError(
+            "The CQC directory is shared by every council: only installation staff import it", status=403
+        )
+    before = _flags_by_council()
     try:
         report = parse_directory(text, known_council_codes=_known_codes())
     except DirectoryFormatError as exc:
@@ -77,6 +97,20 @@ def directory_import(*, text: str, file_name: str, actor) -> CqcImport:
             to_create.append(CqcLocation(location_id=loc.location_id, **fields))
     CqcLocation.objects.bulk_create(to_create, batch_size=500)
     CqcLocation.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=500)
+    after = _flags_by_council()
+    from caremarket.accounts.models import Organisation
+
+    for council in Organisation.objects.filter(pk__in=[pk for pk in after if after[pk] != before.get(pk, set())]):
+        now_flagged, was_flagged = after[council.pk], before.get(council.pk, set())
+        audit_record(
+            actor=actor,
+            organisation=council,
+            action="cqc_registration.changed",
+            target=record,
+            before={"flagged": sorted(p for p, _ in was_flagged - now_flagged)},
+            after={"flagged": sorted(p for p, _ in now_flagged - was_flagged)},
+            reason="the installation's CQC directory was imported",
+        )
     audit_record(
         actor=actor,
         organisation=getattr(describe_actor(actor)[0], "organisation", None),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from caremarket.core.govuk import FAILED, bound, bound_files, submit
@@ -11,6 +12,10 @@ from .forms import ImportForm
 
 @permission_required(Permission.CQC_IMPORT)
 def index(request):
+    """Councils read their providers' registration flags; the shared directory is imported by installation staff
+    (here, or with `caremarket import-cqc FILE`)."""
+    if request.method == "POST" and not request.user.is_staff:
+        raise PermissionDenied("The CQC directory is shared by every council: only installation staff import it")
     form = ImportForm(bound(request), bound_files(request))
     record = submit(
         request,
@@ -30,6 +35,7 @@ def index(request):
         {
             "form": form,
             "latest": selectors.latest_import(),
+            "can_import": request.user.is_staff,
             "flags": selectors.registration_flags(council=request.user.organisation),
         },
     )

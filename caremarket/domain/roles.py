@@ -69,7 +69,7 @@ class Permission(StrEnum):
     APPLICATIONS_EVALUATE = "applications.evaluate"
     APPLICATIONS_DECIDE = "applications.decide"
     ADMISSIONS_SUSPEND = "admissions.suspend"
-    CQC_IMPORT = "cqc.import"
+    CQC_IMPORT = "cqc.import"  # reading the registration flags; importing is for installation staff alone
     BROKERAGE_READ = "brokerage.read"
     REQUESTS_CREATE = "requests.create"
     REQUESTS_APPROVE = "requests.approve"

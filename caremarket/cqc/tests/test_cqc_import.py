@@ -30,23 +30,34 @@ def test_command_imports_trafford_locations_by_id(db):
 
 
 def test_rejected_rows_are_reported(admin_client, council, make_user, login):
-    client = login(make_user(council, Role.QUALITY_OFFICER))
+    from caremarket.cqc.services import directory_import
+
     bad = (
         "name,cqc_id,type,postcode,area_code,inspection_date\n"
         "Good,1-123456789,x,M1 1AA,E0800009,2024-01-01\nBad,nope,x,M1 1AA,E08000009,2024-01-01\n"
     )
-    response = client.post("/cqc/", {"file": SimpleUploadedFile("directory.csv", bad.encode())})
-    assert response.status_code == 302
-    page = client.get("/cqc/").content.decode()
+    directory_import(text=bad, file_name="directory.csv", actor=None)  # the installation's own command
+    page = login(make_user(council, Role.QUALITY_OFFICER)).get("/cqc/").content.decode()
     assert "Rows rejected" in page and "&#39;nope&#39; is not a CQC location id" in page
     assert CqcLocation.objects.filter(location_id="1-123456789").exists()
     assert AuditEvent.objects.filter(action="cqc_directory.imported").exists()
 
 
-def test_not_a_directory_is_refused(login, council, make_user):
-    client = login(make_user(council, Role.QUALITY_OFFICER))
-    page = client.post("/cqc/", {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")}).content.decode()
-    assert "No header row found" in page and not CqcImport.objects.exists()
+def test_not_a_directory_is_refused(db):
+    from caremarket.core.errors import ServiceError
+    from caremarket.cqc.services import directory_import
+
+    with pytest.raises(ServiceError, match="No header row found"):
+        directory_import(text="a,b\n1,2\n", file_name="x.csv", actor=None)
+    assert not CqcImport.objects.exists()
+
+
+def test_a_council_cannot_change_the_shared_directory(login, council, make_user):
+    client = login(make_user(council, Role.QUALITY_OFFICER, Role.COMMISSIONER))
+    row = "name,cqc_id,type,postcode,area_code,inspection_date\nTheirs,1-123456789,x,M1 1AA,E08000009,2024-01-01\n"
+    assert 'type="file"' not in client.get("/cqc/").content.decode()
+    response = client.post("/cqc/", {"file": SimpleUploadedFile("one-row.csv", row.encode())})
+    assert response.status_code == 403 and not CqcImport.objects.exists() and not CqcLocation.objects.exists()
 
 
 def test_brokers_cannot_import(login, council, make_user):
@@ -93,3 +104,40 @@ def test_providers_without_registration_for_regulated_services_are_flagged(counc
     assert set(flags) == {"Unknown Ltd", "Blank Ltd"}
     assert "not in the imported CQC directory" in flags["Unknown Ltd"]
     assert "no CQC location id" in flags["Blank Ltd"]
+
+
+def test_an_import_that_changes_a_councils_flags_is_in_that_councils_audit_log(council, other_council, make_user):
+    from datetime import date
+    from decimal import Decimal
+
+    from caremarket.accounts import services as accounts
+    from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
+    from caremarket.cqc.services import directory_import
+    from caremarket.domain.roles import OrganisationKind
+    from caremarket.reference import services as reference
+
+    def admitted(organisation, provider_name, location_id):
+        home = reference.service_type_create(
+            council=organisation, actor=None, code="home-care", name="Home care", regulated_activity=True
+        )
+        arrangement = Arrangement.objects.create(
+            council=organisation, reference="HC", title="HC", mechanism="flexible_framework",
+            regime="pcr_2015_light_touch", status="live", starts_on=date(2026, 1, 1), ends_on=date(2029, 1, 1),
+            estimated_value=Decimal(1),
+        )  # fmt: skip
+        lot = Lot.objects.create(arrangement=arrangement, number=1, title="Lot")
+        lot.service_types.set([home])
+        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=provider_name)
+        application = Application.objects.create(
+            arrangement=arrangement, provider=provider, status="admitted", cqc_location_id=location_id
+        )
+        Admission.objects.create(arrangement=arrangement, lot=lot, provider=provider, application=application)
+
+    admitted(council, "Mine Ltd", "1-111111111")
+    admitted(other_council, "Theirs Ltd", "1-123456789")
+    staff = None  # the installation's own command
+    row = "name,cqc_id,type,postcode,area_code,inspection_date\nTheirs,1-123456789,x,M1 1AA,E08000009,2024-01-01\n"
+    directory_import(text=row, file_name="one-row.csv", actor=staff)
+    [changed] = AuditEvent.objects.filter(action="cqc_registration.changed")
+    assert changed.organisation == other_council and changed.before == {"flagged": ["Theirs Ltd"]}
+    assert not AuditEvent.objects.filter(organisation=council, action="cqc_registration.changed").exists()
