@@ -1,0 +1,36 @@
+"""Schemathesis against /api/v1/openapi.json: every operation, with generated valid and invalid input, by a token
+of a council and of a provider holding every role of their kind. No request may end in a server error. Bounded
+to a few examples an operation so the whole runs in about a minute."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from caremarket.accounts import services as accounts
+from caremarket.domain.roles import OrganisationKind, Role
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def secrets(db):
+    made = {}
+    for kind in (OrganisationKind.COUNCIL, OrganisationKind.PROVIDER):
+        organisation = accounts.organisation_create(kind=kind, name=f"Fuzz {kind.value}")
+        roles = [r.value for r in Role if r.value.startswith("provider_") == (kind == OrganisationKind.PROVIDER)]
+        person = accounts.user_create(
+            organisation=organisation, email=f"fuzz@{organisation.slug}.example", full_name="Fuzz", roles=roles
+        )
+        made[kind] = accounts.api_token_create(organisation=organisation, name="fuzz", roles=roles, actor=person).secret
+    return made
+
+
+@schema.parametrize()
+@settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+def test_no_operation_answers_a_server_error(case, secrets):
+    for secret in secrets.values():
+        response = case.call(headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
