@@ -6,11 +6,9 @@ class OrganisationUserBackend(ModelBackend):
     the signed-in user, with roles and organisation, on each request."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        # Django admin sign-in for installation staff only.
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None and not user.is_staff:
-            return None
-        return user
+        # No sign-in by password here: people sign in through sign_in_check, installation staff through
+        # staff_sign_in_check (lockout, audit and a second factor), which log the user in themselves.
+        return None
 
     def get_user(self, user_id):
         from .models import User

@@ -78,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Installation staff: may use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # installation staff's second factor (RFC 6238 TOTP), set with `caremarket staff-totp EMAIL`
+    totp_secret = models.CharField(max_length=64, blank=True)
     failed_sign_in_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 

@@ -283,6 +283,42 @@ def sign_in_check(*, email: str, password: str) -> User:
     raise SignInError(message)
 
 
+def staff_sign_in_check(*, email: str, password: str, code: str) -> User:
+    """Installation staff sign in to the installation's admin through the same lockout and audit as everyone,
+    then with the current code of their authenticator app (TOTP). A wrong code counts as a failed attempt."""
+    import pyotp
+
+    user = sign_in_check(email=email, password=password)
+    if not user.is_staff:
+        _staff_refused(user, "not installation staff")
+        raise SignInError(GENERIC_SIGN_IN_ERROR)
+    if not user.totp_secret:
+        _staff_refused(user, "no second factor set up")
+        raise SignInError("Installation staff need a second factor: set it up with `caremarket staff-totp EMAIL`")
+    if not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+        _staff_refused(user, "wrong authenticator code")
+        raise SignInError("Enter the current 6-digit code from your authenticator app")
+    audit_record(actor=user, organisation=user.organisation, action="staff.signed_in", target=user)
+    return user
+
+
+def _staff_refused(user: User, why: str) -> None:
+    audit_record(actor=None, organisation=user.organisation, action="staff.sign_in_refused", target=user, reason=why)
+
+
+@transaction.atomic
+def staff_totp_set(*, user: User) -> str:
+    """A new TOTP secret for installation staff; returns the provisioning URI for their authenticator app."""
+    import pyotp
+
+    if not user.is_staff:
+        raise ServiceError("Only installation staff have a second factor here")
+    user.totp_secret = pyotp.random_base32()
+    user.save(update_fields=["totp_secret"])
+    audit_record(actor=None, organisation=user.organisation, action="staff.totp_set", target=user)
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name="Caremarket")
+
+
 def user_signed_out(*, user: User) -> None:
     audit_record(actor=user, organisation=user.organisation, action="user.signed_out", target=user)
 

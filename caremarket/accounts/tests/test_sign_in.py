@@ -144,3 +144,35 @@ def test_whether_an_account_exists_shows_neither_in_the_messages_nor_in_the_work
     # the same answers, in the same order (4 generic, then locked, then still locked), with one hash each time
     assert known == unknown
     assert [m[2] for m in known] == [1] * 6 and known[4][0] > 0 and known[5][0] > 0
+
+
+def test_installation_staff_sign_in_is_locked_out_audited_and_needs_a_second_factor(client, db):
+    import pyotp
+
+    from caremarket.accounts.models import SignInThrottle
+
+    staff = User(email="ops@installation.example", full_name="Ops", is_staff=True, is_superuser=True)
+    staff.set_password(PASSWORD)
+    staff.save()
+    assert 'name="code"' in client.get("/installation-admin/login/").content.decode()
+
+    def attempt(password, code=""):
+        return client.post(
+            "/installation-admin/login/?next=/installation-admin/",
+            {"username": staff.email, "password": password, "code": code, "next": "/installation-admin/"},
+        )
+
+    for _ in range(4):
+        assert "Enter a correct email address and password" in attempt("wrong").content.decode()
+    assert "locked" in attempt("wrong").content.decode()
+    assert "locked" in attempt(PASSWORD).content.decode()  # the lock holds for the right password too
+    assert AuditEvent.objects.filter(action="user.locked_out", object_id=str(staff.pk)).exists()
+    SignInThrottle.objects.all().delete()
+    assert "need a second factor" in attempt(PASSWORD).content.decode()
+    services.staff_totp_set(user=staff)
+    staff.refresh_from_db()
+    assert "current 6-digit code" in attempt(PASSWORD, "000000").content.decode()
+    assert AuditEvent.objects.filter(action="staff.sign_in_refused", reason="wrong authenticator code").exists()
+    signed_in = attempt(PASSWORD, pyotp.TOTP(staff.totp_secret).now())
+    assert signed_in.status_code == 302 and client.get("/installation-admin/").status_code == 200
+    assert AuditEvent.objects.filter(action="staff.signed_in", object_id=str(staff.pk)).exists()
