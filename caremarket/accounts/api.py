@@ -3,11 +3,9 @@ are made and revoked only in the browser, by a person signed in: a token never m
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
-from caremarket.api.auth import require
-from caremarket.core.audit import describe_actor
+from caremarket.api.auth import acting_person, require
 from caremarket.domain.roles import Permission
 
 from . import selectors, services
@@ -39,13 +37,6 @@ class UserOut(Schema):
         return sorted(r.value for r in obj.roles)
 
 
-def _person(request):
-    user = describe_actor(request.auth)[0]
-    if user is None:
-        raise PermissionDenied("This token acts for nobody who can manage people")
-    return user
-
-
 @router.get("/people", response=list[UserOut])
 def people(request):
     require(request, Permission.USERS_READ)
@@ -58,7 +49,7 @@ def invite(request, payload: UserIn):
     require(request, Permission.USERS_MANAGE)
     base_url = request.build_absolute_uri("/")
     return 201, services.user_invite(
-        organisation=request.auth.organisation, actor=_person(request), base_url=base_url, **payload.dict()
+        organisation=request.auth.organisation, actor=acting_person(request), base_url=base_url, **payload.dict()
     )
 
 
@@ -66,7 +57,7 @@ def invite(request, payload: UserIn):
 def set_roles(request, user_id: int, payload: RolesIn):
     require(request, Permission.USERS_MANAGE)
     person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)
-    services.user_roles_set(user=person, roles=payload.roles, actor=_person(request))
+    services.user_roles_set(user=person, roles=payload.roles, actor=acting_person(request))
     return selectors.user_get(organisation=request.auth.organisation, pk=user_id)
 
 
@@ -79,4 +70,4 @@ def deactivate(request, user_id: int, payload: DeactivateIn):
     """A leaver: no more sign-in, sessions and tokens ended, history kept."""
     require(request, Permission.USERS_MANAGE)
     person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)
-    return services.user_deactivate(user=person, actor=_person(request), reason=payload.reason)
+    return services.user_deactivate(user=person, actor=acting_person(request), reason=payload.reason)

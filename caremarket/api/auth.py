@@ -29,3 +29,13 @@ def require(request, permission: Permission) -> None:
         raise PermissionDenied(
             f"This token's roles ({', '.join(request.auth.roles) or 'none'}) do not allow {permission.value}."
         ) from exc
+
+
+def acting_person(request):
+    """The person an API token acts for: scores, decisions and changes to people are a person's, never a token's."""
+    from caremarket.core.audit import describe_actor
+
+    user = describe_actor(request.auth)[0]
+    if user is None:
+        raise PermissionDenied("This token acts for nobody who may do this")
+    return user

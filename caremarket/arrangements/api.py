@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from caremarket.api.auth import require
-from caremarket.core.audit import describe_actor
+from caremarket.api.auth import acting_person, require
 from caremarket.domain.roles import Permission
 
 from . import admissions, applications, selectors, services
@@ -337,14 +336,6 @@ def _question(arrangement, question_id: int):
     return found
 
 
-def _person(request):
-    """Scores and decisions are a person's: the one the token acts for."""
-    user = describe_actor(request.auth)[0]
-    if user is None:
-        raise PermissionDenied("This token acts for nobody who can evaluate")
-    return user
-
-
 @router.post("/arrangements/{arrangement_id}/applications/{application_id}/scores", response={201: ScoreOut})
 def score_application(request, arrangement_id: int, application_id: int, payload: ScoreIn):
     """An evaluator's own score for a scored question."""
@@ -353,7 +344,7 @@ def score_application(request, arrangement_id: int, application_id: int, payload
     return 201, applications.score_record(
         application=application,
         question=_question(arrangement, payload.question_id),
-        evaluator=_person(request),
+        evaluator=acting_person(request),
         score=payload.score,
         comment=payload.comment,
     )
@@ -367,7 +358,7 @@ def moderate_application(request, arrangement_id: int, application_id: int, payl
     return 201, applications.score_moderate(
         application=application,
         question=_question(arrangement, payload.question_id),
-        moderator=_person(request),
+        moderator=acting_person(request),
         score=payload.score,
         reason=payload.reason,
     )
@@ -377,7 +368,7 @@ def moderate_application(request, arrangement_id: int, application_id: int, payl
 def decide_application(request, arrangement_id: int, application_id: int, payload: DecisionIn):
     require(request, Permission.APPLICATIONS_DECIDE)
     _, application = _evaluated(request, arrangement_id, application_id)
-    return 201, applications.application_decide(application=application, actor=_person(request), **payload.dict())
+    return 201, applications.application_decide(application=application, actor=acting_person(request), **payload.dict())
 
 
 @router.post("/admissions/{admission_id}/suspension", response=list[AdmissionStatusOut])

@@ -130,9 +130,14 @@ def day_share(weekly: Decimal, day: date) -> Decimal:
     return round_money(weekly * n / 7) - round_money(weekly * (n - 1) / 7)
 
 
+def stay_on(day: date, stays: Sequence):
+    """The hospital stay covering a day, if any: from admission to the day before discharge (seed 001). Any objects
+    with `admitted_on` and `discharged_on` will do (the placement's stay records too)."""
+    return next((s for s in stays if s.admitted_on <= day and (s.discharged_on is None or day < s.discharged_on)), None)
+
+
 def in_hospital(day: date, stays: Sequence[Stay]) -> bool:
-    """True on every day of a hospital stay, from admission to the day before discharge (seed 001)."""
-    return any(stay.admitted_on <= day and (stay.discharged_on is None or day < stay.discharged_on) for stay in stays)
+    return stay_on(day, stays) is not None
 
 
 def in_hospital_unpaid(day: date, stays: Sequence[Stay]) -> bool:

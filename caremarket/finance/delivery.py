@@ -17,6 +17,7 @@ from caremarket.brokerage.models import Placement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.spreadsheets import SafeWriter, append
+from caremarket.domain import pricing
 
 from .models import DeliveryRecord, DeliveryUpload
 
@@ -58,14 +59,6 @@ def _parse_time(value) -> time:
     return time.fromisoformat(text if len(text) > 4 else "0" + text)
 
 
-def _stay_on(placement: Placement, day: date):
-    """The hospital stay covering a day, if any: from admission to the day before discharge."""
-    for stay in placement.hospital_stays.all():
-        if stay.admitted_on <= day and (stay.discharged_on is None or day < stay.discharged_on):
-            return stay
-    return None
-
-
 def check_row(
     *, provider: Organisation, placements: dict[int, Placement], row: dict, number: int
 ) -> tuple[dict | None, list[RowError]]:
@@ -93,7 +86,7 @@ def check_row(
     today = timezone.localdate()
     if day > today:
         errors.append(RowError(number, "date", f"{day:%-d %B %Y} is in the future: record care once it is delivered"))
-    stay = _stay_on(placement, day)
+    stay = pricing.stay_on(day, placement.hospital_stays.all())
     if stay is not None:
         until = f" until {stay.discharged_on:%-d %B %Y}" if stay.discharged_on else ", not yet discharged"
         errors.append(
