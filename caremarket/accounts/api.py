@@ -1,7 +1,9 @@
-"""The organisation's people for machine clients (an HR or identity system): list, invite, change roles. API tokens
-are made and revoked only in the browser, by a person signed in: a token never makes another token."""
+"""The organisation's people for machine clients (an HR or identity system): list, invite, change roles, deactivate.
+API tokens are made and revoked only in the browser, by a person signed in: a token never makes another token."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from ninja import Router, Schema
 
@@ -43,14 +45,40 @@ def people(request):
     return selectors.user_list(organisation=request.auth.organisation)
 
 
-@router.post("/people", response={201: UserOut})
+class InvitationOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    job_title: str
+    roles: list[str]
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@router.get("/invitations", response=list[InvitationOut])
+def invitations(request):
+    """Invitations waiting for an answer."""
+    require(request, Permission.USERS_READ)
+    return selectors.invitation_list(organisation=request.auth.organisation)
+
+
+@router.post("/invitations", response={201: InvitationOut})
 def invite(request, payload: UserIn):
-    """Add a person: they are emailed a link to choose their own password."""
+    """Invite a person: they are emailed a link to accept and choose their own password, and appear under
+    /people once they have. Waiting invitations look alike whatever the address."""
     require(request, Permission.USERS_MANAGE)
     base_url = request.build_absolute_uri("/")
-    return 201, services.user_invite(
+    return 201, services.invitation_create(
         organisation=request.auth.organisation, actor=acting_person(request), base_url=base_url, **payload.dict()
     )
+
+
+@router.post("/invitations/{invitation_id}/withdrawal", response=InvitationOut)
+def withdraw_invitation(request, invitation_id: int):
+    require(request, Permission.USERS_MANAGE)
+    invitation = selectors.invitation_get(organisation=request.auth.organisation, pk=invitation_id)
+    return services.invitation_withdraw(invitation=invitation, actor=acting_person(request))
 
 
 @router.put("/people/{user_id}/roles", response=UserOut)

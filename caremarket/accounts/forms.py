@@ -134,3 +134,29 @@ class RolesForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = role_choices(kind)
+
+
+class InvitationAcceptForm(forms.Form):
+    password = forms.CharField(
+        label="Choose a password",
+        help_text="At least 12 characters, not a common password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a password"},
+    )
+    password_again = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The two passwords are not the same")
+        return data
+
+
+class InvitationWithdrawForm(forms.Form):
+    """A confirmation: withdrawing needs no more than the button."""

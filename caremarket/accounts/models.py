@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.tenancy import TenantModel
+from caremarket.core.tenancy import TenantModel, TenantQuerySet
 from caremarket.domain.roles import ROLE_LABELS, OrganisationKind, Role
 
 
@@ -189,3 +189,67 @@ class SignInThrottle(models.Model):
     email_hash = models.CharField(max_length=64, unique=True)
     failures = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+
+INVITATION_DAYS = 7
+
+
+def invitation_expiry():
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def waiting(self):
+        """Sent, neither accepted nor withdrawn, and not yet expired."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(TenantModel):
+    """A person asked to join an organisation. Nothing signs in until the invitee accepts, so the organisation learns
+    nothing about an address from inviting it: whether or not it already signs in elsewhere, the invitation waits
+    alike, and only the invitee is told why it cannot be accepted. Only a hash of the link's key is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    roles = models.JSONField(default=list)
+    key_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.PROTECT, related_name="invitation")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = models.Manager.from_queryset(InvitationQuerySet)()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="invitation_open_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(user__isnull=False), name="invitation_accepted_has_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "waiting"
+
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS[Role(role)] for role in sorted(self.roles)]

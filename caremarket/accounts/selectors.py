@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from caremarket.core.tenancy import get_for_organisation_or_404
 
-from .models import ApiToken, Organisation, User
+from .models import ApiToken, Invitation, Organisation, User
 
 
 def api_token_list(*, organisation: Organisation):
@@ -19,3 +19,12 @@ def user_get(*, organisation: Organisation, pk) -> User:
 
 def user_list(*, organisation: Organisation):
     return User.objects.for_organisation(organisation).prefetch_related("role_grants").order_by("full_name")
+
+
+def invitation_list(*, organisation: Organisation):
+    """Invitations still waiting for an answer, newest first."""
+    return Invitation.objects.for_organisation(organisation).waiting().select_related("invited_by")
+
+
+def invitation_get(*, organisation: Organisation, pk) -> Invitation:
+    return get_for_organisation_or_404(Invitation.objects.all(), organisation, pk=pk)

@@ -19,7 +19,7 @@ from caremarket.core.audit import audit_record, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import OrganisationKind, Role, RoleError, check_roles_for_kind, parse_role
 
-from .models import ApiToken, Organisation, RoleGrant, User
+from .models import ApiToken, Invitation, Organisation, RoleGrant, User
 
 
 @transaction.atomic
@@ -96,8 +96,14 @@ def user_create(
     return user
 
 
+def _invitation_link(base_url: str, key: str) -> str:
+    from django.urls import reverse
+
+    return base_url.rstrip("/") + reverse("accounts:invitation-accept", kwargs={"key": key})
+
+
 @transaction.atomic
-def user_invite(
+def invitation_create(
     *,
     organisation: Organisation,
     email: str,
@@ -106,32 +112,126 @@ def user_invite(
     job_title: str = "",
     actor: User,
     base_url: str,
-) -> User:
-    """Add a person; they choose their own password from the link in the invitation email."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+) -> Invitation:
+    """Invite a person to join; they accept from the link in the email and choose their own password.
 
+    The invitation is made and shown alike whether or not the address already signs in for another organisation
+    (one address belongs to one organisation): only the invitee is told, in the email, so inviting an address
+    cannot be used to learn whom another organisation employs."""
     from caremarket.core.tasks import send_email
 
+    email = (email or "").strip().lower()
+    if not email:
+        raise ServiceError({"email": "Enter an email address"})
+    if not full_name.strip():
+        raise ServiceError({"full_name": "Enter the person's full name"})
+    parsed = _parse_roles(roles, organisation.kind)
+    if User.objects.for_organisation(organisation).filter(email__iexact=email).exists():
+        raise ServiceError({"email": f"{email} already signs in for {organisation.name}"})
+    open_invitations = Invitation.objects.for_organisation(organisation).filter(
+        email=email, accepted_at__isnull=True, withdrawn_at__isnull=True
+    )
+    if open_invitations.waiting().exists():
+        raise ServiceError({"email": f"An invitation to {email} is already waiting; withdraw it to send a new one"})
+    open_invitations.update(withdrawn_at=timezone.now())  # expired ones make way for the new one
+    key = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        full_name=full_name.strip(),
+        job_title=job_title.strip(),
+        roles=sorted(r.value for r in parsed),
+        key_hash=_hash_key(key),
+        invited_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="invitation.created",
+        target=invitation,
+        after=snapshot(invitation, ["email", "full_name", "job_title", "roles", "expires_at"]),
+    )
+    greeting = (
+        f"Dear {invitation.full_name},\n\n{actor.full_name} has invited you to join {organisation.name} "
+        "on Caremarket.\n\n"
+    )
+    if User.objects.filter(email__iexact=email).exists():
+        body = greeting + (
+            "This address already signs in to Caremarket for another organisation, and one address belongs to one "
+            f"organisation. Ask {organisation.name} to invite another address, such as your work address there. "
+            f"{organisation.name} has not been told that this address is in use.\n"
+        )
+    else:
+        expires = timezone.localtime(invitation.expires_at).strftime("%-d %B %Y at %H:%M")
+        body = greeting + (
+            f"Accept it and choose your password with this link before {expires}:\n\n"
+            f"{_invitation_link(base_url, key)}\n"
+        )
+    transaction.on_commit(lambda: send_email.enqueue(subject="An invitation to Caremarket", body=body, to=[email]))
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, actor: User) -> Invitation:
+    if invitation.status != "waiting":
+        raise ServiceError(f"This invitation is {invitation.status}; only a waiting invitation can be withdrawn")
+    invitation.withdrawn_at = timezone.now()
+    invitation.withdrawn_by = actor
+    invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_record(
+        actor=actor,
+        organisation=invitation.organisation,
+        action="invitation.withdrawn",
+        target=invitation,
+        before={"status": "waiting"},
+        after={"status": "withdrawn"},
+    )
+    return invitation
+
+
+def invitation_for_key(*, key: str) -> Invitation | None:
+    """The waiting invitation a link's key opens, or None (expired, withdrawn, accepted or never made)."""
+    if not key:
+        return None
+    return (
+        Invitation.objects.waiting()
+        .select_related("organisation")
+        .filter(key_hash=_hash_key(key), organisation__is_active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """The invitee joins: their account is made with the invited roles and the password they chose."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "waiting":
+        raise ServiceError("This invitation has expired or been used")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        # told to the invitee only; the inviting organisation sees the invitation wait until it expires
+        raise ServiceError(
+            "This address already signs in to Caremarket for another organisation. Ask "
+            f"{invitation.organisation.name} to invite another address."
+        )
     user = user_create(
-        organisation=organisation, email=email, full_name=full_name, roles=roles, job_title=job_title, actor=actor
+        organisation=invitation.organisation,
+        email=invitation.email,
+        full_name=invitation.full_name,
+        job_title=invitation.job_title,
+        roles=invitation.roles,
+        password=password,
+        actor=None,
     )
-    link = base_url.rstrip("/") + reverse(
-        "accounts:password-reset-confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    body = (
-        f"Dear {user.full_name},\n\n{actor.full_name} has added you to Caremarket for {organisation.name}.\n"
-        f"Choose your password within 2 hours with this link:\n\n{link}\n\n"
-        "If the link has expired, ask for a new one from the sign-in page ('Forgotten your password?').\n"
-    )
-    transaction.on_commit(
-        lambda: send_email.enqueue(subject="You have been added to Caremarket", body=body, to=[user.email])
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    audit_record(
+        actor=user,
+        organisation=invitation.organisation,
+        action="invitation.accepted",
+        target=invitation,
+        before={"status": "waiting"},
+        after={"status": "accepted", "user_id": user.pk},
     )
     return user
 

@@ -20,6 +20,8 @@ from .forms import (
     ApiTokenRevokeForm,
     DeactivateForm,
     GovukSetPasswordForm,
+    InvitationAcceptForm,
+    InvitationWithdrawForm,
     PersonForm,
     QueuedPasswordResetForm,
     RolesForm,
@@ -81,25 +83,57 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @permission_required(Permission.USERS_READ)
 def user_list(request):
-    users = selectors.user_list(organisation=request.user.organisation)
-    return render(request, "accounts/user_list.html", {"users": users})
+    organisation = request.user.organisation
+    users = selectors.user_list(organisation=organisation)
+    invitations = selectors.invitation_list(organisation=organisation)
+    return render(request, "accounts/user_list.html", {"users": users, "invitations": invitations})
 
 
 @permission_required(Permission.USERS_MANAGE)
 def user_create(request):
     organisation = request.user.organisation
     form = PersonForm(bound(request), kind=organisation.kind)
-    person = submit(
+    invitation = submit(
         request,
         form,
-        lambda data: services.user_invite(
+        lambda data: services.invitation_create(
             organisation=organisation, actor=request.user, base_url=request.build_absolute_uri("/"), **data
         ),
     )
-    if person is not FAILED:
-        messages.success(request, f"Added {person.full_name}. We have emailed them a link to choose a password.")
+    if invitation is not FAILED:
+        messages.success(
+            request,
+            f"Invited {invitation.full_name}. They join when they accept the invitation we have emailed to "
+            f"{invitation.email}; it waits under 'Invitations waiting' until then.",
+        )
         return redirect("accounts:user-list")
     return render(request, "accounts/person_form.html", {"form": form})
+
+
+@permission_required(Permission.USERS_MANAGE)
+def invitation_withdraw(request, pk: int):
+    invitation = selectors.invitation_get(organisation=request.user.organisation, pk=pk)
+    form = InvitationWithdrawForm(bound(request))
+    done = submit(request, form, lambda data: services.invitation_withdraw(invitation=invitation, actor=request.user))
+    if done is not FAILED:
+        messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works")
+        return redirect("accounts:user-list")
+    return render(request, "accounts/invitation_withdraw.html", {"form": form, "invitation": invitation})
+
+
+def invitation_accept(request, key: str):
+    """The invitee's page, reached from the email without signing in."""
+    invitation = services.invitation_for_key(key=key)
+    if invitation is None:
+        return render(request, "accounts/invitation_accept.html", {"invitation": None}, status=404)
+    form = InvitationAcceptForm(bound(request))
+    user = submit(
+        request, form, lambda data: services.invitation_accept(invitation=invitation, password=data["password"])
+    )
+    if user is not FAILED:
+        messages.success(request, f"Welcome to {invitation.organisation.name}. Sign in with your new password.")
+        return redirect("accounts:sign-in")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
 @permission_required(Permission.USERS_MANAGE)

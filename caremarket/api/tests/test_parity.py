@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # (url name, action) -> the API operations that do the same; action None: the view's only POST.
 PARITY: dict[tuple[str, str | None], list[str]] = {
-    ("accounts:user-create", None): ["POST /api/v1/organisation/people"],
+    ("accounts:user-create", None): ["POST /api/v1/organisation/invitations"],
+    ("accounts:invitation-withdraw", None): ["POST /api/v1/organisation/invitations/{invitation_id}/withdrawal"],
     ("accounts:user-roles", None): ["PUT /api/v1/organisation/people/{user_id}/roles"],
     ("accounts:user-deactivate", None): ["POST /api/v1/organisation/people/{user_id}/deactivation"],
     ("reference:create", None): [
@@ -125,6 +126,7 @@ READS = [
 BROWSER_ONLY = {
     ("accounts:sign-in", None): "a person's session; machines authenticate with tokens",
     ("accounts:sign-out", None): "a person's session",
+    ("accounts:invitation-accept", None): "the invitee, from the link in their email, choosing their own password",
     ("accounts:token-create", None): "a token is made by a person signed in; a token never makes another token",
     ("accounts:token-revoke", None): "made and revoked by a person signed in, like the token itself",
     ("cqc:index", None): "the CQC directory is installation data shared by every council, not one council's",

@@ -88,11 +88,17 @@ def test_evaluation_and_admissions_by_machine(client, council, council_admin, ma
 def test_people_and_reference_data_by_machine(client, council, council_admin, make_user, reference_data):
     token = secret(council, council_admin, Role.ORGANISATION_ADMIN)
     invited = call(
-        client, "post", "/organisation/people", token,
+        client, "post", "/organisation/invitations", token,
         {"email": "new.broker@westmarch.example", "full_name": "Sam Ode", "roles": ["broker"]},
     )  # fmt: skip
     assert invited.status_code == 201 and invited.json()["roles"] == ["broker"]
-    person_id = invited.json()["id"]
+    assert invited.json()["status"] == "waiting"
+    waiting = call(client, "get", "/organisation/invitations", token).json()
+    assert [i["email"] for i in waiting] == ["new.broker@westmarch.example"]
+    withdrawn = call(client, "post", f"/organisation/invitations/{invited.json()['id']}/withdrawal", token)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert call(client, "get", "/organisation/invitations", token).json() == []
+    person_id = make_user(council, Role.BROKER, email="new.broker@westmarch.example").pk
     changed = call(
         client, "put", f"/organisation/people/{person_id}/roles", token, {"roles": ["broker", "team_leader"]}
     )
@@ -114,3 +120,11 @@ def test_people_and_reference_data_by_machine(client, council, council_admin, ma
     other_token = secret(other, make_user(other, Role.ORGANISATION_ADMIN), Role.ORGANISATION_ADMIN)
     assert call(client, "put", f"/reference/service-types/{day.pk}", other_token, {"name": "Mine"}).status_code == 404
     assert call(client, "put", f"/organisation/people/{person_id}/roles", other_token, {"roles": []}).status_code == 404
+    invited_again = call(
+        client,
+        "post",
+        "/organisation/invitations",
+        token,
+        {"email": "x@westmarch.example", "full_name": "X", "roles": ["broker"]},
+    ).json()["id"]
+    assert call(client, "post", f"/organisation/invitations/{invited_again}/withdrawal", other_token).status_code == 404
