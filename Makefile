@@ -28,11 +28,15 @@ lint: install
 browser-deps:
 	@scripts/ensure-chromium.sh
 
-test-sqlite: install browser-deps
-	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(RUN) pytest
+# Two workers, one per core. Every test runs at least once: the demo's build on SQLite, its database; browser
+# journeys and the whole-product walks on PostgreSQL, production's database; the rest on both (ADR 0013).
+PYTEST := $(RUN) pytest -n 2
+
+test-sqlite: install
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(PYTEST) -m "not browser and not whole_product"
 
 test-postgres: install browser-deps
-	DJANGO_SETTINGS_MODULE=config.settings.test scripts/with-postgres.sh $(RUN) pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test scripts/with-postgres.sh $(PYTEST) -m "not demo"
 
 test: lint test-sqlite test-postgres
 

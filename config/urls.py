@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from caremarket.api.api import api
+from caremarket.site.api import api
 
 urlpatterns = [
+    path("", include("caremarket.site.urls")),
     path("", include("caremarket.core.urls")),
     path("account/", include("caremarket.accounts.urls")),
     path("reference/", include("caremarket.reference.urls")),

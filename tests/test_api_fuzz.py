@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, settings
 from caremarket.accounts import services as accounts
 from caremarket.domain.roles import OrganisationKind, Role
 
+pytestmark = pytest.mark.whole_product
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.whole_product
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SERVE = r"""
@@ -72,13 +76,19 @@ def test_the_entry_points_default_to_production_which_refuses_to_start_without_i
         )
         assert started.returncode != 0 and "DJANGO_SECRET_KEY must be set in production" in started.stderr
     started = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi; from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import config.wsgi; from django.conf import settings; from django.apps import apps; "
+            "print(settings.DEBUG, apps.is_installed('caremarket.demo'))",
+        ],
         cwd=ROOT,
         env=_env(tmp_path),
         capture_output=True,
         text=True,
     )
-    assert started.returncode == 0 and started.stdout.strip() == "False", started.stderr
+    # production has no demo: neither its data builder nor its commands
+    assert started.returncode == 0 and started.stdout.strip() == "False False", started.stderr
 
 
 def test_production_builds_its_static_files_and_serves_the_main_pages(tmp_path):

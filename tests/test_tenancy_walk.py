@@ -25,6 +25,8 @@ from caremarket.core.models import AuditEvent
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import delivery, rates, runs
 
+pytestmark = pytest.mark.whole_product
+
 BIG = "9" * 25
 # what only the first council and its provider may ever read
 MARKERS = ["Zqxbyrne", "outcome-marker-4417", "hold-marker-5521", "offer-marker-7731", "01234 567890"]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from caremarket.api.auth import acting_person, require
+from caremarket.accounts.api_auth import acting_person, require
 from caremarket.domain.roles import Permission
 
 from . import selectors, services

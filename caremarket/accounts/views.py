@@ -41,7 +41,7 @@ def sign_in(request):
             form.add_error("email", exc.message)
         else:
             login(request, user, backend="caremarket.accounts.backends.OrganisationUserBackend")
-            return redirect(next_url or "core:home")
+            return redirect(next_url or "site:home")
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from caremarket.api.auth import acting_person, require
+from caremarket.accounts.api_auth import acting_person, require
 from caremarket.domain.roles import Permission
 
 from . import admissions, applications, selectors, services

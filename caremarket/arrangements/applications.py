@@ -313,13 +313,6 @@ def score_record(
     return row
 
 
-def current_moderated(application: Application) -> dict[int, ModeratedScore]:
-    latest: dict[int, ModeratedScore] = {}
-    for row in application.moderated_scores.all():
-        latest[row.question_id] = row
-    return latest
-
-
 @transaction.atomic
 def score_moderate(
     *, application: Application, question: Question, moderator: User, score: int, reason: str = ""
@@ -331,7 +324,7 @@ def score_moderate(
         evaluation.check_score(score, question.max_score)
     except evaluation.EvaluationError as exc:
         raise ServiceError({"score": exc.message}) from exc
-    previous = current_moderated(application).get(question.pk)
+    previous = selectors.current_moderated(application).get(question.pk)
     if previous is not None and previous.score != score and not (reason or "").strip():
         raise ServiceError(
             {
@@ -362,7 +355,7 @@ def evaluate_arrangement(arrangement: Arrangement) -> dict[int, evaluation.Outco
     specs = [evaluation.QuestionSpec(str(q.pk), q.weight, q.max_score) for q in questions]
     candidates = []
     for application in arrangement.applications.filter(status__in=["submitted", "admitted", "rejected"]):
-        agreed = {str(k): v.score for k, v in current_moderated(application).items()}
+        agreed = {str(k): v.score for k, v in selectors.current_moderated(application).items()}
         if specs and len([s for s in specs if s.key in agreed]) < len(specs):
             continue
         quality = evaluation.quality_score(agreed, specs) if specs else Decimal(100)

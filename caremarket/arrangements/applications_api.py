@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from caremarket.api.auth import require
+from caremarket.accounts.api_auth import require
 from caremarket.domain.roles import Permission
 
 from . import admissions, applications, selectors

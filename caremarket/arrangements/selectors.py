@@ -160,10 +160,16 @@ def latest_run(arrangement: Arrangement, kind: str) -> AwardRun | None:
     return arrangement.award_runs.filter(kind=kind).first()
 
 
+def current_moderated(application: Application) -> dict:
+    """The agreed (latest moderated) score of each question, by question id."""
+    latest = {}
+    for row in application.moderated_scores.all():
+        latest[row.question_id] = row
+    return latest
+
+
 def feedback_scores(application: Application) -> list[dict]:
     """Per scored question: the agreed score, its maximum and weight, for the provider's feedback letter."""
-    from .applications import current_moderated
-
     agreed = current_moderated(application)
     rows = []
     for question in application.arrangement.questions.all():

@@ -228,7 +228,7 @@ def application_detail(request, pk: int, application_pk: int):
             messages.success(request, f"Decision recorded: {decision.get_outcome_display().lower()}")
             return redirect("arrangements:applications", pk=pk)
     result = applications.evaluate_arrangement(arrangement).get(application.pk)
-    agreed = applications.current_moderated(application)
+    agreed = selectors.current_moderated(application)
     evaluator_scores = list(application.scores.select_related("evaluator", "question"))
     return render(
         request,

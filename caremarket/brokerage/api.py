@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
-from caremarket.api.auth import require
+from caremarket.accounts.api_auth import require
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain.roles import Permission
 

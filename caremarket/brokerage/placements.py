@@ -15,6 +15,7 @@ from caremarket.arrangements.admissions import admissions_suspend_provider
 from caremarket.arrangements.models import Admission
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
+from caremarket.domain import requests as requests_rules
 from caremarket.reference.models import NeedLevel, ReasonCode
 
 from .models import PRICE_UNITS, CareRequest, CareRequestStatusChange, HospitalStay, Placement, PlacementTerms
@@ -431,6 +432,9 @@ def provider_placements_resource(
             placement=placement, actor=actor, ended_on=max(ends_on, placement.start_on), reason_code=reason_code
         )
         old = placement.request
+        start_on = max(ends_on + timedelta(days=1), placement.start_on)
+        # a replacement is a new request like any other: a child's waits for a team leader (seed 004)
+        status = requests_rules.first_status(placement.person.age_on(start_on))
         request = CareRequest.objects.create(
             council=council,
             person=placement.person,
@@ -443,16 +447,17 @@ def provider_placements_resource(
             visit_pattern=old.visit_pattern,
             days_per_week=placement.days_per_week,
             weekly_placement=placement.weekly_placement,
-            start_on=max(ends_on + timedelta(days=1), placement.start_on),
+            start_on=start_on,
             outcomes=old.outcomes,
             requirements=old.requirements,
-            status="sourcing",
+            status=status,
+            requires_approval=status == "awaiting-approval",
             created_by=describe_actor(actor)[0],
             replaces_placement=placement,
         )
         CareRequestStatusChange.objects.create(
             request=request,
-            to_status="sourcing",
+            to_status=status,
             changed_by=describe_actor(actor)[0],
             reason=f"re-sourcing: {provider.name} can no longer provide placement {placement.pk}",
         )
@@ -461,7 +466,7 @@ def provider_placements_resource(
             organisation=council,
             action="care_request.created",
             target=request,
-            after={"replaces_placement": placement.pk, "status": "sourcing"},
+            after={"replaces_placement": placement.pk, "status": status},
             reason=f"{provider.name} can no longer provide care",
         )
         created.append(request)

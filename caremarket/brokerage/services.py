@@ -12,11 +12,10 @@ from caremarket.accounts.models import Organisation, User
 from caremarket.core.audit import audit_record, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain import reference as reference_rules
+from caremarket.domain import requests as requests_rules
 from caremarket.reference.models import Area, AreaPostcode, NeedLevel, ServiceType
 
 from .models import CareRequest, CareRequestStatusChange, Person
-
-CHILD_AGE = 18
 
 
 def _postcode(raw: str) -> str:
@@ -146,7 +145,7 @@ def care_request_create(
             raise ServiceError({"area": f"There is no area with the code '{area}'"})
     if chosen is None:
         raise ServiceError({"area": f"No area covers the postcode {person.postcode}; choose the area"})
-    child = person.age_on(start_on) < CHILD_AGE
+    status = requests_rules.first_status(person.age_on(start_on))
     request = CareRequest.objects.create(
         council=council,
         person=person,
@@ -162,8 +161,8 @@ def care_request_create(
         start_on=start_on,
         outcomes=outcomes.strip(),
         requirements=(requirements or "").strip(),
-        status="awaiting-approval" if child else "sourcing",
-        requires_approval=child,
+        status=status,
+        requires_approval=status == "awaiting-approval",
         created_by=describe_actor(actor)[0],
     )
     CareRequestStatusChange.objects.create(

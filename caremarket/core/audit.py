@@ -50,15 +50,15 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def describe_actor(actor: Any) -> tuple[Any, str]:
     """(user or None, label) for a person, an API token or the system itself."""
-    from caremarket.accounts.models import ApiToken, User
+    from django.contrib.auth import get_user_model
 
     if actor is None:
         return None, "System"
-    if isinstance(actor, ApiToken):
-        # a token acts as its person: the record names them and the token they used
-        person = actor.created_by
+    person = getattr(actor, "owner", None)
+    if person is not None:
+        # an API token acts as its person: the record names them and the token they used
         return person, f"{person.full_name} <{person.email}> by API token '{actor.name}' ({actor.prefix})"
-    if isinstance(actor, User):
+    if isinstance(actor, get_user_model()):
         return actor, f"{actor.full_name} <{actor.email}>"
     raise TypeError(f"Unknown actor {actor!r}")
 

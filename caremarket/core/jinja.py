@@ -13,7 +13,6 @@ from caremarket.domain.money import format_money
 from caremarket.domain.roles import Permission
 
 from .govuk import error_summary_params, field_params
-from .navigation import role_home, service_navigation
 from .permissions import has_permission
 
 
@@ -58,8 +57,6 @@ def environment(**options) -> Environment:
             "brand_colour": settings.CAREMARKET_BRAND_COLOUR,
             "has_permission": has_permission,
             "Permission": Permission,
-            "service_navigation": service_navigation,
-            "role_home": role_home,
             "govuk_field": field_params,
             "govuk_error_summary": error_summary_params,
             "get_messages": messages.get_messages,

@@ -10,21 +10,8 @@ from caremarket.domain.roles import Permission
 
 from . import selectors
 from .forms import AuditFilterForm
-from .permissions import has_permission, organisation_required, permission_required
+from .permissions import permission_required
 from .spreadsheets import SafeWriter
-
-
-@organisation_required
-def home(request):
-    from caremarket.reference.selectors import reference_summary
-
-    organisation = request.user.organisation
-    context = {"organisation": organisation, "roles": sorted(request.user.roles)}
-    if organisation.is_council:
-        context["summary"] = reference_summary(council=organisation)
-    if has_permission(request.user, Permission.AUDIT_READ):
-        context["recent_events"] = selectors.audit_event_list(organisation=organisation)[:5]
-    return render(request, "core/home.html", context)
 
 
 def accessibility(request):

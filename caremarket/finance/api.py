@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
-from caremarket.api.auth import require
+from caremarket.accounts.api_auth import require
 from caremarket.domain.roles import Permission
 
 from . import delivery, exports, rates, runs, selectors, services
@@ -298,6 +298,15 @@ def rate_create(request, payload: RateIn):
 def rate_get(request, rate_id: int):
     require(request, Permission.RATES_READ)
     return selectors.rate_get(council=_council(request), pk=rate_id)
+
+
+@router.get("/rates/{int:rate_id}/history", response=list[RateOut])
+def rate_history(request, rate_id: int):
+    """Every dated version of the rate (the same key: kind, arrangement, service, need, area, provider, supported
+    living band, add-on), earliest first."""
+    require(request, Permission.RATES_READ)
+    council = _council(request)
+    return selectors.rate_history(council=council, rate=selectors.rate_get(council=council, pk=rate_id))
 
 
 @router.post("/rates/{int:rate_id}/supersede", response={201: RateOut})

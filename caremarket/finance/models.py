@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.tenancy import TenantModel
+from caremarket.core.tenancy import TenantModel, TenantQuerySet
 
 RATE_KINDS = [
     ("set", "A set rate for a service and need level on an arrangement"),
@@ -16,6 +16,30 @@ RATE_KINDS = [
 ]
 UNITS = [("hour", "per hour"), ("day", "per day"), ("session", "per session"), ("week", "per week")]
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+# The fields that make two rates one rate at different dates: a supported-living band (scheme size, placements)
+# or an add-on is a rate of its own. The overlap check, supersession and the history page all use this.
+RATE_KEY = (
+    "council",
+    "kind",
+    "arrangement",
+    "service_type",
+    "need_level",
+    "area",
+    "provider",
+    "scheme_places_min",
+    "scheme_places_max",
+    "placements_min",
+    "placements_max",
+    "add_on",
+)
+
+
+class RateQuerySet(TenantQuerySet):
+    def same_key_as(self, rate: Rate) -> RateQuerySet:
+        """The rate's history: every rate with its key, at whatever dates."""
+        return self.filter(**{name: getattr(rate, name) for name in RATE_KEY})
 
 
 class Rate(TenantModel):
@@ -53,6 +77,8 @@ class Rate(TenantModel):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = models.Manager.from_queryset(RateQuerySet)()
+
     class Meta:
         ordering = ["arrangement", "kind", "starts_on", "id"]
         constraints = [
@@ -64,19 +90,8 @@ class Rate(TenantModel):
         ]
 
     def key(self) -> tuple:
-        return (
-            self.kind,
-            self.arrangement_id,
-            self.service_type_id,
-            self.need_level_id,
-            self.area_id,
-            self.provider_id,
-            self.scheme_places_min,
-            self.scheme_places_max,
-            self.placements_min,
-            self.placements_max,
-            self.add_on,
-        )
+        """What makes two rates one rate at different dates (RATE_KEY)."""
+        return tuple(getattr(self, self._meta.get_field(name).attname) for name in RATE_KEY)
 
 
 class PaymentRules(TenantModel):

@@ -52,23 +52,6 @@ def flags_for(council: Organisation, amount: Decimal, unit: str, day: date) -> l
     return pricing.floor_flags(amount, cost_of_care=cost_of_care_on(council, day), minimum_price=minimum_price_on(day))
 
 
-def _same_key(rate: Rate):
-    return Rate.objects.filter(
-        council=rate.council,
-        kind=rate.kind,
-        arrangement=rate.arrangement,
-        service_type=rate.service_type,
-        need_level=rate.need_level,
-        area=rate.area,
-        provider=rate.provider,
-        scheme_places_min=rate.scheme_places_min,
-        scheme_places_max=rate.scheme_places_max,
-        placements_min=rate.placements_min,
-        placements_max=rate.placements_max,
-        add_on=rate.add_on,
-    )
-
-
 @transaction.atomic
 def rate_create(
     *,
@@ -127,7 +110,7 @@ def rate_create(
         created_by=describe_actor(actor)[0],
     )
     try:
-        dated.check_no_overlap(rate, list(_same_key(rate).select_for_update()))
+        dated.check_no_overlap(rate, list(Rate.objects.same_key_as(rate).select_for_update()))
     except dated.DatedError as exc:
         raise ServiceError({"starts_on": str(exc)}, status=409) from exc
     rate.floor_flags = "; ".join(flags_for(council, amount, unit, starts_on))

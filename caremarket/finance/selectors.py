@@ -14,6 +14,11 @@ def rate_list(*, council, arrangement_id=None):
     return qs.filter(arrangement_id=arrangement_id) if arrangement_id else qs
 
 
+def rate_history(*, council, rate: Rate):
+    """Every dated version of the rate, earliest first."""
+    return Rate.objects.for_organisation(council).same_key_as(rate).order_by("starts_on")
+
+
 def rate_get(*, council, pk) -> Rate:
     return get_for_organisation_or_404(Rate.objects.all(), council, pk=pk)
 

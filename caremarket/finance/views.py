@@ -114,19 +114,7 @@ def rate_detail(request, pk: int):
                 "is kept and any payments already made will be adjusted in the next run",
             )
             return redirect("finance:rate", pk=new.pk)
-    history = (
-        selectors.rate_list(council=request.user.organisation)
-        .filter(
-            kind=rate.kind,
-            arrangement=rate.arrangement,
-            provider=rate.provider,
-            area=rate.area,
-            service_type=rate.service_type,
-            need_level=rate.need_level,
-            add_on=rate.add_on,
-        )
-        .order_by("starts_on")
-    )
+    history = selectors.rate_history(council=request.user.organisation, rate=rate)
     return render(
         request,
         "finance/rate.html",

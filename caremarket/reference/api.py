@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
-from caremarket.api.auth import require
+from caremarket.accounts.api_auth import require
 from caremarket.domain.roles import Permission
 
 from . import selectors, services

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "caremarket.brokerage",
     "caremarket.finance",
     "caremarket.api",
+    "caremarket.site",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +71,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "caremarket" / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "caremarket.core.jinja.environment", "autoescape": True},
+        "OPTIONS": {"environment": "caremarket.site.jinja.environment", "autoescape": True},
     },
     {
         # Django templates only for the installation staff's Django admin.
@@ -107,7 +108,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["caremarket.accounts.backends.OrganisationUserBackend"]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

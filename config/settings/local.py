@@ -6,3 +6,6 @@ from .base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = _SECRET_KEY or "caremarket-local-demo-key-not-for-production"
+
+# The demo builder and `make demo` live in their own app, never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "caremarket.demo"]  # noqa: F405

@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 
+INSTALLED_APPS = [*INSTALLED_APPS, "caremarket.demo"]  # noqa: F405
 SECRET_KEY = "caremarket-test-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

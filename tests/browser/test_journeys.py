@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation
-from caremarket.core.demo.builder import SIGN_INS
-from caremarket.core.navigation import ROLE_HOME
+from caremarket.demo.builder import SIGN_INS
 from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.site.navigation import ROLE_HOME
 
 PASSWORD = "journey-password-2026"
 pytestmark = pytest.mark.browser

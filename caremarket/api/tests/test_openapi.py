@@ -4,7 +4,7 @@ from collections import Counter
 
 from ninja import Schema
 
-from caremarket.api.api import api
+from caremarket.site.api import api
 
 
 def _subclasses(cls):

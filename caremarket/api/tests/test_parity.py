@@ -120,6 +120,7 @@ READS = [
     "GET /api/v1/placements/{placement_id}/hospital-stays",
     "GET /api/v1/placements/{placement_id}/terms",
     "GET /api/v1/rates/{rate_id}",
+    "GET /api/v1/rates/{rate_id}/history",
 ]
 
 # Kept to the browser, and why.

@@ -145,7 +145,7 @@ def test_scores_on_the_scale_and_moderated_changes_need_a_reason(setup):
         score=4,
         reason="Second evaluator's evidence on trips",
     )
-    assert applications.current_moderated(application)[q1.pk].score == 4
+    assert selectors.current_moderated(application)[q1.pk].score == 4
 
 
 def test_quality_first_price_next_decision_and_admissions(setup):

@@ -179,6 +179,26 @@ def test_a_failed_providers_placements_go_back_into_sourcing_with_history(counci
         )
 
 
+def test_a_childs_replacement_request_waits_for_a_team_leader_like_any_childs_request(council, make_user):
+    placement, broker, providers = _placed(council, make_user)
+    person = placement.person
+    person.date_of_birth = date(2013, 1, 1)  # 17 on the day the replacement starts
+    person.save(update_fields=["date_of_birth"])
+    [again] = placements.provider_placements_resource(
+        council=council,
+        provider=providers["Ash"][0],
+        actor=broker,
+        reason_code="provider-failed",
+        ends_on=date(2030, 9, 1),
+    )
+    assert (again.status, again.requires_approval) == ("awaiting-approval", True)
+    assert again.status_changes.get().to_status == "awaiting-approval"
+    team_leader = make_user(council, Role.TEAM_LEADER)
+    services.care_request_approve(request=again, actor=team_leader)
+    again.refresh_from_db()
+    assert again.status == "sourcing"
+
+
 def test_continuity_keeps_the_current_provider_on_a_new_arrangement(council, make_user):
     placement, broker, providers = _placed(council, make_user)
     from caremarket.arrangements.models import Application, Arrangement, Lot

@@ -115,6 +115,39 @@ def test_commissioner_sees_which_rate_applies_and_why(world, login, make_user): 
     assert bad.status_code == 400 and b"Enter the date it takes effect from" in bad.content
 
 
+def test_a_rates_history_holds_only_rates_with_its_whole_key(world, login, make_user, client):  # noqa: F811
+    """Supported-living bands of one service are rates of their own: superseding one leaves the other's history."""
+    arrangement, _ = world["HC"]
+    council = world["council"]
+    bands = [
+        rates.rate_create(
+            council=council,
+            actor=None,
+            arrangement=arrangement,
+            kind="supported-living",
+            unit="week",
+            amount=amount,
+            starts_on=APRIL,
+            scheme_places_min=4,
+            scheme_places_max=8,
+            placements_min=low,
+            placements_max=high,
+        )
+        for low, high, amount in [(1, 2, "1500.00"), (3, None, "1350.00")]
+    ]
+    newer = rates.rate_supersede(
+        rate=bands[0], actor=None, amount="1545.00", starts_on=date(2025, 4, 1), reason="uplift"
+    )
+    page = login(make_user(council, Role.COMMISSIONER)).get(reverse("finance:rate", kwargs={"pk": newer.pk}))
+    history = page.content.decode().split('<ul class="govuk-list">', 1)[1].split("</ul>", 1)[0]
+    assert "1500.00" in history and "1545.00" in history and "1350.00" not in history
+    token = accounts.api_token_create(
+        organisation=council, name="t", roles=["commissioner"], actor=make_user(council, Role.COMMISSIONER)
+    ).secret
+    by_api = client.get(f"/api/v1/rates/{bands[1].pk}/history", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [r["amount"] for r in by_api] == ["1350.00"]
+
+
 def test_api_delivery_records_and_remittances_for_the_provider_only(world, client):  # noqa: F811
     import json
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from caremarket.core.permissions import has_permission
 from caremarket.domain.roles import Permission, Role
 
-from .permissions import has_permission
-
 SECTIONS = [
-    ("Home", "core:home", None),
+    ("Home", "site:home", None),
     ("Care requests", "brokerage:queue", Permission.BROKERAGE_READ),
     ("Placements", "brokerage:placements", Permission.BROKERAGE_READ),
     ("Arrangements", "arrangements:list", Permission.ARRANGEMENTS_READ),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from caremarket.core.demo.builder import DEMO_PASSWORD, demo_people
+from caremarket.demo.builder import DEMO_PASSWORD, demo_people
 
 
 class Command(BaseCommand):

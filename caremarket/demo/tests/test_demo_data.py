@@ -1,13 +1,16 @@
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 from django.db import models
 
 from caremarket.accounts.models import Organisation, User
-from caremarket.core.demo.builder import DEMO_PASSWORD, SIGN_INS
 from caremarket.core.models import AuditEvent
+from caremarket.demo.builder import DEMO_PASSWORD, SIGN_INS
 from caremarket.domain.roles import Role
 from caremarket.reference.models import Area, NeedLevel, ServiceType
+
+pytestmark = pytest.mark.demo
 
 
 def counts():

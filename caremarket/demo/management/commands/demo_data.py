@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from caremarket.core.demo.builder import DEMO_PASSWORD, SIGN_INS, DemoBuilder
+from caremarket.demo.builder import DEMO_PASSWORD, SIGN_INS, DemoBuilder
 
 
 class Command(BaseCommand):

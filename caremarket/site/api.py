@@ -1,11 +1,12 @@
-"""The versioned JSON API: /api/v1/, described at /api/v1/openapi.json."""
+"""The versioned JSON API's root: /api/v1/, described at /api/v1/openapi.json. Each app brings its router; this
+composition root mounts them."""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI, Schema
 
-from . import problems
-from .auth import ApiTokenAuth
+from caremarket.accounts.api_auth import ApiTokenAuth
+from caremarket.api import problems
 
 api = NinjaAPI(
     title="Caremarket API",

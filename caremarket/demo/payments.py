@@ -64,8 +64,6 @@ def _finance_officers(council: Organisation) -> tuple[User, User]:
         # a run needs two people: the one who calculates and another who approves
         from caremarket.accounts.services import user_create
 
-        from .builder import DEMO_PASSWORD
-
         domain = officers[0].email.split("@")[1]
         officers.append(
             user_create(
@@ -73,8 +71,7 @@ def _finance_officers(council: Organisation) -> tuple[User, User]:
                 email=f"payments@{domain}",
                 full_name="Jo Okafor",
                 roles=[Role.FINANCE_OFFICER.value],
-                password=DEMO_PASSWORD,
-            )
+            )  # the builder gives every demo person the demo password at the end
         )
     return officers[0], officers[-1]
 
