@@ -389,7 +389,7 @@ def get_placement(request, placement_id: int):
 
 
 def _anonymised(kind: str, pk: int, care_request: CareRequest, status: str, answer_by: datetime) -> dict:
-    age = care_request.person.age_on(care_request.start_on)
+    seen = selectors.before_placement(care_request)
     return {
         "kind": kind,
         "id": pk,
@@ -397,8 +397,8 @@ def _anonymised(kind: str, pk: int, care_request: CareRequest, status: str, answ
         "service_type": care_request.service_type.code,
         "need_level": care_request.need_level.name if care_request.need_level_id else None,
         "area": care_request.area.code,
-        "postcode_district": care_request.person.postcode.split(" ")[0],
-        "age_band": f"{age // 10 * 10} to {age // 10 * 10 + 9}",
+        "postcode_district": seen.postcode_district,
+        "age_band": seen.age_band,
         "needs_transport": care_request.needs_transport,
         "hours_per_week": care_request.hours_per_week,
         "visit_pattern": care_request.visit_pattern,

@@ -71,7 +71,7 @@ def referral_detail(request, pk: int):
             "referral": referral,
             "request_": referral.request,
             "form": form,
-            "age": referral.request.person.age_on(referral.request.start_on),
+            "seen": selectors.before_placement(referral.request),
         },
     )
 
@@ -132,7 +132,7 @@ def competition_detail(request, pk: int):
         {
             "competition": competition,
             "request_": request_,
-            "age": request_.person.age_on(request_.start_on),
+            "seen": selectors.before_placement(request_),
             "form": form,
             "live": live,
             "mine": mine,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from caremarket.arrangements.models import Admission
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.cqc.models import CqcLocation
-from caremarket.domain import eligibility
+from caremarket.domain import disclosure, eligibility
 
 from .models import CareRequest, Person
 
@@ -292,4 +292,11 @@ def providers_on_arrangements(*, council) -> set[int]:
         Admission.objects.filter(arrangement__council=council, arrangement__status="live", status="active")
         .values_list("provider_id", flat=True)
         .distinct()
+    )
+
+
+def before_placement(care_request: CareRequest) -> disclosure.BeforePlacement:
+    """The person as a provider may see them before they are placed with it (seed 003)."""
+    return disclosure.before_placement(
+        postcode=care_request.person.postcode, age=care_request.person.age_on(care_request.start_on)
     )

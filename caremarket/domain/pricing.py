@@ -173,6 +173,13 @@ class Priced:
         return sum((line.amount for line in self.lines if not line.flagged), Decimal("0.00"))
 
 
+def within_assessed_hours(hours: Decimal, left_this_week: Decimal) -> tuple[Decimal, Decimal]:
+    """Seed 004: care is paid up to the assessed weekly hours; hours above them without an approved variation are
+    not paid. (paid, above) for a visit of `hours` when `left_this_week` of the assessed hours remain."""
+    paid = min(hours, max(left_this_week, Decimal(0)))
+    return paid, hours - paid
+
+
 def _line(key, kind, day, quantity, unit, rate: Rate, description, percent=Decimal(0), flagged=False) -> Line:
     price = rate.amount * (Decimal(100) + percent) / Decimal(100)
     amount = Decimal("0.00") if flagged else round_money(quantity * price)
@@ -246,7 +253,7 @@ def price_hourly(
         week = week_start(visit.day)
         allowed = (t.hours_per_week or Decimal(0)) - used_by_week[week]
         if counted_only:
-            used_by_week[week] += min(hours, max(allowed, Decimal(0)))
+            used_by_week[week] += within_assessed_hours(hours, allowed)[0]
             continue
         if in_hospital(visit.day, stays):
             # seed 001: the first 2 days of an unplanned stay are paid once, as hospital days; nothing else is
@@ -265,7 +272,7 @@ def price_hourly(
             )
             continue
         if t.hours_per_week is not None and hours > allowed:
-            paid = max(allowed, Decimal(0))
+            paid, _ = within_assessed_hours(hours, allowed)
             if paid > 0:
                 priced.lines.append(_line(key, "care", visit.day, paid, "hour", rate, _why("visit", why), percent))
             priced.lines.append(

@@ -15,6 +15,7 @@ from caremarket.arrangements.models import Admission, Arrangement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import dated, pricing
+from caremarket.domain import rates as seed_rates
 from caremarket.domain.money import MoneyError, parse_money
 
 from .models import CostOfCare, MinimumPrice, Rate
@@ -263,8 +264,12 @@ def _as_pricing(rows, source: str) -> list[pricing.Rate]:
     return [pricing.Rate(r.pk, r.amount, r.unit, r.starts_on, r.ends_on, source) for r in rows]
 
 
-def _in_band(value: int, low: int | None, high: int | None) -> bool:
-    return (low is None or value >= low) and (high is None or value <= high)
+# how each kind of rate is named on the commissioner's page and in a run's lines
+RATE_WHY = {
+    "provider-area": ("provider's rate for the area", "the provider's own rate for the area"),
+    "supported-living": ("supported living rate", "the supported living rate for the complexity and scheme size"),
+    "set": ("set rate", "the arrangement's set rate for the service and need level"),
+}
 
 
 def placements_in_scheme(admission) -> int:
@@ -273,10 +278,9 @@ def placements_in_scheme(admission) -> int:
 
 
 def care_rates(placement, rates_index=None, placements_count=None) -> RateChoice:
-    """The rates that price a placement, and why: a bespoke price (call-off or spot) from its terms, else the
-    provider's own rate for the area, else the supported living rate for its complexity and scheme size, else
-    the arrangement's set rate for the service and need level."""
-    if placement.route in {"call-off", "spot"}:
+    """The rates that price a placement, and why, in the order of seed 002 (domain.rates.RATE_PRECEDENCE): a
+    price agreed in a call-off or spot purchase, else the first kind of the arrangement's rates that fits."""
+    if placement.route in seed_rates.AGREED_PRICE_ROUTES:
         unit = placement.price_unit or "hour"
         rows = [
             pricing.Rate(f"terms:{t.pk}", t.agreed_price, unit, t.starts_on, t.ends_on, "the agreed price")
@@ -292,44 +296,19 @@ def care_rates(placement, rates_index=None, placements_count=None) -> RateChoice
         if rates_index
         else list(Rate.objects.filter(arrangement_id=admission.arrangement_id))
     )
-    own = [
-        r
-        for r in candidates
-        if r.kind == "provider-area"
-        and r.provider_id == placement.provider_id
-        and r.area_id == placement.area_id
-        and r.service_type_id in (None, placement.service_type_id)
-    ]
-    if own:
-        return RateChoice(_as_pricing(own, "provider's rate for the area"), "the provider's own rate for the area")
-    places = admission.block_places or 0
-    living = [
-        r
-        for r in candidates
-        if r.kind == "supported-living"
-        and r.need_level_id == placement.need_level_id
-        and _in_band(places, r.scheme_places_min, r.scheme_places_max)
-    ]
-    if any(r.placements_min is not None or r.placements_max is not None for r in living):
-        count = placements_count(admission) if placements_count else placements_in_scheme(admission)
-        living = [r for r in living if _in_band(count, r.placements_min, r.placements_max)]
-    if living:
-        return RateChoice(
-            _as_pricing(living, "supported living rate"), "the supported living rate for the complexity and scheme size"
-        )
-    set_rates = [
-        r
-        for r in candidates
-        if r.kind == "set"
-        and r.service_type_id in (None, placement.service_type_id)
-        and r.need_level_id in (None, placement.need_level_id)
-    ]
-    if set_rates:
-        specific = [r for r in set_rates if r.need_level_id == placement.need_level_id] or set_rates
-        return RateChoice(
-            _as_pricing(specific, "set rate"), "the arrangement's set rate for the service and need level"
-        )
-    return RateChoice([], "no rate has been set for this placement")
+    kind, chosen = seed_rates.placement_rates(
+        candidates,
+        provider_id=placement.provider_id,
+        area_id=placement.area_id,
+        service_type_id=placement.service_type_id,
+        need_level_id=placement.need_level_id,
+        scheme_places=admission.block_places or 0,
+        placements=lambda: placements_count(admission) if placements_count else placements_in_scheme(admission),
+    )
+    if kind is None:
+        return RateChoice([], "no rate has been set for this placement")
+    source, why = RATE_WHY[kind]
+    return RateChoice(_as_pricing(chosen, source), why)
 
 
 def transport_rates(placement, rates_index=None) -> list[pricing.Rate]:

@@ -22,6 +22,7 @@ from caremarket.brokerage.models import Placement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import pricing
+from caremarket.domain import rates as seed_rates
 from caremarket.domain.dated import in_force
 
 from . import rates as rate_rules
@@ -194,8 +195,9 @@ def _price(placement: Placement, start: date, end: date, context: _Context, reco
             t = in_force(terms, day)
             if t and t.days_per_week and day.weekday() < min(t.days_per_week, 7):
                 planned.append(day)
-        transport = bool(
-            placement.request.needs_transport and placement.admission and placement.admission.offers_transport
+        transport = seed_rates.transport_applies(
+            needs_transport=placement.request.needs_transport,
+            provider_offers_transport=bool(placement.admission and placement.admission.offers_transport),
         )
         return pricing.price_daily(
             ref=ref,
