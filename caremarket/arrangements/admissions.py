@@ -15,6 +15,7 @@ from caremarket.domain import award as award_rules
 from caremarket.domain import evaluation
 from caremarket.domain.arrangements import Mechanism
 from caremarket.reference.models import ReasonCode
+from caremarket.reference.selectors import reason_code_find
 
 from .models import Admission, AdmissionStatusChange, Application, Arrangement, AwardRun, Decision
 
@@ -96,14 +97,12 @@ def _change(
 
 
 def _reason_code(admission: Admission, code: str) -> ReasonCode:
-    found = (
-        ReasonCode.objects.for_organisation(admission.arrangement.council)
-        .filter(kind="suspension", code=code, is_active=True)
-        .first()
+    return reason_code_find(
+        council=admission.arrangement.council,
+        kind="suspension",
+        code=code,
+        missing=f"'{code}' is not one of your council's suspension reasons",
     )
-    if found is None:
-        raise ServiceError({"reason_code": f"'{code}' is not one of your council's suspension reasons"})
-    return found
 
 
 @transaction.atomic

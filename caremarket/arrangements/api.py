@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import acting_person, require
+from caremarket.core.permissions import signed_in_council
 from caremarket.domain.roles import Permission
 
 from . import admissions, applications, selectors, services
@@ -19,10 +19,7 @@ router = Router(tags=["arrangements"])
 
 
 def _council(request):
-    organisation = request.auth.organisation
-    if not organisation.is_council:
-        raise PermissionDenied("Arrangements are managed by councils; this token is a provider's.")
-    return organisation
+    return signed_in_council(request, "Managing arrangements")
 
 
 class LotOut(Schema):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
 
 from . import admissions, applications, selectors
@@ -18,17 +18,11 @@ router = Router(tags=["applications and admissions"])
 
 
 def _provider(request):
-    organisation = request.auth.organisation
-    if not organisation.is_provider:
-        raise PermissionDenied("Applications are made by providers; this token is a council's.")
-    return organisation
+    return signed_in_provider(request, "Applying to an arrangement")
 
 
 def _council(request):
-    organisation = request.auth.organisation
-    if not organisation.is_council:
-        raise PermissionDenied("This is a council's view; this token is a provider's.")
-    return organisation
+    return signed_in_council(request, "Evaluating applications")
 
 
 class OpportunityOut(Schema):

@@ -8,17 +8,14 @@ from django.shortcuts import redirect, render
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, apply_service_errors, attachment, bound, bound_files, submit
-from caremarket.core.permissions import organisation_required, permission_required
+from caremarket.core.permissions import organisation_required, permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
 from . import applications, forms, selectors
 
 
 def _provider(request):
-    organisation = request.user.organisation
-    if not organisation.is_provider:
-        raise Http404("Applications are made by providers")
-    return organisation
+    return signed_in_provider(request, "Applying to an arrangement")
 
 
 @organisation_required

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
-from caremarket.core.audit import audit_record, changed_fields, describe_actor, snapshot
+from caremarket.core.audit import audit_record, changes_save, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain import arrangements as rules
 from caremarket.domain.evaluation import EvaluationError, check_weights
@@ -115,7 +115,6 @@ def arrangement_create(*, council: Organisation, actor, **data) -> Arrangement:
 
 @transaction.atomic
 def arrangement_update(*, arrangement: Arrangement, actor, **changes) -> Arrangement:
-    before = snapshot(arrangement)
     current = {name: getattr(arrangement, name) for name in changes}
     changed = {name for name, value in changes.items() if current[name] != value}
     _rule(rules.check_editable, arrangement.status_enum, changed)
@@ -145,19 +144,12 @@ def arrangement_update(*, arrangement: Arrangement, actor, **changes) -> Arrange
         **changes,
     }
     merged = _check_fields(merged)
-    for name in changes:
-        setattr(arrangement, name, merged.get(name, changes[name]))
-    before, after = changed_fields(before, snapshot(arrangement))
-    if after:
-        arrangement.save(update_fields=list(after))
-        audit_record(
-            actor=actor,
-            organisation=arrangement.council,
-            action="arrangement.updated",
-            target=arrangement,
-            before=before,
-            after=after,
-        )
+    changes_save(
+        arrangement,
+        actor=actor,
+        organisation=arrangement.council,
+        changes={name: merged.get(name, changes[name]) for name in changes},
+    )
     return arrangement
 
 

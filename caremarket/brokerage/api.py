@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain.roles import Permission
 
@@ -24,17 +24,11 @@ router = Router(tags=["brokerage"])
 
 
 def _council(request):
-    organisation = request.auth.organisation
-    if not organisation.is_council:
-        raise PermissionDenied("Only a council's token can do this; this token is a provider's.")
-    return organisation
+    return signed_in_council(request, "Brokerage")
 
 
 def _provider(request):
-    organisation = request.auth.organisation
-    if not organisation.is_provider:
-        raise PermissionDenied("Only a provider's token can do this; this token is a council's.")
-    return organisation
+    return signed_in_provider(request, "Answering referrals and offers")
 
 
 class PersonIn(Schema):

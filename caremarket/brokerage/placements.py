@@ -17,6 +17,7 @@ from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import requests as requests_rules
 from caremarket.reference.models import NeedLevel, ReasonCode
+from caremarket.reference.selectors import reason_code_find
 
 from .models import PRICE_UNITS, CareRequest, CareRequestStatusChange, HospitalStay, Placement, PlacementTerms
 from .services import request_status_change
@@ -160,13 +161,12 @@ def spot_purchase(
     request = _locked_request(request)
     if not provider.is_provider:
         raise ServiceError({"provider": "Choose a care provider"})
-    reason = (
-        ReasonCode.objects.for_organisation(request.council)
-        .filter(kind="spot-purchase", code=reason_code, is_active=True)
-        .first()
+    reason = reason_code_find(
+        council=request.council,
+        kind="spot-purchase",
+        code=reason_code,
+        missing="Choose why nothing on the arrangements can meet the need",
     )
-    if reason is None:
-        raise ServiceError({"reason_code": "Choose why nothing on the arrangements can meet the need"})
     price = _price(agreed_price)
     unit = _unit(price_unit)
     request.referrals.filter(status__in=["offered", "viewed"]).update(status="withdrawn", responded_at=timezone.now())
@@ -375,13 +375,9 @@ def placement_end(*, placement: Placement, actor, ended_on: date, reason_code: s
     later = placement.terms.filter(starts_on__gt=ended_on).first()
     if later:
         raise ServiceError({"ended_on": f"New terms start on {later.starts_on:%-d %B %Y}, after that end date"})
-    reason = (
-        ReasonCode.objects.for_organisation(placement.council)
-        .filter(kind="ending", code=reason_code, is_active=True)
-        .first()
+    reason = reason_code_find(
+        council=placement.council, kind="ending", code=reason_code, missing="Choose why the placement ends"
     )
-    if reason is None:
-        raise ServiceError({"reason_code": "Choose why the placement ends"})
     placement.status, placement.ended_on, placement.end_reason, placement.end_note = (
         "ended",
         ended_on,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
-from caremarket.core.permissions import permission_required
+from caremarket.core.permissions import permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
 from . import competitions, selectors, sourcing
@@ -17,10 +16,7 @@ from .forms import DeclineForm, OfferForm
 
 
 def _provider(request):
-    organisation = request.user.organisation
-    if not organisation.is_provider:
-        raise Http404("Referrals are for providers")
-    return organisation
+    return signed_in_provider(request, "Answering referrals")
 
 
 @permission_required(Permission.REFERRALS_ANSWER)

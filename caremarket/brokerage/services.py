@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
-from caremarket.core.audit import audit_record, describe_actor, snapshot
+from caremarket.core.audit import audit_record, changes_save, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain import reference as reference_rules
 from caremarket.domain import requests as requests_rules
@@ -308,18 +308,8 @@ def escalation_set(
         raise ServiceError({"hours": "Give a number of hours from 1 to 720"})
     if provider_access_days is not None and not 0 <= provider_access_days <= 730:
         raise ServiceError({"provider_access_days": "Give a number of days from 0 to 730"})
-    before = {"hours": council.escalate_unsourced_after_hours, "provider_access_days": council.provider_access_days}
-    council.escalate_unsourced_after_hours = hours
+    changes = {"escalate_unsourced_after_hours": hours}
     if provider_access_days is not None:
-        council.provider_access_days = provider_access_days
-    council.save(update_fields=["escalate_unsourced_after_hours", "provider_access_days"])
-    after = {"hours": hours, "provider_access_days": council.provider_access_days}
-    audit_record(
-        actor=actor,
-        organisation=council,
-        action="brokerage.settings_changed",
-        target=council,
-        before=before,
-        after=after,
-    )
+        changes["provider_access_days"] = provider_access_days
+    changes_save(council, actor=actor, organisation=council, changes=changes, action="brokerage.settings_changed")
     return council

@@ -16,7 +16,7 @@ from caremarket.arrangements.models import Admission, Arrangement
 from caremarket.core.audit import audit_record
 from caremarket.core.errors import ServiceError
 from caremarket.domain import routing
-from caremarket.reference.models import ReasonCode
+from caremarket.reference.selectors import reason_code_find
 
 from . import selectors
 from .models import OPEN_REFERRAL, CareRequest, Placement, Referral
@@ -214,13 +214,9 @@ def referral_decline(
     CareRequest.objects.select_for_update().get(pk=referral.request_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _open_referral(referral, provider, now)
-    reason = (
-        ReasonCode.objects.for_organisation(referral.request.council)
-        .filter(kind="decline", code=reason_code, is_active=True)
-        .first()
+    reason = reason_code_find(
+        council=referral.request.council, kind="decline", code=reason_code, missing="Choose the reason for declining"
     )
-    if reason is None:
-        raise ServiceError({"reason_code": "Choose the reason for declining"})
     referral.status, referral.responded_at, referral.decline_reason, referral.note = (
         "declined",
         now,

@@ -122,3 +122,40 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[
     """Only the fields that changed, so an update's record says what changed."""
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def changes_save(
+    instance: models.Model,
+    *,
+    actor: Any,
+    organisation: Any,
+    changes: dict[str, Any],
+    action: str | None = None,
+    reason: str = "",
+    also: Any = (),
+) -> dict[str, Any]:
+    """Change fields of a record and audit them: only the fields that really changed are saved and recorded (with
+    their values before and after); nothing changed, nothing saved or recorded. Returns the changed fields' new
+    values. Runs in the caller's transaction."""
+    before = snapshot(instance, list(_attnames(instance, changes)))
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    before, after = changed_fields(before, snapshot(instance, list(before)))
+    if after:
+        instance.save(update_fields=list(after))
+        audit_record(
+            actor=actor,
+            organisation=organisation,
+            action=action or f"{instance._meta.model_name}.updated",
+            target=instance,
+            before=before,
+            after=after,
+            reason=reason,
+            also=also,
+        )
+    return after
+
+
+def _attnames(instance: models.Model, changes: dict[str, Any]):
+    for field in changes:
+        yield instance._meta.get_field(field).attname

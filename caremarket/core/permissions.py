@@ -60,3 +60,34 @@ def organisation_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def signed_in_organisation(request):
+    """The organisation a request acts for: its API token's, else the signed-in person's (None if neither)."""
+    token = getattr(request, "auth", None)
+    if token is not None and hasattr(token, "organisation"):
+        return token.organisation
+    user = getattr(request, "user", None)
+    return user.organisation if user is not None and user.is_authenticated else None
+
+
+def _signed_in(request, kind: str, what: str):
+    from django.http import Http404
+
+    organisation = signed_in_organisation(request)
+    if organisation is not None and organisation.kind == kind:
+        return organisation
+    if getattr(request, "auth", None) is not None:  # a machine client: say what the token cannot do
+        other = "provider" if kind == "council" else "council"
+        raise PermissionDenied(f"{what} is for {kind}s; this token is a {other}'s.")
+    raise Http404(f"{what} is for {kind}s")  # a page that does not exist for the other kind
+
+
+def signed_in_council(request, what: str = "This"):
+    """The council the request acts for; a provider gets 404 on a page and 403 by the API."""
+    return _signed_in(request, "council", what)
+
+
+def signed_in_provider(request, what: str = "This"):
+    """The provider the request acts for; a council gets 404 on a page and 403 by the API."""
+    return _signed_in(request, "provider", what)

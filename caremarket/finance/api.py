@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
 
 from . import delivery, exports, rates, runs, selectors, services
@@ -21,15 +21,11 @@ router = Router(tags=["finance"])
 
 
 def _provider(request):
-    if not request.auth.organisation.is_provider:
-        raise PermissionDenied("Only a provider's token can do this; this token is a council's.")
-    return request.auth.organisation
+    return signed_in_provider(request, "Recording delivery")
 
 
 def _council(request):
-    if not request.auth.organisation.is_council:
-        raise PermissionDenied("Only a council's token can do this; this token is a provider's.")
-    return request.auth.organisation
+    return signed_in_council(request, "Paying providers")
 
 
 class DeliveryIn(Schema):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from caremarket.core.govuk import FAILED, bound, bound_files, submit
-from caremarket.core.permissions import permission_required
+from caremarket.core.permissions import permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
 from . import delivery, forms, selectors
@@ -15,10 +15,7 @@ from .views import _remittance
 
 
 def _provider(request):
-    organisation = request.user.organisation
-    if not organisation.is_provider:
-        raise Http404("Delivery records are kept by providers")
-    return organisation
+    return signed_in_provider(request, "Recording delivery")
 
 
 @permission_required(Permission.DELIVERY_RECORD)

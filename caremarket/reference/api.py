@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.permissions import signed_in_council
 from caremarket.domain.roles import Permission
 
 from . import selectors, services
@@ -17,10 +17,7 @@ router = Router(tags=["reference data"])
 
 
 def _council(request):
-    organisation = request.auth.organisation
-    if not organisation.is_council:
-        raise PermissionDenied("Reference data belongs to councils; this token is a provider's.")
-    return organisation
+    return signed_in_council(request, "Reference data")
 
 
 class ServiceTypeIn(Schema):

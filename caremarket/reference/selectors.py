@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from caremarket.accounts.models import Organisation
+from caremarket.core.errors import ServiceError
 from caremarket.core.tenancy import get_for_organisation_or_404
 
 from .models import Area, NeedLevel, ReasonCode, ServiceType
@@ -30,6 +31,15 @@ def need_level_list(*, council: Organisation, service_type_code: str = ""):
 def reason_code_list(*, council: Organisation, kind: str = ""):
     qs = ReasonCode.objects.for_organisation(council)
     return qs.filter(kind=kind) if kind else qs
+
+
+def reason_code_find(*, council: Organisation, kind: str, code: str, missing: str) -> ReasonCode:
+    """One of the council's active reason codes of a kind (why a referral is declined, a placement ends, ...), or
+    a ServiceError on the `reason_code` field saying `missing`."""
+    found = ReasonCode.objects.for_organisation(council).filter(kind=kind, code=code or "", is_active=True).first()
+    if found is None:
+        raise ServiceError({"reason_code": missing})
+    return found
 
 
 def reference_get(*, model, council: Organisation, pk):

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from caremarket.accounts.models import Organisation
-from caremarket.core.audit import audit_record, changed_fields, snapshot
+from caremarket.core.audit import audit_record, changes_save, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain import reference as rules
 
@@ -65,23 +65,7 @@ def _save_new(instance: ReferenceModel, actor) -> ReferenceModel:
 
 
 def _save_changes(instance: ReferenceModel, actor, changes: dict[str, Any], reason: str = "") -> ReferenceModel:
-    before = snapshot(instance)
-    for field, value in changes.items():
-        setattr(instance, field, value)
-    after = snapshot(instance)
-    before, after = changed_fields(before, after)
-    if not after:
-        return instance
-    instance.save(update_fields=list(after))
-    audit_record(
-        actor=actor,
-        organisation=instance.council,
-        action=f"{instance._meta.model_name}.updated",
-        target=instance,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+    changes_save(instance, actor=actor, organisation=instance.council, changes=changes, reason=reason)
     return instance
 
 

@@ -126,3 +126,23 @@ def test_audit_records_name_people_by_reference_not_by_name(council, make_user, 
     assert not any("Byrne" in r or "Ada" in r for r in reprs)
     page = login(make_user(council, Role.ORGANISATION_ADMIN)).get("/audit/").content.decode()
     assert "Byrne" not in page and f"Person {request.person_id}" in page
+
+
+def test_changes_save_records_only_what_changed_and_nothing_when_nothing_did(council, council_admin):
+    from caremarket.core.audit import changes_save
+
+    recorded = AuditEvent.objects.count()
+    changed = changes_save(
+        council,
+        actor=council_admin,
+        organisation=council,
+        changes={"escalate_unsourced_after_hours": 48, "provider_access_days": 90},
+        action="brokerage.settings_changed",
+    )
+    assert changed == {"escalate_unsourced_after_hours": 48}
+    event = AuditEvent.objects.get(action="brokerage.settings_changed")
+    assert event.before == {"escalate_unsourced_after_hours": 24} and event.after == changed
+    council.refresh_from_db()
+    assert council.escalate_unsourced_after_hours == 48
+    assert changes_save(council, actor=council_admin, organisation=council, changes={"provider_access_days": 90}) == {}
+    assert AuditEvent.objects.count() == recorded + 1

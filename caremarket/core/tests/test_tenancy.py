@@ -70,3 +70,24 @@ def test_another_organisations_api_token_cannot_be_revoked(login, council, other
     assert login(me).post(f"/account/api-tokens/{issued.token.pk}/revoke/", {"reason": "x"}).status_code == 404
     issued.token.refresh_from_db()
     assert issued.token.revoked_at is None
+
+
+def test_the_signed_in_council_or_provider_is_one_helper_for_pages_and_tokens(rf, council, provider, make_user):
+    from types import SimpleNamespace
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from caremarket.core.permissions import signed_in_council, signed_in_provider
+    from caremarket.domain.roles import Role
+
+    page = rf.get("/")
+    page.user = make_user(provider, Role.PROVIDER_STAFF)
+    assert signed_in_provider(page) == provider
+    with pytest.raises(Http404):
+        signed_in_council(page, "Brokerage")
+    by_api = rf.get("/api/v1/")
+    by_api.auth = SimpleNamespace(organisation=council)
+    assert signed_in_council(by_api) == council
+    with pytest.raises(PermissionDenied, match="Answering referrals is for providers; this token is a council's"):
+        signed_in_provider(by_api, "Answering referrals")
