@@ -15,7 +15,7 @@ from caremarket.accounts.api_auth import require
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
 
-from . import delivery, exports, rates, runs, selectors, services
+from . import delivery, exports, rates, runs, selectors, services, statements
 
 router = Router(tags=["finance"])
 
@@ -616,4 +616,4 @@ class RunRemittanceOut(Schema):
 def run_remittances(request, run_id: int):
     """What each provider is paid in the run."""
     require(request, Permission.PAYMENTS_RUN)
-    return runs.remittances(selectors.run_get(council=_council(request), pk=run_id))
+    return statements.remittances(selectors.run_get(council=_council(request), pk=run_id))

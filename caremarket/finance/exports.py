@@ -7,7 +7,7 @@ import io
 
 from caremarket.core.spreadsheets import SafeWriter, append
 
-from . import runs
+from . import statements
 
 PAYMENT_COLUMNS = ["run", "period_start", "period_end", "provider_id", "provider", "amount", "reference"]
 REMITTANCE_COLUMNS = ["date", "placement", "person", "kind", "description", "quantity", "unit", "rate", "amount"]
@@ -32,7 +32,7 @@ def payment_rows(run) -> list[list]:
             f"{r['total']:.2f}",
             f"CM-{run.pk}-{r['provider_id']}",
         ]
-        for r in runs.remittances(run)
+        for r in statements.remittances(run)
     ]
 
 

@@ -16,7 +16,7 @@ from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import exports, forms, rates, runs, selectors, services
+from . import exports, forms, rates, runs, selectors, services, statements
 
 
 def _rate_form(council, data=None):
@@ -223,8 +223,8 @@ def run_detail(request, pk: int):
         "finance/run.html",
         {
             "run": run,
-            "remittances": runs.remittances(run),
-            "people": runs.person_costs(run)[:200],
+            "remittances": statements.remittances(run),
+            "people": statements.person_costs(run)[:200],
             "adjustments": lines.filter(kind="adjustment")[:200],
             "held": lines.filter(held=True)[:200],
             "flagged": lines.filter(flagged=True)[:200],

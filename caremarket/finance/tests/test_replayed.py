@@ -12,7 +12,7 @@ from caremarket.accounts import services as accounts
 from caremarket.brokerage import placements as placement_services
 from caremarket.core.errors import ServiceError
 from caremarket.core.models import AuditEvent
-from caremarket.finance import delivery, rates, runs
+from caremarket.finance import delivery, rates, runs, statements
 from caremarket.finance.models import ContributionAssessment, DeliveryRecord, PaymentRules
 
 from .test_runs import APRIL, make_run, world  # noqa: F401 - the fixture
@@ -80,7 +80,7 @@ def test_a_weekly_contribution_adds_up_to_the_penny_on_both_funding_routes(world
         delivery.delivery_record(provider=world["provider"], actor=world["staff"], placement_id=placement.pk, day=day)
     # four weeks from a Wednesday: every weekday four times
     run = make_run(world, date(2024, 4, 3), date(2024, 4, 30))
-    [row] = runs.person_costs(run)
+    [row] = statements.person_costs(run)
     assert row["contribution"] == D("120.00")
     assert row["gross"] == D("210.00") and row["net"] == D("90.00")
     if route == "net":

@@ -13,7 +13,7 @@ from caremarket.brokerage import services as brokerage
 from caremarket.brokerage.models import CareRequest
 from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import OrganisationKind, Role
-from caremarket.finance import delivery, rates, runs
+from caremarket.finance import delivery, rates, runs, statements
 from caremarket.finance.models import ContributionAssessment, PaymentLine, PaymentRules, PaymentRun
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
@@ -358,13 +358,13 @@ def test_net_placements_deduct_the_contribution_gross_ones_bill_it(world):
     for day in ["2024-04-02", "2024-04-09"]:
         delivery.delivery_record(provider=world["provider"], actor=world["staff"], placement_id=placement.pk, day=day)
     gross = make_run(world, APRIL, date(2024, 4, 14))
-    [row] = runs.person_costs(gross)
+    [row] = statements.person_costs(gross)
     assert (row["gross"], row["contribution"], row["net"]) == (D("140.00"), D("70.00"), D("70.00"))
     assert gross.total == D("140.00")  # the council pays in full and bills the person
     type(placement).objects.filter(pk=placement.pk).update(funding_route="net")
     net = runs.payment_run_calculate(run=gross, actor=world["finance"])
     assert net.total == D("70.00")  # the provider collects £70 of contributions over the two weeks
-    [row] = runs.person_costs(net)
+    [row] = statements.person_costs(net)
     assert (row["gross"], row["contribution"], row["net"]) == (D("140.00"), D("70.00"), D("70.00"))
 
 
