@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from caremarket.core.lifecycle import StatusChange, StatusGroupsMixin
 from caremarket.core.tenancy import TenantModel
 from caremarket.domain.arrangements import (
     MECHANISM_LABELS,
@@ -15,6 +16,7 @@ from caremarket.domain.arrangements import (
     Regime,
     Status,
 )
+from caremarket.domain.lifecycles import ADMISSION, APPLICATION
 
 MECHANISMS = [(m.value, MECHANISM_LABELS[m]) for m in Mechanism]
 REGIMES = [(r.value, REGIME_LABELS[r]) for r in Regime]
@@ -25,6 +27,10 @@ PRICE_BASES = [
     ("day", "A day rate"),
     ("week", "A weekly rate"),
 ]
+
+
+class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
+    pass
 
 
 class Arrangement(TenantModel):
@@ -189,14 +195,8 @@ class Application(models.Model):
     """A provider's application to an arrangement. Owned by the provider; read by the arrangement's council."""
 
     TENANT_FIELD = "provider"
-
-    STATUSES = [
-        ("draft", "Draft"),
-        ("submitted", "Submitted"),
-        ("admitted", "Admitted"),
-        ("rejected", "Rejected"),
-        ("withdrawn", "Withdrawn"),
-    ]
+    LIFECYCLE = APPLICATION
+    STATUSES = APPLICATION.choices
 
     arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="applications")
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="applications")
@@ -211,6 +211,8 @@ class Application(models.Model):
     cqc_location_id = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LifecycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["arrangement", "provider__name"]
@@ -312,7 +314,8 @@ class Decision(models.Model):
 class Admission(models.Model):
     """A provider admitted to a lot (and an area), with its position or rank and its accepted terms."""
 
-    STATUSES = [("active", "Active"), ("suspended", "Suspended"), ("removed", "Removed")]
+    LIFECYCLE = ADMISSION
+    STATUSES = ADMISSION.choices
     POSITIONS = [("", "None"), ("primary", "Primary"), ("secondary", "Secondary"), ("reserve", "Reserve list")]
 
     arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="admissions")
@@ -335,6 +338,8 @@ class Admission(models.Model):
     insurance_expires_on = models.DateField(null=True, blank=True)
     admitted_on = models.DateField(default=timezone.localdate)
 
+    objects = LifecycleQuerySet.as_manager()
+
     class Meta:
         ordering = ["arrangement", "lot__number", "area__name", "position", "rank"]
         constraints = [
@@ -342,9 +347,7 @@ class Admission(models.Model):
                 fields=["provider", "lot", "area"], condition=~Q(status="removed"), name="one_admission_per_lot_area"
             ),
             models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gt=0), name="admission_price_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=["active", "suspended", "removed"]), name="admission_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=list(ADMISSION.states)), name="admission_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -352,18 +355,13 @@ class Admission(models.Model):
         return f"{self.provider} on {self.lot}{where}"
 
 
-class AdmissionStatusChange(models.Model):
+class AdmissionStatusChange(StatusChange):
     admission = models.ForeignKey(Admission, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
     reason_code = models.CharField(max_length=40, blank=True)
-    reason = models.TextField(blank=True)
     effective_on = models.DateField(default=timezone.localdate)
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(StatusChange.Meta):
+        pass
 
 
 class AwardRun(models.Model):

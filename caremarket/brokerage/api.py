@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from caremarket.accounts.api_auth import require
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.domain.lifecycles import COMPETITION
 from caremarket.domain.roles import Permission
 
 from . import competitions, placements, selectors, services, sourcing
@@ -416,8 +417,8 @@ def opportunities(request, open_only: bool = True):
         "competition__request__person", "competition__request__need_level", "competition__request__council"
     )
     if open_only:
-        referrals = referrals.filter(status__in=["offered", "viewed"])
-        invitations = invitations.filter(competition__status="open")
+        referrals = referrals.in_group("open")
+        invitations = invitations.filter(competition__status__in=COMPETITION.group("taking_offers"))
     found = [_anonymised("referral", r.pk, r.request, r.status, r.deadline_at) for r in referrals]
     found += [
         _anonymised(

@@ -18,8 +18,11 @@ from caremarket.accounts.models import Organisation
 from caremarket.arrangements.models import Admission, Arrangement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
+from caremarket.core.lifecycle import status_move
 from caremarket.domain import evaluation
 from caremarket.domain.arrangements import Mechanism
+from caremarket.domain.arrangements import Status as ArrangementStatus
+from caremarket.domain.lifecycles import COMPETITION, OFFER
 
 from . import selectors
 from .models import Competition, CompetitionInvitation, Offer
@@ -48,7 +51,7 @@ def call_off_arrangement(request) -> Arrangement | None:
     return (
         Arrangement.objects.for_organisation(request.council)
         .filter(
-            status="live",
+            status=ArrangementStatus.LIVE,
             mechanism__in=CALL_OFF_MECHANISMS,
             lots__service_types=request.service_type,
             lots__areas=request.area,
@@ -80,9 +83,9 @@ def competition_publish(
 ) -> Competition:
     now = now or timezone.now()
     request = _locked_request(request)
-    if request.referrals.filter(status__in=["offered", "viewed"]).exists():
+    if request.referrals.in_group("open").exists():
         raise ServiceError("The request is being offered to providers; wait for their answers", status=409)
-    if request.competitions.filter(status__in=["open", "closed"]).exists():
+    if request.competitions.in_group("live").exists():
         raise ServiceError("A competition for this request is already running", status=409)
     if closes_at is None or closes_at <= now:
         raise ServiceError({"closes_at": "The closing time must be in the future"})
@@ -99,9 +102,9 @@ def competition_publish(
         )
     eligible = {v.provider for v in selectors.request_eligibility(request) if v.eligible}
     admissions = (
-        Admission.objects.filter(
+        Admission.objects.in_group("offerable")
+        .filter(
             arrangement=arrangement,
-            status="active",
             lot__service_types=request.service_type,
             provider__name__in=eligible,
         )
@@ -147,7 +150,7 @@ def competition_publish(
 def _open_for(competition: Competition, provider: Organisation, now: datetime) -> Competition:
     if not competition.invitations.filter(provider=provider).exists():
         raise ServiceError("Your organisation is not eligible for this competition", status=403)
-    if competition.status != "open" or now >= competition.closes_at:
+    if not COMPETITION.is_in(competition.status, "taking_offers") or now >= competition.closes_at:
         raise ServiceError("This competition has closed; offers can no longer be made or withdrawn", status=409)
     return competition
 
@@ -172,10 +175,10 @@ def offer_submit(
         raise ServiceError({"earliest_start_on": "The earliest start date cannot be in the past"})
     if not (how_outcomes_met or "").strip():
         raise ServiceError({"how_outcomes_met": "Say how you will meet the outcomes the person wants"})
-    previous = competition.offers.filter(provider=provider, status="submitted").first()
+    previous = competition.offers.in_group("live").filter(provider=provider).first()
     if previous:
-        previous.status, previous.withdrawn_at = "withdrawn", now
-        previous.save(update_fields=["status", "withdrawn_at"])
+        previous.withdrawn_at = now
+        status_move(previous, "withdrawn", lifecycle=OFFER, changed_by=None, also_save=("withdrawn_at",))
     offer = Offer.objects.create(
         competition=competition,
         provider=provider,
@@ -211,16 +214,16 @@ def offer_withdraw(*, offer: Offer, provider: Organisation, actor, now: datetime
     if offer.provider_id != provider.pk:
         raise ServiceError("No such offer", status=404)
     _open_for(offer.competition, provider, now)
-    if offer.status != "submitted":
+    if not OFFER.is_in(offer.status, "live"):
         raise ServiceError("This offer has already been withdrawn", status=409)
-    offer.status, offer.withdrawn_at = "withdrawn", now
-    offer.save(update_fields=["status", "withdrawn_at"])
+    offer.withdrawn_at = now
+    status_move(offer, "withdrawn", lifecycle=OFFER, changed_by=None, also_save=("withdrawn_at",))
     _audit_offer(offer, actor, "offer.withdrawn", {})
     return offer
 
 
 def offer_count(competition: Competition) -> int:
-    return competition.offers.filter(status="submitted").count()
+    return competition.offers.in_group("live").count()
 
 
 def _refuse_sealed(competition: Competition, actor, route: str) -> None:
@@ -242,7 +245,7 @@ def offers_for_council(*, competition: Competition, actor, route: str, now: date
     now = now or timezone.now()
     if competition.is_sealed(now):
         _refuse_sealed(competition, actor, route)
-    return competition.offers.filter(status="submitted").select_related("provider").order_by("rank", "provider__name")
+    return competition.offers.in_group("live").select_related("provider").order_by("rank", "provider__name")
 
 
 def offer_for_provider(*, provider: Organisation, pk: int) -> Offer:
@@ -256,10 +259,10 @@ def competitions_close(*, now: datetime | None = None) -> int:
     """Competitions past their closing time close (run by the worker every minute)."""
     now = now or timezone.now()
     count = 0
-    for competition in Competition.objects.filter(status="open", closes_at__lte=now):
+    for competition in Competition.objects.in_group("taking_offers").filter(closes_at__lte=now):
         with transaction.atomic():
-            competition.status, competition.closed_at = "closed", now
-            competition.save(update_fields=["status", "closed_at"])
+            competition.closed_at = now
+            status_move(competition, "closed", lifecycle=COMPETITION, changed_by=None, also_save=("closed_at",))
             audit_record(
                 actor=None,
                 organisation=competition.council,
@@ -275,10 +278,10 @@ def _closed(competition: Competition, now: datetime) -> Competition:
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if competition.is_sealed(now):
         raise SealedError(competition)
-    if competition.status == "open":
-        competition.status, competition.closed_at = "closed", now
-        competition.save(update_fields=["status", "closed_at"])
-    if competition.status != "closed":
+    if COMPETITION.is_in(competition.status, "taking_offers"):
+        competition.closed_at = now
+        status_move(competition, "closed", lifecycle=COMPETITION, changed_by=None, also_save=("closed_at",))
+    if not COMPETITION.is_in(competition.status, "to_decide"):
         raise ServiceError(f"This competition is {competition.get_status_display().lower()}", status=409)
     return competition
 
@@ -309,7 +312,7 @@ def competition_score(
     now = now or timezone.now()
     competition = _closed(competition, now)
     comments = comments or {}
-    offers = list(competition.offers.filter(status="submitted").select_related("provider"))
+    offers = list(competition.offers.in_group("live").select_related("provider"))
     if not offers:
         raise ServiceError("There are no offers to score", status=409)
     candidates = []
@@ -360,16 +363,22 @@ def competition_award(*, competition: Competition, offer: Offer, actor, reason: 
     now = now or timezone.now()
     competition = _closed(competition, now)
     offer = Offer.objects.select_related("provider").get(pk=offer.pk)
-    if offer.competition_id != competition.pk or offer.status != "submitted":
+    if offer.competition_id != competition.pk or not OFFER.is_in(offer.status, "live"):
         raise ServiceError({"offer": "Choose one of the offers made in this competition"})
     if offer.rank is None:
         raise ServiceError("Score the offers before awarding", status=409)
     if offer.rank != 1 and not (reason or "").strip():
         raise ServiceError({"reason": "This offer did not score highest: record why it is chosen"})
     request = _locked_request(competition.request)
-    competition.status, competition.decided_at, competition.decided_by = "awarded", now, describe_actor(actor)[0]
+    competition.decided_at, competition.decided_by = now, describe_actor(actor)[0]
     competition.decision_reason = (reason or "").strip()
-    competition.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    status_move(
+        competition,
+        "awarded",
+        lifecycle=COMPETITION,
+        changed_by=competition.decided_by,
+        also_save=("decided_at", "decided_by", "decision_reason"),
+    )
     invitation = competition.invitations.get(provider=offer.provider)
     try:
         with transaction.atomic():
@@ -405,9 +414,15 @@ def competition_no_award(*, competition: Competition, actor, reason: str, now=No
     competition = _closed(competition, now)
     if not (reason or "").strip():
         raise ServiceError({"reason": "Record why the competition is not awarded"})
-    competition.status, competition.decided_at, competition.decided_by = "not-awarded", now, describe_actor(actor)[0]
+    competition.decided_at, competition.decided_by = now, describe_actor(actor)[0]
     competition.decision_reason = reason.strip()
-    competition.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    status_move(
+        competition,
+        "not-awarded",
+        lifecycle=COMPETITION,
+        changed_by=competition.decided_by,
+        also_save=("decided_at", "decided_by", "decision_reason"),
+    )
     request = _locked_request(competition.request)
     request_status_change(request, "unsourced", actor, reason=f"call-off competition not awarded: {reason.strip()}")
     audit_record(

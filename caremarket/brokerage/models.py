@@ -6,15 +6,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.tenancy import TenantModel
+from caremarket.core.lifecycle import StatusChange, StatusGroupsMixin
+from caremarket.core.tenancy import TenantModel, TenantQuerySet
+from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, OFFER, PLACEMENT, REFERRAL
 
-REQUEST_STATUSES = [
-    ("awaiting-approval", "Awaiting approval"),
-    ("sourcing", "Sourcing"),
-    ("unsourced", "Unsourced"),
-    ("placed", "Placed"),
-    ("cancelled", "Cancelled"),
-]
+REQUEST_STATUSES = CARE_REQUEST.choices
+
+
+class LifecycleTenantQuerySet(StatusGroupsMixin, TenantQuerySet):
+    pass
+
+
+class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
+    pass
 
 
 class Person(TenantModel):
@@ -50,6 +54,9 @@ class CareRequest(TenantModel):
     """A person's assessed needs, turned into a request for care."""
 
     TENANT_FIELD = "council"
+    LIFECYCLE = CARE_REQUEST
+
+    objects = LifecycleTenantQuerySet.as_manager()
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests")
@@ -82,7 +89,7 @@ class CareRequest(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=[s for s, _ in REQUEST_STATUSES]), name="request_status"),
+            models.CheckConstraint(condition=Q(status__in=list(CARE_REQUEST.states)), name="request_status"),
             models.CheckConstraint(
                 condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gt=0), name="request_hours_positive"
             ),
@@ -91,7 +98,9 @@ class CareRequest(TenantModel):
                 name="request_days_1_to_7",
             ),
             models.CheckConstraint(
-                condition=~Q(status="sourcing") | Q(requires_approval=False) | Q(approved_at__isnull=False),
+                condition=~Q(status=CARE_REQUEST.state("being_sourced"))
+                | Q(requires_approval=False)
+                | Q(approved_at__isnull=False),
                 name="request_approved_before_sourcing",
             ),
         ]
@@ -104,32 +113,21 @@ class CareRequest(TenantModel):
         return f"Request {self.pk}: {self.service_type.name} for person {self.person_id}"
 
 
-class CareRequestStatusChange(models.Model):
+class CareRequestStatusChange(StatusChange):
     request = models.ForeignKey(CareRequest, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(StatusChange.Meta):
+        pass
 
 
-REFERRAL_STATUSES = [
-    ("offered", "Offered"),
-    ("viewed", "Viewed"),
-    ("accepted", "Accepted"),
-    ("declined", "Declined"),
-    ("timed-out", "Timed out"),
-    ("withdrawn", "Gone to another provider"),
-    ("cancelled", "Request cancelled"),
-]
-OPEN_REFERRAL = ("offered", "viewed")
+REFERRAL_STATUSES = REFERRAL.choices
+OPEN_REFERRAL = tuple(sorted(REFERRAL.group("open")))
 
 
 class Referral(models.Model):
     """A request offered to one provider at one step of a cascade or ranked approach. Every step is kept."""
+
+    LIFECYCLE = REFERRAL
 
     request = models.ForeignKey(CareRequest, on_delete=models.PROTECT, related_name="referrals")
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="referrals")
@@ -148,16 +146,19 @@ class Referral(models.Model):
     )
     note = models.TextField(blank=True)
 
+    objects = LifecycleQuerySet.as_manager()
+
     class Meta:
         ordering = ["offered_at", "id"]
         constraints = [
             # Two providers accepting at the same moment: the database lets exactly one win.
             models.UniqueConstraint(
-                fields=["request"], condition=Q(status="accepted"), name="one_acceptance_per_request"
+                fields=["request"], condition=Q(status=REFERRAL.state("won")), name="one_acceptance_per_request"
             ),
             models.UniqueConstraint(fields=["request", "provider", "step_number"], name="one_referral_per_step"),
             models.CheckConstraint(
-                condition=~Q(status="declined") | Q(decline_reason__isnull=False), name="decline_has_reason"
+                condition=~Q(status=REFERRAL.state("declined")) | Q(decline_reason__isnull=False),
+                name="decline_has_reason",
             ),
         ]
 
@@ -173,13 +174,7 @@ ROUTES = [
     ("block", "Block contract vacancy"),
     ("spot", "Spot purchase"),
 ]
-COMPETITION_STATUSES = [
-    ("open", "Open for offers"),
-    ("closed", "Closed: offers can be read and scored"),
-    ("awarded", "Awarded"),
-    ("not-awarded", "Not awarded"),
-    ("cancelled", "Cancelled with the request"),
-]
+COMPETITION_STATUSES = COMPETITION.choices
 
 
 class Competition(TenantModel):
@@ -187,6 +182,9 @@ class Competition(TenantModel):
     Offers are sealed until `closes_at`."""
 
     TENANT_FIELD = "council"
+    LIFECYCLE = COMPETITION
+
+    objects = LifecycleTenantQuerySet.as_manager()
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(CareRequest, on_delete=models.PROTECT, related_name="competitions")
@@ -210,11 +208,11 @@ class Competition(TenantModel):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("published_at")), name="competition_closes_later"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=[s for s, _ in COMPETITION_STATUSES]), name="competition_status"
-            ),
+            models.CheckConstraint(condition=Q(status__in=list(COMPETITION.states)), name="competition_status"),
             models.UniqueConstraint(
-                fields=["request"], condition=Q(status__in=["open", "closed"]), name="one_live_competition_per_request"
+                fields=["request"],
+                condition=Q(status__in=sorted(COMPETITION.group("live"), reverse=True)),
+                name="one_live_competition_per_request",
             ),
         ]
 
@@ -240,14 +238,14 @@ class Offer(models.Model):
     """A provider's sealed offer. Its content is read only through `competitions.offers_for_council` after the
     closing time; before then only the count is visible and every attempt to read is audited."""
 
+    LIFECYCLE = OFFER
+
     competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="offers")
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="offers")
     price = models.DecimalField(max_digits=10, decimal_places=2)
     earliest_start_on = models.DateField()
     how_outcomes_met = models.TextField()
-    status = models.CharField(
-        max_length=20, default="submitted", choices=[("submitted", "Submitted"), ("withdrawn", "Withdrawn")]
-    )
+    status = models.CharField(max_length=20, default="submitted", choices=OFFER.choices)
     submitted_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     quality_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -257,12 +255,14 @@ class Offer(models.Model):
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     low_price = models.BooleanField(default=False)
 
+    objects = LifecycleQuerySet.as_manager()
+
     class Meta:
         ordering = ["rank", "submitted_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="offer_price_positive"),
             models.UniqueConstraint(
-                fields=["competition", "provider"], condition=Q(status="submitted"), name="one_live_offer_each"
+                fields=["competition", "provider"], condition=Q(status=OFFER.state("live")), name="one_live_offer_each"
             ),
             models.CheckConstraint(
                 condition=Q(quality_score__isnull=True) | (Q(quality_score__gte=0) & Q(quality_score__lte=100)),
@@ -278,6 +278,9 @@ class Placement(TenantModel):
     """The individual service agreement created by an award. Only now does the provider see the person."""
 
     TENANT_FIELD = "council"
+    LIFECYCLE = PLACEMENT
+
+    objects = LifecycleTenantQuerySet.as_manager()
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     request = models.OneToOneField(CareRequest, on_delete=models.PROTECT, related_name="placement")
@@ -316,9 +319,7 @@ class Placement(TenantModel):
             ("isf", "Individual Service Fund"),
         ],
     )
-    status = models.CharField(
-        max_length=20, default="active", choices=[("active", "Active"), ("suspended", "Suspended"), ("ended", "Ended")]
-    )
+    status = models.CharField(max_length=20, default="active", choices=PLACEMENT.choices)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.ForeignKey(
         "reference.ReasonCode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -338,7 +339,8 @@ class Placement(TenantModel):
                 name="spot_has_reason_and_price",
             ),
             models.CheckConstraint(
-                condition=~Q(status="ended") | (Q(ended_on__isnull=False) & Q(end_reason__isnull=False)),
+                condition=~Q(status=PLACEMENT.state("ended"))
+                | (Q(ended_on__isnull=False) & Q(end_reason__isnull=False)),
                 name="ended_placement_has_date_and_reason",
             ),
         ]

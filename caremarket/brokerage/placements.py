@@ -15,7 +15,10 @@ from caremarket.arrangements.admissions import admissions_suspend_provider
 from caremarket.arrangements.models import Admission
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
+from caremarket.core.lifecycle import status_move, status_started
 from caremarket.domain import requests as requests_rules
+from caremarket.domain.arrangements import Status as ArrangementStatus
+from caremarket.domain.lifecycles import ADMISSION, CARE_REQUEST, PLACEMENT
 from caremarket.reference.models import NeedLevel, ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
@@ -124,7 +127,7 @@ def placement_create(
 
 def _locked_request(request: CareRequest) -> CareRequest:
     request = CareRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != "sourcing" and request.status != "unsourced":
+    if not CARE_REQUEST.is_in(request.status, "to_source"):
         raise ServiceError(f"A request that is {request.get_status_display().lower()} cannot be placed", status=409)
     return request
 
@@ -169,7 +172,7 @@ def spot_purchase(
     )
     price = _price(agreed_price)
     unit = _unit(price_unit)
-    request.referrals.filter(status__in=["offered", "viewed"]).update(status="withdrawn", responded_at=timezone.now())
+    request.referrals.in_group("open").move_all("withdrawn", responded_at=timezone.now())
     return placement_create(
         request=request,
         provider=provider,
@@ -186,9 +189,9 @@ def block_vacancies(*, council: Organisation, request: CareRequest | None = None
     """Block contract places with room, for the request's service and area when given; each carries `vacancies`."""
     qs = Admission.objects.filter(
         arrangement__council=council,
-        arrangement__status="live",
+        arrangement__status=ArrangementStatus.LIVE,
         arrangement__mechanism="block_contract",
-        status="active",
+        status__in=ADMISSION.group("offerable"),
         block_places__gt=0,
     )
     if request is not None:
@@ -198,7 +201,7 @@ def block_vacancies(*, council: Organisation, request: CareRequest | None = None
         if request.need_level_id:
             qs = qs.filter(Q(lot__need_levels__isnull=True) | Q(lot__need_levels=request.need_level_id))
     qs = (
-        qs.annotate(filled=Count("placements", filter=Q(placements__status__in=["active", "suspended"])))
+        qs.annotate(filled=Count("placements", filter=Q(placements__status__in=PLACEMENT.group("live"))))
         .select_related("provider", "lot", "arrangement", "area")
         .distinct()
     )
@@ -231,7 +234,7 @@ def block_place(*, request: CareRequest, admission: Admission, actor) -> Placeme
 
 def _locked_placement(placement: Placement) -> Placement:
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    if placement.status == "ended":
+    if not PLACEMENT.is_in(placement.status, "live"):
         raise ServiceError(f"Placement {placement.pk} has ended", status=409)
     return placement
 
@@ -331,8 +334,7 @@ def hospital_admit(*, placement: Placement, actor, admitted_on: date, unplanned:
     stay = HospitalStay.objects.create(
         placement=placement, admitted_on=admitted_on, unplanned=unplanned, recorded_by=describe_actor(actor)[0]
     )
-    placement.status = "suspended"
-    placement.save(update_fields=["status"])
+    status_move(placement, "suspended", lifecycle=PLACEMENT, changed_by=describe_actor(actor)[0])
     audit_record(
         actor=actor,
         organisation=placement.council,
@@ -354,8 +356,7 @@ def hospital_discharge(*, placement: Placement, actor, discharged_on: date) -> H
         raise ServiceError({"discharged_on": f"The discharge date must be on or after {stay.admitted_on:%-d %B %Y}"})
     stay.discharged_on = discharged_on
     stay.save(update_fields=["discharged_on"])
-    placement.status = "active"
-    placement.save(update_fields=["status"])
+    status_move(placement, "active", lifecycle=PLACEMENT, changed_by=describe_actor(actor)[0])
     audit_record(
         actor=actor,
         organisation=placement.council,
@@ -378,13 +379,14 @@ def placement_end(*, placement: Placement, actor, ended_on: date, reason_code: s
     reason = reason_code_find(
         council=placement.council, kind="ending", code=reason_code, missing="Choose why the placement ends"
     )
-    placement.status, placement.ended_on, placement.end_reason, placement.end_note = (
+    placement.ended_on, placement.end_reason, placement.end_note = ended_on, reason, (note or "").strip()
+    status_move(
+        placement,
         "ended",
-        ended_on,
-        reason,
-        (note or "").strip(),
+        lifecycle=PLACEMENT,
+        changed_by=describe_actor(actor)[0],
+        also_save=("ended_on", "end_reason", "end_note"),
     )
-    placement.save(update_fields=["status", "ended_on", "end_reason", "end_note"])
     placement.terms.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).update(ends_on=ended_on)
     placement.hospital_stays.filter(discharged_on__isnull=True).update(discharged_on=ended_on)
     audit_record(
@@ -408,7 +410,8 @@ def provider_placements_resource(
     ends_on = ends_on or timezone.localdate()
     placements = list(
         Placement.objects.for_organisation(council)
-        .filter(provider=provider, status__in=["active", "suspended"])
+        .in_group("live")
+        .filter(provider=provider)
         .select_related("request", "person")
         .order_by("pk")
     )
@@ -447,13 +450,13 @@ def provider_placements_resource(
             outcomes=old.outcomes,
             requirements=old.requirements,
             status=status,
-            requires_approval=status == "awaiting-approval",
+            requires_approval=not CARE_REQUEST.is_in(status, "to_source"),
             created_by=describe_actor(actor)[0],
             replaces_placement=placement,
         )
-        CareRequestStatusChange.objects.create(
-            request=request,
-            to_status=status,
+        status_started(
+            request,
+            history=(CareRequestStatusChange, "request"),
             changed_by=describe_actor(actor)[0],
             reason=f"re-sourcing: {provider.name} can no longer provide placement {placement.pk}",
         )
@@ -474,10 +477,12 @@ def placements_carry_over(*, arrangement, actor, starts_on: date | None = None) 
     """Continuity (seed 001): when a new arrangement starts, a person keeps their current provider if that provider
     is on it. Their placement gets new terms under the new admission; the others are listed for re-sourcing."""
     starts_on = starts_on or max(arrangement.starts_on, timezone.localdate())
-    if arrangement.status != "live":
+    if arrangement.status != ArrangementStatus.LIVE:
         raise ServiceError("Placements carry over to a live arrangement only", status=409)
-    admissions = Admission.objects.filter(arrangement=arrangement, status="active").prefetch_related(
-        "lot__service_types", "lot__areas"
+    admissions = (
+        Admission.objects.in_group("offerable")
+        .filter(arrangement=arrangement)
+        .prefetch_related("lot__service_types", "lot__areas")
     )
     index = {}
     for a in admissions:
@@ -489,7 +494,8 @@ def placements_carry_over(*, arrangement, actor, starts_on: date | None = None) 
     carried, left = [], []
     placements = (
         Placement.objects.for_organisation(arrangement.council)
-        .filter(status__in=["active", "suspended"], service_type_id__in=service_types)
+        .in_group("live")
+        .filter(service_type_id__in=service_types)
         .exclude(admission__arrangement=arrangement)
         .select_related("provider", "person")
         .order_by("pk")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required, signed_in_provider
+from caremarket.domain.lifecycles import COMPETITION
 from caremarket.domain.roles import Permission
 
 from . import competitions, selectors, sourcing
@@ -120,7 +121,7 @@ def competition_detail(request, pk: int):
             messages.success(request, "Your offer is withdrawn")
         return redirect("referrals:competition", pk=pk)
     mine = competition.offers.filter(provider=provider).order_by("-submitted_at")
-    live = mine.filter(status="submitted").first()
+    live = mine.in_group("live").first()
     request_ = competition.request
     return render(
         request,
@@ -132,8 +133,8 @@ def competition_detail(request, pk: int):
             "form": form,
             "live": live,
             "mine": mine,
-            "open": competition.status == "open" and competition.is_sealed(timezone.now()),
-            "ranked_out_of": competition.offers.filter(status="submitted", rank__isnull=False).count(),
+            "open": COMPETITION.is_in(competition.status, "taking_offers") and competition.is_sealed(timezone.now()),
+            "ranked_out_of": competition.offers.in_group("live").filter(rank__isnull=False).count(),
             "won": getattr(live, "placement", None) if live else None,
         },
     )

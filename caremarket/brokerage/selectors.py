@@ -7,6 +7,8 @@ from caremarket.arrangements.models import Admission
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.cqc.models import CqcLocation
 from caremarket.domain import disclosure, eligibility
+from caremarket.domain.arrangements import Status as ArrangementStatus
+from caremarket.domain.lifecycles import ADMISSION
 
 from .models import CareRequest, Person
 
@@ -32,7 +34,7 @@ def request_get(*, council, pk) -> CareRequest:
 def work_queue(*, council, status: str = "", area: str = "", service_type: str = ""):
     """Oldest first; each request carries its age in days."""
     qs = CareRequest.objects.for_organisation(council).select_related("person", "service_type", "area", "need_level")
-    qs = qs.exclude(status="cancelled")
+    qs = qs.outside_group("cancelled")
     if status:
         qs = qs.filter(status=status)
     if area:
@@ -56,11 +58,13 @@ def _suspension_reasons(admissions) -> dict[int, str]:
     """Why each suspended admission is suspended: the reason of its latest status change."""
     from caremarket.arrangements.models import AdmissionStatusChange
 
-    ids = [a.pk for a in admissions if a.status == "suspended"]
+    ids = [a.pk for a in admissions if ADMISSION.is_in(a.status, "suspended")]
     found: dict[int, str] = {}
     for n in range(0, len(ids), 900):
         for admission_id, reason in (
-            AdmissionStatusChange.objects.filter(admission_id__in=ids[n : n + 900], to_status="suspended")
+            AdmissionStatusChange.objects.filter(
+                admission_id__in=ids[n : n + 900], to_status=ADMISSION.state("suspended")
+            )
             .order_by("changed_at", "id")
             .values_list("admission_id", "reason")
         ):
@@ -93,8 +97,8 @@ def eligibility_market(*, council, service_type=None, area=None) -> tuple[eligib
     """The council's live admissions (for one service type and area, or all) as the rule engine's index, and the
     providers in it."""
     admissions = (
-        Admission.objects.filter(arrangement__council=council, arrangement__status="live")
-        .exclude(status="removed")
+        Admission.objects.in_group("current")
+        .filter(arrangement__council=council, arrangement__status=ArrangementStatus.LIVE)
         .select_related("provider", "area", "application", "lot")
         .prefetch_related("lot__service_types", "lot__areas", "lot__need_levels")
     )
@@ -129,10 +133,12 @@ def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
     """Every provider admitted to the council's live arrangements for this service: eligible, or why not."""
     market, _ = eligibility_market(council=request.council, service_type=request.service_type, area=request.area)
     elsewhere = (
-        Admission.objects.filter(
-            arrangement__council=request.council, arrangement__status="live", lot__service_types=request.service_type
+        Admission.objects.in_group("current")
+        .filter(
+            arrangement__council=request.council,
+            arrangement__status=ArrangementStatus.LIVE,
+            lot__service_types=request.service_type,
         )
-        .exclude(status="removed")
         .values_list("provider__name", flat=True)
         .distinct()
     )
@@ -199,11 +205,7 @@ def providers_with_placements(*, council):
 
     from .models import Placement
 
-    ids = (
-        Placement.objects.for_organisation(council)
-        .filter(status__in=["active", "suspended"])
-        .values_list("provider_id", flat=True)
-    )
+    ids = Placement.objects.for_organisation(council).in_group("live").values_list("provider_id", flat=True)
     return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
@@ -275,7 +277,7 @@ def invitation_for_provider(*, provider, competition):
 def competition_offer_get(*, competition, pk):
     from django.http import Http404
 
-    found = competition.offers.filter(pk=pk, status="submitted").select_related("provider").first()
+    found = competition.offers.in_group("live").filter(pk=pk).select_related("provider").first()
     if found is None:
         raise Http404("No such offer in this competition")
     return found
@@ -284,12 +286,13 @@ def competition_offer_get(*, competition, pk):
 def live_arrangements(*, council):
     from caremarket.arrangements.models import Arrangement
 
-    return Arrangement.objects.for_organisation(council).filter(status="live").order_by("reference")
+    return Arrangement.objects.for_organisation(council).filter(status=ArrangementStatus.LIVE).order_by("reference")
 
 
 def providers_on_arrangements(*, council) -> set[int]:
     return set(
-        Admission.objects.filter(arrangement__council=council, arrangement__status="live", status="active")
+        Admission.objects.in_group("offerable")
+        .filter(arrangement__council=council, arrangement__status=ArrangementStatus.LIVE)
         .values_list("provider_id", flat=True)
         .distinct()
     )

@@ -11,8 +11,10 @@ from django.utils import timezone
 from caremarket.accounts.models import Organisation, User
 from caremarket.core.audit import audit_record, changes_save, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
+from caremarket.core.lifecycle import status_move, status_started
 from caremarket.domain import reference as reference_rules
 from caremarket.domain import requests as requests_rules
+from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, REFERRAL
 from caremarket.reference.models import Area, AreaPostcode, NeedLevel, ServiceType
 
 from .models import CareRequest, CareRequestStatusChange, Person
@@ -75,12 +77,15 @@ def area_for_postcode(council: Organisation, postcode: str) -> Area | None:
 
 def request_status_change(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
     """Move a request to a new state: one append-only record and one audit entry, whoever moves it."""
-    previous = request.status
-    request.status = to_status
     request.status_changed_at = timezone.now()
-    request.save(update_fields=["status", "status_changed_at", "approved_by", "approved_at"])
-    CareRequestStatusChange.objects.create(
-        request=request, from_status=previous, to_status=to_status, changed_by=describe_actor(actor)[0], reason=reason
+    previous = status_move(
+        request,
+        to_status,
+        lifecycle=CARE_REQUEST,
+        changed_by=describe_actor(actor)[0],
+        history=(CareRequestStatusChange, "request"),
+        reason=reason,
+        also_save=("status_changed_at", "approved_by", "approved_at"),
     )
     audit_record(
         actor=actor,
@@ -162,12 +167,10 @@ def care_request_create(
         outcomes=outcomes.strip(),
         requirements=(requirements or "").strip(),
         status=status,
-        requires_approval=status == "awaiting-approval",
+        requires_approval=not CARE_REQUEST.is_in(status, "to_source"),
         created_by=describe_actor(actor)[0],
     )
-    CareRequestStatusChange.objects.create(
-        request=request, to_status=request.status, changed_by=describe_actor(actor)[0]
-    )
+    status_started(request, history=(CareRequestStatusChange, "request"), changed_by=describe_actor(actor)[0])
     audit_record(
         actor=actor,
         organisation=council,
@@ -183,7 +186,7 @@ def care_request_create(
 @transaction.atomic
 def care_request_approve(*, request: CareRequest, actor, note: str = "") -> CareRequest:
     request = CareRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != "awaiting-approval":
+    if not CARE_REQUEST.can(request.status, "sourcing") or CARE_REQUEST.is_in(request.status, "to_source"):
         raise ServiceError("Only a request awaiting approval can be approved", status=409)
     if request.created_by_id is not None and request.created_by_id == describe_actor(actor)[0].pk:
         raise ServiceError("The team leader who approves cannot be the one who made the request")
@@ -199,11 +202,9 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -
     referrals and any competition still running; the providers concerned are told."""
     from caremarket.core.tasks import send_email
 
-    from .models import OPEN_REFERRAL
-
     now = now or timezone.now()
     request = CareRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status in {"placed", "cancelled"}:
+    if CARE_REQUEST.is_in(request.status, "closed"):
         raise ServiceError(f"A {request.get_status_display().lower()} request cannot be cancelled", status=409)
     reason = (reason or "").strip()
     if not reason:
@@ -211,9 +212,9 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -
             {"reason": "Say why the request is cancelled, for example the person chose a direct payment"}
         )
     told: dict[int, Organisation] = {}
-    for referral in request.referrals.filter(status__in=OPEN_REFERRAL).select_related("provider"):
-        referral.status, referral.responded_at = "cancelled", now
-        referral.save(update_fields=["status", "responded_at"])
+    for referral in request.referrals.in_group("open").select_related("provider"):
+        referral.responded_at = now
+        status_move(referral, "cancelled", lifecycle=REFERRAL, changed_by=None, also_save=("responded_at",))
         told[referral.provider_id] = referral.provider
         audit_record(
             actor=actor,
@@ -223,10 +224,16 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -
             target=referral,
             reason="the request was cancelled",
         )
-    for competition in request.competitions.filter(status__in=["open", "closed"]):
-        competition.status, competition.decided_at = "cancelled", now
+    for competition in request.competitions.in_group("live"):
+        competition.decided_at = now
         competition.decided_by, competition.decision_reason = describe_actor(actor)[0], "the request was cancelled"
-        competition.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        status_move(
+            competition,
+            "cancelled",
+            lifecycle=COMPETITION,
+            changed_by=None,
+            also_save=("decided_at", "decided_by", "decision_reason"),
+        )
         invited = [i.provider for i in competition.invitations.select_related("provider")]
         told.update({p.pk: p for p in invited})
         audit_record(
@@ -264,7 +271,8 @@ def requests_escalate(*, now=None) -> int:
         cutoff = now - timedelta(hours=council.escalate_unsourced_after_hours)
         due = list(
             CareRequest.objects.for_organisation(council)
-            .filter(status="unsourced", escalated_at__isnull=True, status_changed_at__lte=cutoff)
+            .in_group("escalates")
+            .filter(escalated_at__isnull=True, status_changed_at__lte=cutoff)
             .select_related("service_type", "area")
         )
         if not due:

@@ -15,22 +15,25 @@ from django.utils import timezone
 from caremarket.arrangements.models import Admission, Arrangement
 from caremarket.core.audit import audit_record
 from caremarket.core.errors import ServiceError
-from caremarket.domain import routing
+from caremarket.core.lifecycle import status_move
+from caremarket.domain import lifecycles, routing
+from caremarket.domain.arrangements import Status as ArrangementStatus
+from caremarket.domain.lifecycles import CARE_REQUEST, REFERRAL
 from caremarket.reference.selectors import reason_code_find
 
 from . import selectors
-from .models import OPEN_REFERRAL, CareRequest, Placement, Referral
+from .models import CareRequest, Placement, Referral
 from .placements import placement_create
 from .services import request_status_change
 
-GONE = "This request has gone to another provider"
+GONE = lifecycles.GONE
 
 
 def _arrangement_for(request: CareRequest) -> Arrangement | None:
     return (
         Arrangement.objects.for_organisation(request.council)
         .filter(
-            status="live",
+            status=ArrangementStatus.LIVE,
             mechanism__in=["tiered_framework", "ranked_framework"],
             lots__service_types=request.service_type,
             lots__areas=request.area,
@@ -47,9 +50,8 @@ def plan(request: CareRequest) -> tuple[Arrangement | None, list[routing.Step]]:
         return None, []
     eligible = {v.provider for v in selectors.request_eligibility(request) if v.eligible}
     admissions = list(
-        Admission.objects.filter(
-            arrangement=arrangement, area=request.area, status="active", lot__service_types=request.service_type
-        )
+        Admission.objects.in_group("offerable")
+        .filter(arrangement=arrangement, area=request.area, lot__service_types=request.service_type)
         .select_related("provider")
         .order_by("rank", "provider__name")
     )
@@ -72,9 +74,9 @@ def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: i
     deadline = timezone.make_aware(routing.add_working_hours(local, float(arrangement.response_hours)))
     admissions = {
         a.provider.name: a
-        for a in Admission.objects.filter(arrangement=arrangement, area=request.area, status="active").select_related(
-            "provider"
-        )
+        for a in Admission.objects.in_group("offerable")
+        .filter(arrangement=arrangement, area=request.area)
+        .select_related("provider")
     }
     made = []
     for name in step.providers:
@@ -128,7 +130,7 @@ def _advance(request: CareRequest, actor, now) -> list[Referral]:
 def sourcing_start(*, request: CareRequest, actor, now: datetime | None = None) -> list[Referral]:
     now = now or timezone.now()
     request = CareRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != "sourcing":
+    if not CARE_REQUEST.is_in(request.status, "being_sourced"):
         raise ServiceError("Only a request being sourced can be offered to providers", status=409)
     if request.referrals.exists():
         raise ServiceError("This request has already been offered; follow its steps below", status=409)
@@ -138,12 +140,11 @@ def sourcing_start(*, request: CareRequest, actor, now: datetime | None = None) 
 def _open_referral(referral: Referral, provider, now) -> Referral:
     if referral.provider_id != provider.pk:
         raise ServiceError("No such referral", status=404)
-    if referral.status not in OPEN_REFERRAL:
-        if referral.status == "withdrawn":
-            raise ServiceError(GONE, status=409)
-        if referral.status == "cancelled":
-            raise ServiceError("The council has cancelled this request", status=409)
-        raise ServiceError(f"This referral is {referral.get_status_display().lower()}", status=409)
+    if not REFERRAL.is_in(referral.status, "open"):
+        why = lifecycles.REFERRAL_CLOSED.get(
+            referral.status, f"This referral is {referral.get_status_display().lower()}"
+        )
+        raise ServiceError(why, status=409)
     if now > referral.deadline_at:
         raise ServiceError("The time to answer this referral has passed", status=409)
     return referral
@@ -152,9 +153,9 @@ def _open_referral(referral: Referral, provider, now) -> Referral:
 @transaction.atomic
 def referral_view(*, referral: Referral, provider, actor, now=None) -> Referral:
     now = now or timezone.now()
-    if referral.provider_id == provider.pk and referral.status == "offered":
-        referral.status, referral.viewed_at = "viewed", now
-        referral.save(update_fields=["status", "viewed_at"])
+    if referral.provider_id == provider.pk and REFERRAL.is_in(referral.status, "unseen"):
+        referral.viewed_at = now
+        status_move(referral, "viewed", lifecycle=REFERRAL, changed_by=None, also_save=("viewed_at",))
         audit_record(
             actor=actor, organisation=provider, also=referral.request.council, action="referral.viewed", target=referral
         )
@@ -166,19 +167,18 @@ def referral_accept(*, referral: Referral, provider, actor, now: datetime | None
     now = now or timezone.now()
     request = CareRequest.objects.select_for_update().get(pk=referral.request_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if request.status != "sourcing":
-        gone = {"placed": GONE, "cancelled": "The council has cancelled this request"}
-        raise ServiceError(gone.get(request.status, "This request is no longer being sourced"), status=409)
+    if not CARE_REQUEST.is_in(request.status, "being_sourced"):
+        raise ServiceError(
+            lifecycles.REQUEST_CLOSED.get(request.status, "This request is no longer being sourced"), status=409
+        )
     _open_referral(referral, provider, now)
-    referral.status, referral.responded_at = "accepted", now
+    referral.responded_at = now
     try:
         with transaction.atomic():
-            referral.save(update_fields=["status", "responded_at"])
+            status_move(referral, "accepted", lifecycle=REFERRAL, changed_by=None, also_save=("responded_at",))
     except IntegrityError as exc:
         raise ServiceError(GONE, status=409) from exc
-    for other in request.referrals.filter(status__in=OPEN_REFERRAL).exclude(pk=referral.pk):
-        other.status, other.responded_at = "withdrawn", now
-        other.save(update_fields=["status", "responded_at"])
+    request.referrals.in_group("open").exclude(pk=referral.pk).move_all("withdrawn", responded_at=now)
     audit_record(
         actor=actor,
         organisation=request.council,
@@ -217,13 +217,14 @@ def referral_decline(
     reason = reason_code_find(
         council=referral.request.council, kind="decline", code=reason_code, missing="Choose the reason for declining"
     )
-    referral.status, referral.responded_at, referral.decline_reason, referral.note = (
+    referral.responded_at, referral.decline_reason, referral.note = now, reason, (note or "").strip()
+    status_move(
+        referral,
         "declined",
-        now,
-        reason,
-        (note or "").strip(),
+        lifecycle=REFERRAL,
+        changed_by=None,
+        also_save=("responded_at", "decline_reason", "note"),
     )
-    referral.save(update_fields=["status", "responded_at", "decline_reason", "note"])
     audit_record(
         actor=actor,
         organisation=provider,
@@ -233,7 +234,7 @@ def referral_decline(
         after={"reason": reason.code},
         reason=reason.name,
     )
-    if not referral.request.referrals.filter(status__in=OPEN_REFERRAL).exists():
+    if not referral.request.referrals.in_group("open").exists():
         _advance(referral.request, actor, now)
     return referral
 
@@ -243,15 +244,13 @@ def referrals_time_out(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     for request_id in (
-        Referral.objects.filter(status__in=OPEN_REFERRAL, deadline_at__lt=now)
-        .values_list("request_id", flat=True)
-        .distinct()
+        Referral.objects.in_group("open").filter(deadline_at__lt=now).values_list("request_id", flat=True).distinct()
     ):
         with transaction.atomic():
             request = CareRequest.objects.select_for_update().get(pk=request_id)
-            for referral in request.referrals.filter(status__in=OPEN_REFERRAL, deadline_at__lt=now):
-                referral.status, referral.responded_at = "timed-out", now
-                referral.save(update_fields=["status", "responded_at"])
+            for referral in request.referrals.in_group("open").filter(deadline_at__lt=now):
+                referral.responded_at = now
+                status_move(referral, "timed-out", lifecycle=REFERRAL, changed_by=None, also_save=("responded_at",))
                 audit_record(
                     actor=None,
                     organisation=request.council,
@@ -261,6 +260,6 @@ def referrals_time_out(*, now: datetime | None = None) -> int:
                     reason="the deadline passed without an answer",
                 )
                 count += 1
-            if request.status == "sourcing" and not request.referrals.filter(status__in=OPEN_REFERRAL).exists():
+            if CARE_REQUEST.is_in(request.status, "being_sourced") and not request.referrals.in_group("open").exists():
                 _advance(request, None, now)
     return count

@@ -12,6 +12,7 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.core.spreadsheets import SafeWriter
+from caremarket.domain.lifecycles import CARE_REQUEST, PLACEMENT
 from caremarket.domain.roles import Permission
 from caremarket.finance.rates import flags_for as floor_flags
 from caremarket.reference import selectors as reference
@@ -105,39 +106,40 @@ def _request_page(request, care_request, status: int = 200, **forms_):
     """The request page, with any action's form bound and showing its errors."""
     council = request.user.organisation
     verdicts = selectors.request_eligibility(care_request)
-    open_states = {"sourcing", "unsourced"}
-    arrangement, steps = sourcing.plan(care_request) if care_request.status == "sourcing" else (None, [])
+    state = care_request.status
+    to_source = CARE_REQUEST.is_in(state, "to_source")
+    being_sourced = CARE_REQUEST.is_in(state, "being_sourced")
+    arrangement, steps = sourcing.plan(care_request) if being_sourced else (None, [])
     referrals = care_request.referrals.select_related("provider", "decline_reason").order_by(
         "step_number", "provider__name"
     )
     can_source = has_permission(request.user, Permission.SOURCING_RUN)
-    call_off = competitions.call_off_arrangement(care_request) if care_request.status in open_states else None
-    open_referrals = referrals.filter(status__in=["offered", "viewed"]).exists()
-    live_competition = care_request.competitions.filter(status__in=["open", "closed"]).first()
+    call_off = competitions.call_off_arrangement(care_request) if to_source else None
+    open_referrals = referrals.in_group("open").exists()
+    live_competition = care_request.competitions.in_group("live").first()
     context = {
         "care_request": care_request,
         "referrals": referrals,
         "plan_arrangement": arrangement,
         "steps": steps,
-        "can_source": can_source and care_request.status == "sourcing" and not referrals.exists() and bool(steps),
+        "can_source": can_source and being_sourced and not referrals.exists() and bool(steps),
         "placement": getattr(care_request, "placement", None),
         "form": forms_.get("form") or forms.NoteForm(),
         "eligible": [v for v in verdicts if v.eligible],
         "ineligible": [v for v in verdicts if not v.eligible],
         "can_approve": has_permission(request.user, Permission.REQUESTS_APPROVE)
-        and care_request.status == "awaiting-approval",
+        and CARE_REQUEST.is_in(state, "awaiting_approval"),
         "competitions": care_request.competitions.all(),
         "call_off": call_off if can_source and not open_referrals and not live_competition else None,
         "competition_form": forms_.get("competition_form")
         or forms.CompetitionForm(initial={"price_unit": competitions.default_unit(care_request)}),
         "vacancies": placements.block_vacancies(council=council, request=care_request)
-        if can_source and care_request.status in open_states
+        if can_source and to_source
         else [],
-        "can_spot": can_source and care_request.status in open_states and not live_competition,
+        "can_spot": can_source and to_source and not live_competition,
         "spot_form": forms_.get("spot_form") or _spot_form(council, None),
         "replaces": care_request.replaces_placement,
-        "can_cancel": has_permission(request.user, Permission.REQUESTS_CREATE)
-        and care_request.status in {"awaiting-approval", "sourcing", "unsourced"},
+        "can_cancel": has_permission(request.user, Permission.REQUESTS_CREATE) and CARE_REQUEST.is_in(state, "open"),
         "cancel_form": forms_.get("cancel_form") or forms.CancelRequestForm(),
     }
     return render(request, "brokerage/request.html", context, status=status)
@@ -428,7 +430,8 @@ def _placement_page(request, placement, status: int = 200, **forms_):
         "floor_flags": floor_flags(council, placement.agreed_price, placement.price_unit, placement.start_on)
         if placement.agreed_price
         else [],
-        "can_manage": has_permission(request.user, Permission.PLACEMENTS_MANAGE) and placement.status != "ended",
+        "can_manage": has_permission(request.user, Permission.PLACEMENTS_MANAGE)
+        and PLACEMENT.is_in(placement.status, "live"),
         "vary_form": forms_.get("vary_form") or forms.VaryForm(need_levels=need_levels),
         "hospital_form": forms_.get("hospital_form") or forms.HospitalForm(),
         "end_form": forms_.get("end_form")

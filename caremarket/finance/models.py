@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from caremarket.core.lifecycle import StatusChange, StatusGroupsMixin
 from caremarket.core.tenancy import TenantModel, TenantQuerySet
+from caremarket.domain.lifecycles import PAYMENT_RUN
 
 RATE_KINDS = [
     ("set", "A set rate for a service and need level on an arrangement"),
@@ -255,11 +257,18 @@ class Hold(TenantModel):
         ]
 
 
-RUN_STATUSES = [("draft", "Draft"), ("calculated", "Calculated"), ("approved", "Approved"), ("paid", "Paid")]
+RUN_STATUSES = PAYMENT_RUN.choices
+
+
+class PaymentRunQuerySet(StatusGroupsMixin, TenantQuerySet):
+    pass
 
 
 class PaymentRun(TenantModel):
     TENANT_FIELD = "council"
+    LIFECYCLE = PAYMENT_RUN
+
+    objects = PaymentRunQuerySet.as_manager()
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField()
@@ -294,15 +303,11 @@ class PaymentRun(TenantModel):
         return f"Payment run {self.pk}: {self.period_start:%-d %b %Y} to {self.period_end:%-d %b %Y}"
 
 
-class PaymentRunStatusChange(models.Model):
+class PaymentRunStatusChange(StatusChange):
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    changed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(StatusChange.Meta):
+        pass
 
 
 LINE_KINDS = [

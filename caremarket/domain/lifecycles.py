@@ -1,0 +1,199 @@
+"""Every lifecycle as data: its states (in order, with labels), the moves allowed between them, and named groups
+of states. Apps take their choices, database constraints and status checks from here, and move a record only
+through `Lifecycle.check`. (Arrangements keep theirs in domain/arrangements.py, which came first.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class LifecycleError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    name: str
+    labels: dict[str, str]
+    moves: dict[str, frozenset[str]]
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        known = set(self.labels)
+        for start, ends in self.moves.items():
+            assert start in known and ends <= known, f"{self.name}: a move names an unknown state"
+        for group, states in self.groups.items():
+            assert states <= known, f"{self.name}: group {group} names an unknown state"
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return list(self.labels.items())
+
+    def group(self, name: str) -> frozenset[str]:
+        return self.groups[name]
+
+    def state(self, group: str) -> str:
+        """The one state of a one-state group (for a database condition on it)."""
+        (only,) = self.groups[group]
+        return only
+
+    def is_in(self, state: str, group: str) -> bool:
+        return state in self.groups[group]
+
+    def can(self, start: str, end: str) -> bool:
+        return end in self.moves.get(start, frozenset())
+
+    def check(self, start: str, end: str) -> None:
+        """Refuse a move the table does not allow, saying what the record is and what it may become."""
+        if self.can(start, end):
+            return
+        allowed = sorted(self.labels[s].lower() for s in self.moves.get(start, frozenset()))
+        then = f"; it can become {', '.join(allowed)}" if allowed else "; that is final"
+        raise LifecycleError(
+            f"A {self.name} that is {self.labels[start].lower()} cannot become {self.labels[end].lower()}{then}"
+        )
+
+
+def _moves(**moves: set[str]) -> dict[str, frozenset[str]]:
+    return {state.replace("_", "-"): frozenset(ends) for state, ends in moves.items()}
+
+
+# Seed 004: a child's request waits for a team leader; seed 000: unsourced requests are escalated.
+CARE_REQUEST = Lifecycle(
+    "care request",
+    {
+        "awaiting-approval": "Awaiting approval",
+        "sourcing": "Sourcing",
+        "unsourced": "Unsourced",
+        "placed": "Placed",
+        "cancelled": "Cancelled",
+    },
+    _moves(
+        awaiting_approval={"sourcing", "cancelled"},
+        sourcing={"unsourced", "placed", "cancelled"},
+        unsourced={"sourcing", "placed", "cancelled"},
+        placed=set(),
+        cancelled=set(),
+    ),
+    {
+        "open": frozenset({"awaiting-approval", "sourcing", "unsourced"}),
+        "to_source": frozenset({"sourcing", "unsourced"}),
+        "closed": frozenset({"placed", "cancelled"}),
+        "cancelled": frozenset({"cancelled"}),
+        "awaiting_approval": frozenset({"awaiting-approval"}),
+        "being_sourced": frozenset({"sourcing"}),
+        # seed 000: an unsourced request is escalated to team leaders after the council's hours
+        "escalates": frozenset({"unsourced"}),
+    },
+)
+
+REFERRAL = Lifecycle(
+    "referral",
+    {
+        "offered": "Offered",
+        "viewed": "Viewed",
+        "accepted": "Accepted",
+        "declined": "Declined",
+        "timed-out": "Timed out",
+        "withdrawn": "Gone to another provider",
+        "cancelled": "Request cancelled",
+    },
+    _moves(
+        offered={"viewed", "accepted", "declined", "timed-out", "withdrawn", "cancelled"},
+        viewed={"accepted", "declined", "timed-out", "withdrawn", "cancelled"},
+    ),
+    {
+        "open": frozenset({"offered", "viewed"}),
+        "unseen": frozenset({"offered"}),
+        "won": frozenset({"accepted"}),
+        "declined": frozenset({"declined"}),
+        "answered": frozenset({"accepted", "declined"}),
+    },
+)
+
+# Seed 003: offers are sealed until closing; then scored, and awarded or not.
+COMPETITION = Lifecycle(
+    "competition",
+    {
+        "open": "Open for offers",
+        "closed": "Closed: offers can be read and scored",
+        "awarded": "Awarded",
+        "not-awarded": "Not awarded",
+        "cancelled": "Cancelled with the request",
+    },
+    _moves(open={"closed", "cancelled"}, closed={"awarded", "not-awarded", "cancelled"}),
+    {
+        "taking_offers": frozenset({"open"}),
+        "to_decide": frozenset({"closed"}),
+        "live": frozenset({"open", "closed"}),
+        "decided": frozenset({"awarded", "not-awarded"}),
+    },
+)
+
+OFFER = Lifecycle(
+    "offer",
+    {"submitted": "Submitted", "withdrawn": "Withdrawn"},
+    _moves(submitted={"withdrawn"}),
+    {"live": frozenset({"submitted"})},
+)
+
+# Seed 001: a placement is suspended while the person is in hospital.
+PLACEMENT = Lifecycle(
+    "placement",
+    {"active": "Active", "suspended": "Suspended", "ended": "Ended"},
+    _moves(active={"suspended", "ended"}, suspended={"active", "ended"}),
+    {"live": frozenset({"active", "suspended"}), "ended": frozenset({"ended"})},
+)
+
+# Two people: the officer who calculates a run is not the one who approves it.
+PAYMENT_RUN = Lifecycle(
+    "payment run",
+    {"draft": "Draft", "calculated": "Calculated", "approved": "Approved", "paid": "Paid"},
+    _moves(draft={"calculated"}, calculated={"calculated", "approved"}, approved={"paid"}),
+    {"changeable": frozenset({"draft", "calculated"}), "committed": frozenset({"approved", "paid"})},
+)
+
+ADMISSION = Lifecycle(
+    "admission",
+    {"active": "Active", "suspended": "Suspended", "removed": "Removed"},
+    _moves(active={"suspended", "removed"}, suspended={"active", "removed"}),
+    # an active admission may be offered work; a suspended one keeps its place but is offered nothing
+    {
+        "offerable": frozenset({"active"}),
+        "suspended": frozenset({"suspended"}),
+        "current": frozenset({"active", "suspended"}),
+    },
+)
+
+APPLICATION = Lifecycle(
+    "application",
+    {
+        "draft": "Draft",
+        "submitted": "Submitted",
+        "admitted": "Admitted",
+        "rejected": "Rejected",
+        "withdrawn": "Withdrawn",
+    },
+    _moves(draft={"submitted", "withdrawn"}, submitted={"admitted", "rejected", "withdrawn"}),
+    {
+        "open": frozenset({"draft", "submitted"}),
+        "being_written": frozenset({"draft"}),
+        "to_decide": frozenset({"submitted"}),
+        "sent": frozenset({"submitted", "admitted", "rejected"}),
+        "decided": frozenset({"admitted", "rejected"}),
+    },
+)
+
+LIFECYCLES = (CARE_REQUEST, REFERRAL, COMPETITION, OFFER, PLACEMENT, PAYMENT_RUN, ADMISSION, APPLICATION)
+
+# What a provider is told when it answers a referral it can no longer answer, by the state that closed it.
+GONE = "This request has gone to another provider"
+CANCELLED = "The council has cancelled this request"
+REFERRAL_CLOSED = {"withdrawn": GONE, "cancelled": CANCELLED}
+REQUEST_CLOSED = {"placed": GONE, "cancelled": CANCELLED}
