@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
+from caremarket.core.lifecycle import status_move, status_started
 from caremarket.domain import award as award_rules
 from caremarket.domain import evaluation
 from caremarket.domain.arrangements import Mechanism
+from caremarket.domain.lifecycles import ADMISSION
 from caremarket.reference.models import ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
@@ -48,8 +50,11 @@ def admissions_create(*, application: Application, decision: Decision, actor) ->
                 age_max=application.age_max,
                 insurance_expires_on=_insurance_expiry(application),
             )
-            AdmissionStatusChange.objects.create(
-                admission=admission, to_status="active", changed_by=describe_actor(actor)[0], reason="admitted"
+            status_started(
+                admission,
+                history=(AdmissionStatusChange, "admission"),
+                changed_by=describe_actor(actor)[0],
+                reason="admitted",
             )
             created.append(admission)
     audit_record(
@@ -71,17 +76,15 @@ def _change(
     reason: str = "",
     effective_on: date | None = None,
 ) -> Admission:
-    previous = admission.status
-    admission.status = to_status
-    admission.save(update_fields=["status"])
-    AdmissionStatusChange.objects.create(
-        admission=admission,
-        from_status=previous,
-        to_status=to_status,
-        reason_code=reason_code,
-        reason=reason,
-        effective_on=effective_on or timezone.localdate(),
+    previous = status_move(
+        admission,
+        to_status,
+        lifecycle=ADMISSION,
         changed_by=describe_actor(actor)[0],
+        history=(AdmissionStatusChange, "admission"),
+        reason=reason,
+        reason_code=reason_code,
+        effective_on=effective_on or timezone.localdate(),
     )
     audit_record(
         actor=actor,
@@ -114,14 +117,16 @@ def admission_suspend(
     targets = [admission]
     if all_of_provider:
         targets = list(
-            Admission.objects.filter(arrangement=admission.arrangement, provider=admission.provider, status="active")
+            Admission.objects.in_group("offerable").filter(
+                arrangement=admission.arrangement, provider=admission.provider
+            )
         )
-    if not any(t.status == "active" for t in targets):
+    if not any(ADMISSION.can(t.status, "suspended") for t in targets):
         raise ServiceError("This admission is not active")
     return [
         _change(t, to_status="suspended", actor=actor, reason_code=code.code, reason=reason or code.name)
         for t in targets
-        if t.status == "active"
+        if ADMISSION.can(t.status, "suspended")
     ]
 
 
@@ -131,7 +136,7 @@ def admissions_suspend_provider(*, council, provider, actor, reason_code: str, r
     with the reason, so no cascade, ranking or competition offers it the same people again."""
     admissions = list(
         Admission.objects.select_for_update()
-        .filter(arrangement__council=council, provider=provider, status="active")
+        .filter(arrangement__council=council, provider=provider, status__in=ADMISSION.group("offerable"))
         .select_related("arrangement")
         .order_by("pk")
     )
@@ -140,7 +145,7 @@ def admissions_suspend_provider(*, council, provider, actor, reason_code: str, r
 
 @transaction.atomic
 def admission_reinstate(*, admission: Admission, actor, reason: str) -> Admission:
-    if admission.status != "suspended":
+    if not ADMISSION.is_in(admission.status, "suspended"):
         raise ServiceError("Only a suspended admission can be reinstated")
     if not (reason or "").strip():
         raise ServiceError({"reason": "Say why the suspension ends"})
@@ -149,7 +154,7 @@ def admission_reinstate(*, admission: Admission, actor, reason: str) -> Admissio
 
 @transaction.atomic
 def admission_remove(*, admission: Admission, actor, reason: str) -> Admission:
-    if admission.status == "removed":
+    if not ADMISSION.is_in(admission.status, "current"):
         raise ServiceError("This admission is already removed")
     if not (reason or "").strip():
         raise ServiceError({"reason": "Say why the provider is removed or excluded"})
@@ -160,8 +165,10 @@ def admissions_suspend_expired(*, today: date | None = None) -> list[Admission]:
     """Insurance past its expiry date suspends the admission automatically (run by the worker)."""
     today = today or timezone.localdate()
     suspended = []
-    for admission in Admission.objects.filter(status="active", insurance_expires_on__lt=today).select_related(
-        "arrangement__council"
+    for admission in (
+        Admission.objects.in_group("offerable")
+        .filter(insurance_expires_on__lt=today)
+        .select_related("arrangement__council")
     ):
         with transaction.atomic():
             suspended.append(
@@ -178,22 +185,22 @@ def admissions_suspend_expired(*, today: date | None = None) -> list[Admission]:
 
 def admissions_expiring(*, within_days: int = 30, today: date | None = None):
     today = today or timezone.localdate()
-    return Admission.objects.filter(
-        status="active", insurance_expires_on__gte=today, insurance_expires_on__lte=today + timedelta(days=within_days)
+    return Admission.objects.in_group("offerable").filter(
+        insurance_expires_on__gte=today, insurance_expires_on__lte=today + timedelta(days=within_days)
     )
 
 
 def routable(admissions):
     """Only active admissions route work: a suspension takes effect at once, everywhere."""
-    return admissions.filter(status="active")
+    return admissions.in_group("offerable")
 
 
 def _area_bids(arrangement: Arrangement) -> list[award_rules.AwardBid]:
     """Each admitted provider's score per area: quality and that area's price score, by the arrangement's weights."""
     admissions = list(
-        Admission.objects.filter(arrangement=arrangement, status="active", area__isnull=False).select_related(
-            "area", "provider", "application__decision"
-        )
+        Admission.objects.in_group("offerable")
+        .filter(arrangement=arrangement, area__isnull=False)
+        .select_related("area", "provider", "application__decision")
     )
     by_area: dict[int, list[Admission]] = {}
     for admission in admissions:
@@ -229,8 +236,8 @@ def positions_compute(*, arrangement: Arrangement, actor) -> AwardRun:
     reserve = award_rules.reserve_lists(award_areas, bids, result)
     positions = {(p.area, p.provider): p.position for p in result.placements}
     for admission in (
-        Admission.objects.filter(arrangement=arrangement, area__isnull=False)
-        .exclude(status="removed")
+        Admission.objects.in_group("current")
+        .filter(arrangement=arrangement, area__isnull=False)
         .select_related("area", "provider")
     ):
         position = positions.get((admission.area.code, admission.provider.name), "reserve")
@@ -278,7 +285,8 @@ def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
     if arrangement.mechanism_enum != Mechanism.RANKED_FRAMEWORK:
         raise ServiceError("Rankings are computed for ranked frameworks only")
     admissions = list(
-        Admission.objects.filter(arrangement=arrangement, status="active")
+        Admission.objects.in_group("offerable")
+        .filter(arrangement=arrangement)
         .select_related("area", "provider", "lot", "application__decision")
         .prefetch_related("lot__service_types")
     )
@@ -333,11 +341,13 @@ def position_override(*, admission: Admission, actor, position: str, reason: str
     level = admission.area.level
     if position != "reserve" and position not in award_rules.POSITIONS_BY_LEVEL[level]:
         raise ServiceError({"position": f"A level {level} area has no {position} position"})
-    if admission.status != "active":
+    if not ADMISSION.is_in(admission.status, "offerable"):
         raise ServiceError("Only an active admission can hold a position")
-    others = Admission.objects.filter(
-        arrangement=arrangement, area=admission.area, position=position, status="active"
-    ).exclude(pk=admission.pk)
+    others = (
+        Admission.objects.in_group("offerable")
+        .filter(arrangement=arrangement, area=admission.area, position=position)
+        .exclude(pk=admission.pk)
+    )
     if position != "reserve" and others.exists():
         raise ServiceError(
             {
@@ -353,7 +363,7 @@ def position_override(*, admission: Admission, actor, position: str, reason: str
                 provider=admission.provider,
                 area__level=level,
                 position__in=["primary", "secondary"],
-                status="active",
+                status__in=ADMISSION.group("offerable"),
             )
             .exclude(pk=admission.pk)
             .values("area")

@@ -13,10 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
-from caremarket.core.audit import audit_record, snapshot
+from caremarket.core.audit import audit_record, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
+from caremarket.core.lifecycle import status_move
 from caremarket.domain import arrangements as rules
 from caremarket.domain import evaluation
+from caremarket.domain.lifecycles import APPLICATION
 from caremarket.reference.models import Area
 
 from . import selectors
@@ -89,9 +91,7 @@ def application_start(*, arrangement: Arrangement, provider: Organisation, actor
     if not provider.is_provider:
         raise ServiceError("Only a provider can apply to an arrangement", status=403)
     _check_open(arrangement)
-    existing = Application.objects.filter(
-        arrangement=arrangement, provider=provider, status__in=["draft", "submitted"]
-    ).first()
+    existing = Application.objects.in_group("open").filter(arrangement=arrangement, provider=provider).first()
     if existing:
         return application_save(application=existing, actor=actor, **fields) if fields else existing
     application = Application.objects.create(arrangement=arrangement, provider=provider)
@@ -100,7 +100,7 @@ def application_start(*, arrangement: Arrangement, provider: Organisation, actor
 
 
 def _draft(application: Application) -> None:
-    if application.status != "draft":
+    if not APPLICATION.is_in(application.status, "being_written"):
         raise ServiceError(
             f"This application was submitted on {timezone.localtime(application.submitted_at):%-d %B %Y} and is locked",
             status=409,
@@ -258,9 +258,14 @@ def application_submit(*, application: Application, actor, now=None) -> Applicat
     problems = missing_for_submission(application)
     if problems:
         raise ServiceError(problems)
-    application.status = "submitted"
     application.submitted_at = now or timezone.now()
-    application.save(update_fields=["status", "submitted_at"])
+    status_move(
+        application,
+        "submitted",
+        lifecycle=APPLICATION,
+        changed_by=describe_actor(actor)[0],
+        also_save=("submitted_at",),
+    )
     audit_record(
         actor=actor,
         organisation=application.provider,
@@ -282,7 +287,7 @@ def application_submit(*, application: Application, actor, now=None) -> Applicat
 def _evaluable(application: Application, council: Organisation) -> None:
     if application.arrangement.council_id != council.pk:
         raise ServiceError("No such application", status=404)
-    if application.status != "submitted":
+    if not APPLICATION.is_in(application.status, "to_decide"):
         raise ServiceError("Only submitted applications awaiting a decision are evaluated", status=409)
 
 
@@ -354,7 +359,7 @@ def evaluate_arrangement(arrangement: Arrangement) -> dict[int, evaluation.Outco
     questions = [q for q in arrangement.questions.all() if q.kind == "scored"]
     specs = [evaluation.QuestionSpec(str(q.pk), q.weight, q.max_score) for q in questions]
     candidates = []
-    for application in arrangement.applications.filter(status__in=["submitted", "admitted", "rejected"]):
+    for application in arrangement.applications.in_group("sent"):
         agreed = {str(k): v.score for k, v in selectors.current_moderated(application).items()}
         if specs and len([s for s in specs if s.key in agreed]) < len(specs):
             continue
@@ -405,8 +410,12 @@ def application_decide(*, application: Application, actor: User, outcome: str, r
         low_price_flag=result.low_price,
         decided_by=actor,
     )
-    application.status = "admitted" if outcome == "admit" else "rejected"
-    application.save(update_fields=["status"])
+    status_move(
+        application,
+        "admitted" if outcome == "admit" else "rejected",
+        lifecycle=APPLICATION,
+        changed_by=describe_actor(actor)[0],
+    )
     if outcome == "admit":
         admissions_create(application=application, decision=decision, actor=actor)
     audit_record(

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import StatusChange, StatusGroupsMixin
+from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
 from caremarket.core.tenancy import TenantModel
 from caremarket.domain.arrangements import (
     MECHANISM_LABELS,
@@ -16,7 +16,7 @@ from caremarket.domain.arrangements import (
     Regime,
     Status,
 )
-from caremarket.domain.lifecycles import ADMISSION, APPLICATION
+from caremarket.domain.lifecycles import ADMISSION, APPLICATION, ARRANGEMENT
 
 MECHANISMS = [(m.value, MECHANISM_LABELS[m]) for m in Mechanism]
 REGIMES = [(r.value, REGIME_LABELS[r]) for r in Regime]
@@ -33,8 +33,9 @@ class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
     pass
 
 
-class Arrangement(TenantModel):
+class Arrangement(LifecycleModelMixin, TenantModel):
     TENANT_FIELD = "council"
+    LIFECYCLE = ARRANGEMENT
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="arrangements")
     reference = models.CharField(max_length=40)
@@ -191,7 +192,7 @@ class Question(TenantModel):
         return f"Q{self.number} {self.text[:60]}"
 
 
-class Application(models.Model):
+class Application(LifecycleModelMixin, models.Model):
     """A provider's application to an arrangement. Owned by the provider; read by the arrangement's council."""
 
     TENANT_FIELD = "provider"
@@ -219,7 +220,7 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["arrangement", "provider"],
-                condition=Q(status__in=["draft", "submitted"]),
+                condition=Q(status__in=sorted(APPLICATION.group("open"))),
                 name="one_open_application_per_provider",
             ),
             models.CheckConstraint(
@@ -311,7 +312,7 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
 
 
-class Admission(models.Model):
+class Admission(LifecycleModelMixin, models.Model):
     """A provider admitted to a lot (and an area), with its position or rank and its accepted terms."""
 
     LIFECYCLE = ADMISSION
@@ -344,7 +345,9 @@ class Admission(models.Model):
         ordering = ["arrangement", "lot__number", "area__name", "position", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "lot", "area"], condition=~Q(status="removed"), name="one_admission_per_lot_area"
+                fields=["provider", "lot", "area"],
+                condition=~Q(status=ADMISSION.state("removed")),
+                name="one_admission_per_lot_area",
             ),
             models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gt=0), name="admission_price_positive"),
             models.CheckConstraint(condition=Q(status__in=list(ADMISSION.states)), name="admission_status_valid"),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, apply_service_errors, attachment, bound, bound_files, submit
 from caremarket.core.permissions import organisation_required, permission_required, signed_in_provider
+from caremarket.domain.lifecycles import APPLICATION
 from caremarket.domain.roles import Permission
 
 from . import applications, forms, selectors
@@ -66,7 +67,7 @@ def application_start(request, arrangement_pk: int):
 def application_edit(request, pk: int):
     provider = _provider(request)
     application = selectors.application_get_for_provider(provider=provider, pk=pk)
-    if application.status != "draft":
+    if not APPLICATION.is_in(application.status, "being_written"):
         return redirect("applications:view", pk=application.pk)
     return _application_page(
         request,

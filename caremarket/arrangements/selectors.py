@@ -103,9 +103,7 @@ def application_blank(*, provider: Organisation, arrangement: Arrangement) -> Ap
 
 
 def application_in_progress(*, provider: Organisation, arrangement: Arrangement) -> Application | None:
-    return Application.objects.filter(
-        arrangement=arrangement, provider=provider, status__in=["draft", "submitted"]
-    ).first()
+    return Application.objects.in_group("open").filter(arrangement=arrangement, provider=provider).first()
 
 
 def _applications():
@@ -123,7 +121,7 @@ def application_get_for_provider(*, provider, pk) -> Application:
 
 
 def application_list_for_council(*, council, arrangement=None):
-    qs = _applications().filter(arrangement__council=council).exclude(status="draft")
+    qs = _applications().in_group("sent").filter(arrangement__council=council)
     return qs.filter(arrangement=arrangement) if arrangement is not None else qs
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.tasks import task
 
 from caremarket.core.scheduling import periodic
+from caremarket.domain.arrangements import Status
 
 from . import services
 
@@ -73,7 +74,7 @@ def recompute_rankings() -> int:
     from . import admissions
     from .models import Arrangement
 
-    live = Arrangement.objects.filter(mechanism="ranked_framework", status="live")
+    live = Arrangement.objects.filter(mechanism="ranked_framework", status=Status.LIVE)
     for arrangement in live:
         admissions.ranking_compute(arrangement=arrangement, actor=None)
     return live.count()

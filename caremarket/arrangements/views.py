@@ -10,6 +10,7 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, attachment, bound, bound_files, submit
 from caremarket.core.permissions import check_permission, has_permission, permission_required
 from caremarket.domain import arrangements as rules
+from caremarket.domain.lifecycles import APPLICATION
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
@@ -244,7 +245,9 @@ def application_detail(request, pk: int, application_pk: int):
             "agreed": agreed,
             "evaluator_scores": evaluator_scores,
             "decision": getattr(application, "decision", None),
-            "missing": applications.missing_for_submission(application) if application.status == "draft" else {},
+            "missing": applications.missing_for_submission(application)
+            if APPLICATION.is_in(application.status, "being_written")
+            else {},
         },
     )
 

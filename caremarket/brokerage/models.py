@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import StatusChange, StatusGroupsMixin
+from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
 from caremarket.core.tenancy import TenantModel, TenantQuerySet
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, OFFER, PLACEMENT, REFERRAL
 
@@ -50,7 +50,7 @@ class Person(TenantModel):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class CareRequest(TenantModel):
+class CareRequest(LifecycleModelMixin, TenantModel):
     """A person's assessed needs, turned into a request for care."""
 
     TENANT_FIELD = "council"
@@ -124,7 +124,7 @@ REFERRAL_STATUSES = REFERRAL.choices
 OPEN_REFERRAL = tuple(sorted(REFERRAL.group("open")))
 
 
-class Referral(models.Model):
+class Referral(LifecycleModelMixin, models.Model):
     """A request offered to one provider at one step of a cascade or ranked approach. Every step is kept."""
 
     LIFECYCLE = REFERRAL
@@ -177,7 +177,7 @@ ROUTES = [
 COMPETITION_STATUSES = COMPETITION.choices
 
 
-class Competition(TenantModel):
+class Competition(LifecycleModelMixin, TenantModel):
     """A call-off competition (seed 003): the request, anonymised, published to every eligible provider on a lot.
     Offers are sealed until `closes_at`."""
 
@@ -234,7 +234,7 @@ class CompetitionInvitation(models.Model):
         constraints = [models.UniqueConstraint(fields=["competition", "provider"], name="one_invitation_each")]
 
 
-class Offer(models.Model):
+class Offer(LifecycleModelMixin, models.Model):
     """A provider's sealed offer. Its content is read only through `competitions.offers_for_council` after the
     closing time; before then only the count is visible and every attempt to read is audited."""
 
@@ -274,7 +274,7 @@ class Offer(models.Model):
         return f"Offer {self.pk} from {self.provider}"
 
 
-class Placement(TenantModel):
+class Placement(LifecycleModelMixin, TenantModel):
     """The individual service agreement created by an award. Only now does the provider see the person."""
 
     TENANT_FIELD = "council"

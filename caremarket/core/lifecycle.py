@@ -109,3 +109,13 @@ class StatusGroupsMixin:
             except LifecycleError as exc:
                 raise ServiceError(exc.message, status=409) from exc
         return self.update(status=to_status, **fields)
+
+
+class LifecycleModelMixin:
+    """Lets a page ask a record about its state by the domain's names, not by status strings."""
+
+    def status_in(self, group: str) -> bool:
+        return self.LIFECYCLE.is_in(self.status, group)
+
+    def may_become(self, state: str) -> bool:
+        return self.LIFECYCLE.can(self.status, state)

@@ -20,8 +20,8 @@ class RegistrationFlag:
 
 def registration_flags(*, council) -> list[RegistrationFlag]:
     admissions = (
-        Admission.objects.filter(arrangement__council=council, lot__service_types__regulated_activity=True)
-        .exclude(status="removed")
+        Admission.objects.in_group("current")
+        .filter(arrangement__council=council, lot__service_types__regulated_activity=True)
         .select_related("provider", "arrangement", "lot", "application")
         .distinct()
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import arrangements as arrangement_rules
+
 
 class LifecycleError(Exception):
     def __init__(self, message: str) -> None:
@@ -167,6 +169,7 @@ ADMISSION = Lifecycle(
     {
         "offerable": frozenset({"active"}),
         "suspended": frozenset({"suspended"}),
+        "removed": frozenset({"removed"}),
         "current": frozenset({"active", "suspended"}),
     },
 )
@@ -190,7 +193,22 @@ APPLICATION = Lifecycle(
     },
 )
 
-LIFECYCLES = (CARE_REQUEST, REFERRAL, COMPETITION, OFFER, PLACEMENT, PAYMENT_RUN, ADMISSION, APPLICATION)
+# The arrangement's table came first (domain/arrangements.py, with its own checks); the same as a Lifecycle.
+ARRANGEMENT = Lifecycle(
+    "arrangement",
+    {str(s): label for s, label in arrangement_rules.STATUS_LABELS.items()},
+    {str(s): frozenset(str(e) for e in ends) for s, ends in arrangement_rules.TRANSITIONS.items()},
+    {
+        "draft": frozenset({"draft"}),
+        "live": frozenset({"live"}),
+        "finished": frozenset({"expired", "terminated"}),
+        # once live, only what EDITABLE_WHEN_LIVE names may change
+        "frozen": frozenset({"live", "expired", "terminated"}),
+        "inactive": frozenset({"draft", "expired", "terminated"}),
+    },
+)
+
+LIFECYCLES = (ARRANGEMENT, CARE_REQUEST, REFERRAL, COMPETITION, OFFER, PLACEMENT, PAYMENT_RUN, ADMISSION, APPLICATION)
 
 # What a provider is told when it answers a referral it can no longer answer, by the state that closed it.
 GONE = "This request has gone to another provider"

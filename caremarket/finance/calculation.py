@@ -19,6 +19,7 @@ from caremarket.brokerage.models import Placement
 from caremarket.domain import pricing
 from caremarket.domain import rates as seed_rates
 from caremarket.domain.dated import in_force
+from caremarket.domain.lifecycles import PAYMENT_RUN
 
 from . import rates as rate_rules
 from .delivery import kind_for
@@ -65,7 +66,8 @@ class _Context:
         from django.db.models import Count
 
         self.placements_by_admission = dict(
-            Placement.objects.filter(council=council, status__in=["active", "suspended"], admission__isnull=False)
+            Placement.objects.in_group("live")
+            .filter(council=council, admission__isnull=False)
             .values_list("admission")
             .annotate(n=Count("id"))
         )
@@ -210,7 +212,8 @@ def _line(
 
 def _last_approval(council: Organisation, run: PaymentRun):
     return (
-        PaymentRun.objects.filter(council=council, status__in=["approved", "paid"])
+        PaymentRun.objects.in_group("committed")
+        .filter(council=council)
         .exclude(pk=run.pk)
         .order_by("-approved_at")
         .values_list("approved_at", flat=True)
@@ -281,7 +284,7 @@ def _released(run: PaymentRun, context: _Context, keys_in_run: set[str]) -> list
     committed = PaymentLine.objects.filter(run__council=run.council, committed=True)
     found = []
     earlier = (
-        PaymentLine.objects.filter(run__council=run.council, run__status__in=["approved", "paid"], held=True)
+        PaymentLine.objects.filter(run__council=run.council, run__status__in=PAYMENT_RUN.group("committed"), held=True)
         .exclude(run=run)
         .exclude(key__in=committed.values("key"))
         .select_related("placement")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from caremarket.core.spreadsheets import SafeWriter, append
+from caremarket.domain.lifecycles import PAYMENT_RUN
 
 from . import statements
 
@@ -16,7 +17,7 @@ REMITTANCE_COLUMNS = ["date", "placement", "person", "kind", "description", "qua
 def _exportable(run) -> None:
     from caremarket.core.errors import ServiceError
 
-    if run.status not in {"approved", "paid"}:
+    if not PAYMENT_RUN.is_in(run.status, "committed"):
         raise ServiceError("Only an approved run can be exported", status=409)
 
 

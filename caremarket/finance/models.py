@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import StatusChange, StatusGroupsMixin
+from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
 from caremarket.core.tenancy import TenantModel, TenantQuerySet
 from caremarket.domain.lifecycles import PAYMENT_RUN
 
@@ -264,7 +264,7 @@ class PaymentRunQuerySet(StatusGroupsMixin, TenantQuerySet):
     pass
 
 
-class PaymentRun(TenantModel):
+class PaymentRun(LifecycleModelMixin, TenantModel):
     TENANT_FIELD = "council"
     LIFECYCLE = PAYMENT_RUN
 
@@ -291,7 +291,7 @@ class PaymentRun(TenantModel):
         ordering = ["-period_start", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="run_period_valid"),
-            models.CheckConstraint(condition=Q(status__in=[s for s, _ in RUN_STATUSES]), name="run_status"),
+            models.CheckConstraint(condition=Q(status__in=list(PAYMENT_RUN.states)), name="run_status"),
             # The person who approves a run cannot be the one who calculated it.
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("calculated_by")),

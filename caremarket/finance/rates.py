@@ -198,8 +198,8 @@ def rates_from_admissions(*, arrangement: Arrangement, actor, starts_on: date | 
     """Each admitted provider's own price per area becomes a provider-area rate (seed 001), once."""
     made = 0
     for admission in (
-        Admission.objects.filter(arrangement=arrangement, price__isnull=False, area__isnull=False)
-        .exclude(status="removed")
+        Admission.objects.in_group("current")
+        .filter(arrangement=arrangement, price__isnull=False, area__isnull=False)
         .prefetch_related("lot__service_types")
     ):
         unit = {"hour-per-area": "hour", "day": "day", "week": "week"}.get(arrangement.price_basis, "hour")
@@ -274,7 +274,7 @@ RATE_WHY = {
 
 def placements_in_scheme(admission) -> int:
     """The council's live placements with the provider in this scheme (block admission)."""
-    return admission.placements.filter(status__in=["active", "suspended"]).count()
+    return admission.placements.in_group("live").count()
 
 
 def care_rates(placement, rates_index=None, placements_count=None) -> RateChoice:

@@ -15,16 +15,20 @@ from django.utils import timezone
 from caremarket.accounts.models import Organisation
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
+from caremarket.core.lifecycle import status_move, status_started
+from caremarket.domain.lifecycles import PAYMENT_RUN
 
 from .calculation import ZERO, calculate
 from .models import Hold, PaymentLine, PaymentRun, PaymentRunStatusChange
 
 
 def _status(run: PaymentRun, to_status: str, actor) -> None:
-    previous = run.status
-    run.status = to_status
-    PaymentRunStatusChange.objects.create(
-        run=run, from_status=previous, to_status=to_status, changed_by=describe_actor(actor)[0]
+    status_move(
+        run,
+        to_status,
+        lifecycle=PAYMENT_RUN,
+        changed_by=describe_actor(actor)[0],
+        history=(PaymentRunStatusChange, "run"),
     )
 
 
@@ -41,7 +45,7 @@ def payment_run_create(*, council: Organisation, actor, period_start: date, peri
     run = PaymentRun.objects.create(
         council=council, period_start=period_start, period_end=period_end, created_by=describe_actor(actor)[0]
     )
-    PaymentRunStatusChange.objects.create(run=run, to_status="draft", changed_by=describe_actor(actor)[0])
+    status_started(run, history=(PaymentRunStatusChange, "run"), changed_by=describe_actor(actor)[0])
     audit_record(
         actor=actor,
         organisation=council,
@@ -55,7 +59,7 @@ def payment_run_create(*, council: Organisation, actor, period_start: date, peri
 @transaction.atomic
 def payment_run_calculate(*, run: PaymentRun, actor) -> PaymentRun:
     run = PaymentRun.objects.select_for_update().get(pk=run.pk)
-    if run.status not in {"draft", "calculated"}:
+    if not PAYMENT_RUN.is_in(run.status, "changeable"):
         raise ServiceError(f"A run that is {run.get_status_display().lower()} cannot be changed", status=409)
     run.lines.all().delete()
     calculation = calculate(run)
@@ -81,7 +85,7 @@ def payment_run_calculate(*, run: PaymentRun, actor) -> PaymentRun:
 @transaction.atomic
 def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
     run = PaymentRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != "calculated":
+    if not PAYMENT_RUN.can(run.status, "approved"):
         raise ServiceError("Only a calculated run can be approved", status=409)
     user = describe_actor(actor)[0]
     if user is not None and run.calculated_by_id == user.pk:
@@ -105,7 +109,7 @@ def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
 @transaction.atomic
 def payment_run_mark_paid(*, run: PaymentRun, actor) -> PaymentRun:
     run = PaymentRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != "approved":
+    if not PAYMENT_RUN.can(run.status, "paid"):
         raise ServiceError("Only an approved run can be marked paid", status=409)
     run.paid_at = timezone.now()
     _status(run, "paid", actor)

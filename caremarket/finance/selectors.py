@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.domain.arrangements import Status as ArrangementStatus
+from caremarket.domain.lifecycles import PAYMENT_RUN
 
 from .models import DeliveryUpload, Hold, PaymentLine, PaymentRun, Rate
 
@@ -53,7 +55,7 @@ def council_placement(*, council, pk):
 def live_arrangements(*, council):
     from caremarket.arrangements.models import Arrangement
 
-    return Arrangement.objects.for_organisation(council).exclude(status="draft").order_by("reference")
+    return Arrangement.objects.for_organisation(council).exclude(status=ArrangementStatus.DRAFT).order_by("reference")
 
 
 def providers():
@@ -86,7 +88,7 @@ def provider_remittances(*, provider):
     # Summed in Python: some databases (SQLite) sum decimals as floats.
     found: dict[int, dict] = {}
     for run_id, council, start, end, status, amount in PaymentLine.objects.filter(
-        provider=provider, run__status__in=["approved", "paid"], held=False, flagged=False
+        provider=provider, run__status__in=PAYMENT_RUN.group("committed"), held=False, flagged=False
     ).values_list("run_id", "run__council__name", "run__period_start", "run__period_end", "run__status", "amount"):
         row = found.setdefault(
             run_id,
@@ -104,7 +106,7 @@ def provider_remittances(*, provider):
 
 
 def provider_remittance(*, provider, run_id) -> PaymentRun:
-    run = PaymentRun.objects.filter(pk=run_id, status__in=["approved", "paid"], lines__provider=provider).first()
+    run = PaymentRun.objects.in_group("committed").filter(pk=run_id, lines__provider=provider).first()
     if run is None:
         raise Http404("No such remittance")
     return run

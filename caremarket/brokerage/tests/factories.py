@@ -13,7 +13,17 @@ from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode, ServiceType
 
 
-def market(council, make_user, *, mechanism="flexible_framework", providers=("Ash", "Birch", "Cedar"), **admission):
+def market(
+    council,
+    make_user,
+    *,
+    mechanism="flexible_framework",
+    providers=("Ash", "Birch", "Cedar"),
+    arrangement_fields=None,
+    **admission,
+):
+    """A live arrangement with one lot in one area, `providers` admitted to it (names, or names with each one's
+    own admission fields such as position and rank), a person and their request for home care."""
     home = ServiceType.objects.filter(council=council, code="home-care").first() or reference.service_type_create(
         council=council, actor=None, code="home-care", name="Home care"
     )
@@ -37,12 +47,14 @@ def market(council, make_user, *, mechanism="flexible_framework", providers=("As
         ends_on=date(2035, 1, 1),
         estimated_value=Decimal(1),
         price_basis="hour-per-area",
+        **(arrangement_fields or {}),
     )
     lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
     lot.service_types.set([home])
     lot.areas.set([north])
     made = {}
-    for name in providers:
+    own = providers if isinstance(providers, dict) else dict.fromkeys(providers, {})
+    for name, fields in own.items():
         provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
         application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
         Admission.objects.create(
@@ -52,7 +64,7 @@ def market(council, make_user, *, mechanism="flexible_framework", providers=("As
             area=north,
             application=application,
             price=Decimal("27.50"),
-            **admission,
+            **{**admission, **fields},
         )
         made[name] = (provider, make_user(provider, Role.PROVIDER_STAFF))
     practitioner = make_user(council, Role.PRACTITIONER)

@@ -1,88 +1,36 @@
 import threading
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
-from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
-from caremarket.brokerage import services, sourcing
+from caremarket.brokerage import sourcing
 from caremarket.brokerage.models import CareRequest, Placement, Referral
 from caremarket.core.errors import ServiceError
-from caremarket.domain.roles import OrganisationKind, Role
-from caremarket.reference import services as reference
-from caremarket.reference.models import AreaPostcode
+
+from .factories import market
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10 = datetime(2030, 6, 3, 10, 0, tzinfo=LONDON)
 
 
 def build(council, make_user):
-    home = reference.service_type_create(council=council, actor=None, code="home-care", name="Home care")
-    north = reference.area_create(council=council, actor=None, code="north", name="North", level=1)
-    AreaPostcode.objects.create(council=council, outward_code="WM1", area=north)
-    reference.reason_code_create(
-        council=council, actor=None, kind="decline", code="no-capacity", name="No staff capacity"
-    )
-    arrangement = Arrangement.objects.create(
-        council=council,
-        reference="HC",
-        title="Home care",
+    """A tiered framework in one area: Ash primary, Birch secondary, Cedar and Dogwood on the reserve list."""
+    request, providers, broker, _ = market(
+        council,
+        make_user,
         mechanism="tiered_framework",
-        regime="pcr_2015_light_touch",
-        status="live",
-        starts_on=date(2025, 1, 1),
-        ends_on=date(2035, 1, 1),
-        estimated_value=Decimal(1),
-        cap_level_1=2,
-        cap_level_2=2,
+        providers={
+            "Ash": {"position": "primary"},
+            "Birch": {"position": "secondary"},
+            "Cedar": {"position": "reserve", "rank": 1},
+            "Dogwood": {"position": "reserve", "rank": 2},
+        },
+        arrangement_fields={"cap_level_1": 2, "cap_level_2": 2},
     )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
-    lot.service_types.set([home])
-    lot.areas.set([north])
-    providers = {}
-    for name, position, rank in [
-        ("Ash", "primary", None),
-        ("Birch", "secondary", None),
-        ("Cedar", "reserve", 1),
-        ("Dogwood", "reserve", 2),
-    ]:
-        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
-        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
-        Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=north,
-            application=application,
-            position=position,
-            rank=rank,
-            price=Decimal("27.50"),
-        )
-        providers[name] = (provider, make_user(provider, Role.PROVIDER_STAFF))
-    practitioner = make_user(council, Role.PRACTITIONER)
-    person = services.person_create(
-        council=council,
-        actor=practitioner,
-        given_name="Ada",
-        family_name="Byrne",
-        date_of_birth=date(1940, 1, 1),
-        address="1 Lane",
-        postcode="WM1 1AA",
-    )
-    request = services.care_request_create(
-        council=council,
-        actor=practitioner,
-        person=person,
-        service_type="home-care",
-        hours_per_week=Decimal(10),
-        start_on=date(2030, 6, 10),
-        outcomes="Stay at home",
-        today=date(2030, 6, 1),
-    )
-    return request, providers, make_user(council, Role.BROKER)
+    return request, providers, broker
 
 
 def test_cascade_primary_secondary_then_reserve_at_once(council, make_user):
