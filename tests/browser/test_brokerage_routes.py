@@ -2,98 +2,35 @@
 competition with sealed offers, block vacancy, spot purchase; then the placement's life and a provider failure."""
 
 import re
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
-from caremarket.brokerage import services
 from caremarket.brokerage.models import Competition
 from caremarket.core.models import AuditEvent
-from caremarket.domain.roles import OrganisationKind, Role
-from caremarket.reference import services as reference
-from caremarket.reference.models import AreaPostcode
+from caremarket.domain.roles import Role
 
-PASSWORD = "journey-password-2026"
+from .worlds import PASSWORD, home_care_market
+
 pytestmark = pytest.mark.browser
 PROVIDERS = [("Evergreen Care Ltd", "admin@evergreen.example"), ("Maplegate Care Ltd", "admin@maplegate.example")]
 
 
 def build(mechanism: str, **admission) -> None:
-    council = accounts.organisation_create(kind=OrganisationKind.COUNCIL, name="Westmarch County Council")
-    broker = accounts.user_create(
-        organisation=council,
-        email="broker@westmarch.example",
-        full_name="Tom Castellano",
-        roles=[Role.BROKER.value],
-        password=PASSWORD,
-    )
-    home = reference.service_type_create(council=council, actor=None, code="home-care", name="Home care")
-    north = reference.area_create(council=council, actor=None, code="ashcombe-north", name="Ashcombe North", level=1)
-    AreaPostcode.objects.create(council=council, outward_code="WM1", area=north)
-    for kind, code, name in [
-        ("decline", "no-capacity", "No staff capacity for this package"),
-        ("spot-purchase", "urgent-discharge", "Urgent hospital discharge"),
-        ("ending", "provider-exit", "Provider left the market"),
-        ("ending", "died", "Person died"),
-    ]:
-        reference.reason_code_create(council=council, actor=None, kind=kind, code=code, name=name)
-    arrangement = Arrangement.objects.create(
-        council=council,
-        reference="HC-" + mechanism[:4].upper(),
-        title="Home care",
+    home_care_market(
         mechanism=mechanism,
-        regime="pcr_2015_light_touch",
-        status="live",
-        starts_on=date(2025, 11, 1),
-        ends_on=date(2030, 10, 31),
-        estimated_value=Decimal(1),
+        providers=[(name, email, {"rank": rank, **admission}) for rank, (name, email) in enumerate(PROVIDERS, 1)],
+        reason_codes=[
+            ("decline", "no-capacity", "No staff capacity for this package"),
+            ("spot-purchase", "urgent-discharge", "Urgent hospital discharge"),
+            ("ending", "provider-exit", "Provider left the market"),
+            ("ending", "died", "Person died"),
+        ],
+        reference_code="HC-" + mechanism[:4].upper(),
         price_basis="hour-per-area",
-    )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
-    lot.service_types.set([home])
-    lot.areas.set([north])
-    for rank, (name, email) in enumerate(PROVIDERS, start=1):
-        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
-        accounts.user_create(
-            organisation=provider,
-            email=email,
-            full_name=name.split()[0],
-            roles=[Role.PROVIDER_ADMIN.value],
-            password=PASSWORD,
-        )
-        Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=north,
-            application=Application.objects.create(arrangement=arrangement, provider=provider, status="admitted"),
-            rank=rank,
-            price=Decimal("28.10"),
-            **admission,
-        )
-    person = services.person_create(
-        council=council,
-        actor=broker,
-        given_name="Edna",
-        family_name="Sutcliffe",
-        date_of_birth=date(1938, 2, 2),
-        address="12 Mill Lane",
-        postcode="WM1 2AB",
-    )
-    services.care_request_create(
-        council=council,
-        actor=broker,
-        person=person,
-        service_type="home-care",
-        hours_per_week=Decimal(14),
-        visit_pattern="2 calls a day",
-        start_on=timezone.localdate() + timedelta(days=5),
-        outcomes="Stay at home safely",
     )
 
 

@@ -1,0 +1,261 @@
+"""Factories per lifecycle state, for every test that needs a record in a given state.
+
+A record is brought to its state through the services, as the product would bring it there (a suspended
+placement has a hospital stay, an approved run was calculated by one officer and approved by another), so a
+factory can never make a state the lifecycle forbids. Base records (organisations, people, reference data) are
+plain factory_boy factories.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.db import transaction
+
+from caremarket.accounts import services as accounts
+from caremarket.accounts.models import Organisation, User
+from caremarket.arrangements import admissions
+from caremarket.arrangements.models import Admission, AdmissionStatusChange, Application, Arrangement, Lot
+from caremarket.brokerage import placements, services, sourcing
+from caremarket.brokerage.models import CareRequest, Person, Placement
+from caremarket.core.lifecycle import status_started
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.finance import runs
+from caremarket.finance.models import PaymentRun
+from caremarket.reference import services as reference
+from caremarket.reference.models import Area, AreaPostcode, ReasonCode, ServiceType
+
+START = date(2030, 6, 10)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrganisationKind.COUNCIL
+    name = factory.Sequence(lambda n: f"Council {n}")
+
+    @classmethod
+    def _create(cls, model_class, *, kind, name, **_):
+        return accounts.organisation_create(kind=OrganisationKind(kind), name=name)
+
+
+class CouncilFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Westmoor County Council {n}")
+
+
+class ProviderFactory(OrganisationFactory):
+    kind = OrganisationKind.PROVIDER
+    name = factory.Sequence(lambda n: f"Hollybank Care {n} Ltd")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person who signs in, with `roles` (Role values) and `password`."""
+
+    class Meta:
+        model = User
+
+    organisation = factory.SubFactory(CouncilFactory)
+    email = factory.Sequence(lambda n: f"person{n}@caremarket.example")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    roles = (Role.BROKER,)
+    password = "factory-password-2030"
+
+    @classmethod
+    def _create(cls, model_class, *, organisation, email, full_name, roles, password, **_):
+        return accounts.user_create(
+            organisation=organisation,
+            email=email,
+            full_name=full_name,
+            roles=[Role(r).value for r in roles],
+            password=password,
+        )
+
+
+def home_care(council: Organisation) -> tuple[ServiceType, Area]:
+    """The council's home care service and the area covering postcode district WM1, made once."""
+    service = ServiceType.objects.filter(council=council, code="home-care").first() or reference.service_type_create(
+        council=council, actor=None, code="home-care", name="Home care"
+    )
+    area = Area.objects.filter(council=council, code="north").first()
+    if area is None:
+        area = reference.area_create(council=council, actor=None, code="north", name="North", level=1)
+        AreaPostcode.objects.create(council=council, outward_code="WM1", area=area)
+    return service, area
+
+
+def reason_code(council: Organisation, kind: str, code: str, name: str) -> ReasonCode:
+    return ReasonCode.objects.filter(council=council, kind=kind, code=code).first() or reference.reason_code_create(
+        council=council, actor=None, kind=kind, code=code, name=name
+    )
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    council = factory.SubFactory(CouncilFactory)
+    given_name = factory.Sequence(lambda n: f"Ada{n}")
+    family_name = "Byrne"
+    date_of_birth = date(1940, 1, 1)
+    postcode = "WM1 1AA"
+
+    @classmethod
+    def _create(cls, model_class, *, council, **fields):
+        return services.person_create(council=council, actor=None, address="1 Lane", **fields)
+
+
+class CareRequestFactory(factory.django.DjangoModelFactory):
+    """A request for home care in `state`: awaiting-approval (a child's), sourcing, unsourced (no arrangement
+    covers it), placed (a spot purchase) or cancelled."""
+
+    class Meta:
+        model = CareRequest
+
+    council = factory.SubFactory(CouncilFactory)
+    state = "sourcing"
+    hours_per_week = Decimal(10)
+
+    @classmethod
+    def _create(cls, model_class, *, council, state, hours_per_week, person=None, **_):
+        home_care(council)
+        practitioner = UserFactory(organisation=council, roles=[Role.PRACTITIONER])
+        child = state == "awaiting-approval"
+        person = person or PersonFactory(council=council, date_of_birth=date(2020, 1, 1) if child else date(1940, 1, 1))
+        request = services.care_request_create(
+            council=council,
+            actor=practitioner,
+            person=person,
+            service_type="home-care",
+            hours_per_week=hours_per_week,
+            start_on=START,
+            outcomes="Stay at home",
+            today=START - timedelta(days=9),
+        )
+        broker = UserFactory(organisation=council, roles=[Role.BROKER])
+        if state == "unsourced":
+            sourcing.sourcing_start(request=request, actor=broker)
+        elif state == "cancelled":
+            services.care_request_cancel(request=request, actor=broker, reason="the person chose a direct payment")
+        elif state == "placed":
+            reason_code(council, "spot-purchase", "no-capacity", "Nobody on the arrangements has capacity")
+            placements.spot_purchase(
+                request=request,
+                provider=ProviderFactory(),
+                actor=broker,
+                reason_code="no-capacity",
+                agreed_price=Decimal("27.50"),
+                price_unit="hour",
+            )
+        request.refresh_from_db()
+        assert request.status == state, (request.status, state)
+        return request
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """A placement in `state`: active, suspended (in hospital from `START` + 5 days) or ended (the person died)."""
+
+    class Meta:
+        model = Placement
+
+    council = factory.SubFactory(CouncilFactory)
+    state = "active"
+
+    @classmethod
+    def _create(cls, model_class, *, council, state, **_):
+        request = CareRequestFactory(council=council, state="placed")
+        placement = request.placement
+        broker = UserFactory(organisation=council, roles=[Role.BROKER])
+        if state == "suspended":
+            placements.hospital_admit(placement=placement, actor=broker, admitted_on=START + timedelta(days=5))
+        elif state == "ended":
+            reason_code(council, "ending", "died", "The person died")
+            placements.placement_end(
+                placement=placement, actor=broker, ended_on=START + timedelta(days=30), reason_code="died"
+            )
+        placement.refresh_from_db()
+        assert placement.status == state, (placement.status, state)
+        return placement
+
+
+class PaymentRunFactory(factory.django.DjangoModelFactory):
+    """A payment run for four weeks from `START`, in `state`: draft, calculated (by one finance officer), approved
+    (by another) or paid."""
+
+    class Meta:
+        model = PaymentRun
+
+    council = factory.SubFactory(CouncilFactory)
+    state = "draft"
+
+    @classmethod
+    def _create(cls, model_class, *, council, state, **_):
+        calculates = UserFactory(organisation=council, roles=[Role.FINANCE_OFFICER])
+        approves = UserFactory(organisation=council, roles=[Role.FINANCE_OFFICER])
+        run = runs.payment_run_create(
+            council=council, actor=calculates, period_start=START, period_end=START + timedelta(days=27)
+        )
+        steps = ["calculated", "approved", "paid"]
+        for step in steps[: steps.index(state) + 1] if state in steps else []:
+            if step == "calculated":
+                run = runs.payment_run_calculate(run=run, actor=calculates)
+            elif step == "approved":
+                run = runs.payment_run_approve(run=run, actor=approves)
+            else:
+                run = runs.payment_run_mark_paid(run=run, actor=approves)
+        assert run.status == state, (run.status, state)
+        return run
+
+
+class AdmissionFactory(factory.django.DjangoModelFactory):
+    """A provider admitted to a live home care framework in the council's North area, in `state`: active,
+    suspended (insurance lapsed) or removed."""
+
+    class Meta:
+        model = Admission
+
+    council = factory.SubFactory(CouncilFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    state = "active"
+    position = ""
+
+    @classmethod
+    def _create(cls, model_class, *, council, provider, state, position, **_):
+        service, area = home_care(council)
+        arrangement = Arrangement.objects.create(
+            council=council,
+            reference=f"HC-{Arrangement.objects.count() + 1}",
+            title="Home care",
+            mechanism="tiered_framework",
+            regime="pcr_2015_light_touch",
+            status="live",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2035, 1, 1),
+            estimated_value=Decimal(1),
+        )
+        lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
+        lot.service_types.set([service])
+        lot.areas.set([area])
+        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
+        with transaction.atomic():
+            admission = Admission.objects.create(
+                arrangement=arrangement,
+                lot=lot,
+                provider=provider,
+                area=area,
+                application=application,
+                position=position,
+                price=Decimal("27.50"),
+            )
+            status_started(admission, history=(AdmissionStatusChange, "admission"), changed_by=None, reason="admitted")
+        commissioner = UserFactory(organisation=council, roles=[Role.COMMISSIONER])
+        if state == "suspended":
+            reason_code(council, "suspension", "insurance", "Insurance lapsed")
+            admissions.admission_suspend(admission=admission, actor=commissioner, reason_code="insurance")
+        elif state == "removed":
+            admissions.admission_remove(admission=admission, actor=commissioner, reason="excluded supplier")
+        admission.refresh_from_db()
+        assert admission.status == state, (admission.status, state)
+        return admission
