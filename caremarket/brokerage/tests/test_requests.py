@@ -12,6 +12,7 @@ from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -25,24 +26,9 @@ def world(council, council_admin, make_user):
     AreaPostcode.objects.create(council=council, outward_code="WA15", area=north)
     practitioner = make_user(council, Role.PRACTITIONER)
     team_leader = make_user(council, Role.TEAM_LEADER)
-    adult = services.person_create(
-        council=council,
-        actor=practitioner,
-        given_name="Ada",
-        family_name="Byrne",
-        date_of_birth=date(1950, 5, 1),
-        address="1 Lane, Bowdon",
-        postcode="wa15 6sq",
-    )
-    child = services.person_create(
-        council=council,
-        actor=practitioner,
-        given_name="Kit",
-        family_name="Byrne",
-        date_of_birth=timezone.localdate() - timedelta(days=365 * 12),
-        address="1 Lane, Bowdon",
-        postcode="WA15 6SQ",
-    )
+    adult = PersonFactory(council=council, given_name="Ada", date_of_birth=date(1950, 5, 1), postcode="wa15 6sq")
+    twelve = timezone.localdate() - timedelta(days=365 * 12)
+    child = PersonFactory(council=council, given_name="Kit", date_of_birth=twelve, postcode="WA15 6SQ")
     return {
         "day": day,
         "expected": expected,
@@ -105,15 +91,7 @@ def test_bad_postcode_and_unknown_district(world, council):
             address="x",
             postcode="NOT A CODE",
         )
-    stranger = services.person_create(
-        council=council,
-        actor=None,
-        given_name="A",
-        family_name="B",
-        date_of_birth=date(1960, 1, 1),
-        address="x",
-        postcode="M1 1AA",
-    )
+    stranger = PersonFactory(council=council, postcode="M1 1AA")
     with pytest.raises(ServiceError, match="No area covers the postcode M1 1AA"):
         request_for(world, stranger)
 

@@ -101,6 +101,28 @@ def world(council, make_user):
     return made
 
 
+def living_bands(council, arrangement, need_level=None) -> list:
+    """Seed 002's weekly supported living rates for a scheme of 4 to 8 places: £1,500 a week for the first two of
+    the council's people with the provider there, £1,350 from the third."""
+    return [
+        rates.rate_create(
+            council=council,
+            actor=None,
+            arrangement=arrangement,
+            kind="supported-living",
+            unit="week",
+            amount=amount,
+            starts_on=APRIL,
+            need_level=need_level,
+            scheme_places_min=4,
+            scheme_places_max=8,
+            placements_min=low,
+            placements_max=high,
+        )
+        for low, high, amount in [(1, 2, "1500.00"), (3, None, "1350.00")]
+    ]
+
+
 def make_run(w, start, end):
     run = runs.payment_run_create(council=w["council"], actor=w["finance"], period_start=start, period_end=end)
     return runs.payment_run_calculate(run=run, actor=w["finance"])
@@ -417,21 +439,7 @@ def test_supported_living_weekly_rate_by_complexity_scheme_size_and_number_of_pl
         block_places=6,
         application=Application.objects.create(arrangement=arrangement, provider=world["provider"], status="admitted"),
     )
-    for low, high, amount in [(1, 2, "1500.00"), (3, None, "1350.00")]:
-        rates.rate_create(
-            council=council,
-            actor=None,
-            arrangement=arrangement,
-            kind="supported-living",
-            unit="week",
-            amount=amount,
-            starts_on=APRIL,
-            need_level=complex_,
-            scheme_places_min=4,
-            scheme_places_max=8,
-            placements_min=low,
-            placements_max=high,
-        )
+    living_bands(council, arrangement, need_level=complex_)
     placements = []
     for n in range(3):
         request = brokerage.care_request_create(

@@ -11,7 +11,7 @@ from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import delivery, rates
 from caremarket.finance.models import DeliveryRecord
 
-from .test_runs import APRIL, world  # noqa: F401 - the fixture
+from .test_runs import APRIL, living_bands, world  # noqa: F401 - the fixture
 
 
 def test_provider_uploads_a_file_with_a_bad_row_sees_the_errors_and_uploads_the_fix(world, login):  # noqa: F811
@@ -119,22 +119,7 @@ def test_a_rates_history_holds_only_rates_with_its_whole_key(world, login, make_
     """Supported-living bands of one service are rates of their own: superseding one leaves the other's history."""
     arrangement, _ = world["HC"]
     council = world["council"]
-    bands = [
-        rates.rate_create(
-            council=council,
-            actor=None,
-            arrangement=arrangement,
-            kind="supported-living",
-            unit="week",
-            amount=amount,
-            starts_on=APRIL,
-            scheme_places_min=4,
-            scheme_places_max=8,
-            placements_min=low,
-            placements_max=high,
-        )
-        for low, high, amount in [(1, 2, "1500.00"), (3, None, "1350.00")]
-    ]
+    bands = living_bands(council, arrangement)
     newer = rates.rate_supersede(
         rate=bands[0], actor=None, amount="1545.00", starts_on=date(2025, 4, 1), reason="uplift"
     )
