@@ -12,12 +12,10 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.core.spreadsheets import SafeWriter
-from caremarket.domain.lifecycles import CARE_REQUEST, PLACEMENT
 from caremarket.domain.roles import Permission
-from caremarket.finance.rates import flags_for as floor_flags
 from caremarket.reference import selectors as reference
 
-from . import competitions, forms, placements, selectors, services, sourcing
+from . import competitions, forms, placements, presenters, selectors, services, sourcing
 
 
 @permission_required(Permission.BROKERAGE_READ)
@@ -105,41 +103,11 @@ def request_create(request, pk: int):
 def _request_page(request, care_request, status: int = 200, **forms_):
     """The request page, with any action's form bound and showing its errors."""
     council = request.user.organisation
-    verdicts = selectors.request_eligibility(care_request)
-    state = care_request.status
-    to_source = CARE_REQUEST.is_in(state, "to_source")
-    being_sourced = CARE_REQUEST.is_in(state, "being_sourced")
-    arrangement, steps = sourcing.plan(care_request) if being_sourced else (None, [])
-    referrals = care_request.referrals.select_related("provider", "decline_reason").order_by(
-        "step_number", "provider__name"
-    )
-    can_source = has_permission(request.user, Permission.SOURCING_RUN)
-    call_off = competitions.call_off_arrangement(care_request) if to_source else None
-    open_referrals = referrals.in_group("open").exists()
-    live_competition = care_request.competitions.in_group("live").first()
-    context = {
-        "care_request": care_request,
-        "referrals": referrals,
-        "plan_arrangement": arrangement,
-        "steps": steps,
-        "can_source": can_source and being_sourced and not referrals.exists() and bool(steps),
-        "placement": getattr(care_request, "placement", None),
+    context = presenters.request_page(user=request.user, care_request=care_request) | {
         "form": forms_.get("form") or forms.NoteForm(),
-        "eligible": [v for v in verdicts if v.eligible],
-        "ineligible": [v for v in verdicts if not v.eligible],
-        "can_approve": has_permission(request.user, Permission.REQUESTS_APPROVE)
-        and CARE_REQUEST.is_in(state, "awaiting_approval"),
-        "competitions": care_request.competitions.all(),
-        "call_off": call_off if can_source and not open_referrals and not live_competition else None,
         "competition_form": forms_.get("competition_form")
         or forms.CompetitionForm(initial={"price_unit": competitions.default_unit(care_request)}),
-        "vacancies": placements.block_vacancies(council=council, request=care_request)
-        if can_source and to_source
-        else [],
-        "can_spot": can_source and to_source and not live_competition,
         "spot_form": forms_.get("spot_form") or _spot_form(council, None),
-        "replaces": care_request.replaces_placement,
-        "can_cancel": has_permission(request.user, Permission.REQUESTS_CREATE) and CARE_REQUEST.is_in(state, "open"),
         "cancel_form": forms_.get("cancel_form") or forms.CancelRequestForm(),
     }
     return render(request, "brokerage/request.html", context, status=status)
@@ -264,37 +232,11 @@ def request_source(request, pk: int):
 
 
 def _competition_page(request, competition, status: int = 200, **forms_):
-    now = timezone.now()
-    sealed = competition.is_sealed(now)
-    offers = (
-        []
-        if sealed
-        else list(competitions.offers_for_council(competition=competition, actor=request.user, route="page"))
-    )
-    can_decide = (
-        has_permission(request.user, Permission.SOURCING_RUN)
-        and not sealed
-        and competition.status
-        in (
-            "open",
-            "closed",
-        )
-    )
-    scored = bool(offers) and all(o.rank is not None for o in offers)
-    for o in offers:
-        # offers below the cost of care or the Homecare Association minimum price are flagged (issue: rate floors)
-        o.floor_flags = floor_flags(competition.council, o.price, competition.price_unit, timezone.localdate())
-    context = {
-        "competition": competition,
-        "request_": competition.request,
-        "sealed": sealed,
-        "offer_count": competitions.offer_count(competition),
-        "offers": offers,
-        "invited": competition.invitations.select_related("provider").order_by("provider__name"),
-        "can_decide": can_decide,
-        "scored": scored,
+    context = presenters.competition_page(user=request.user, competition=competition)
+    offers = context["offers"]
+    context |= {
         "score_form": forms_.get("score_form") or forms.ScoreForm(offers=offers),
-        "award_form": forms_.get("award_form") or forms.AwardForm(offers=offers if scored else []),
+        "award_form": forms_.get("award_form") or forms.AwardForm(offers=offers if context["scored"] else []),
         "no_award_form": forms_.get("no_award_form") or forms.ReasonForm(),
     }
     return render(request, "brokerage/competition.html", context, status=status)
@@ -422,16 +364,7 @@ def placement_list(request):
 def _placement_page(request, placement, status: int = 200, **forms_):
     council = request.user.organisation
     need_levels = selectors.need_levels(council=council, service_type=placement.service_type)
-    context = {
-        "placement": placement,
-        "terms": placement.terms.select_related("need_level", "admission__arrangement").order_by("starts_on"),
-        "stays": placement.hospital_stays.all(),
-        "in_hospital": placement.hospital_stays.filter(discharged_on__isnull=True).exists(),
-        "floor_flags": floor_flags(council, placement.agreed_price, placement.price_unit, placement.start_on)
-        if placement.agreed_price
-        else [],
-        "can_manage": has_permission(request.user, Permission.PLACEMENTS_MANAGE)
-        and PLACEMENT.is_in(placement.status, "live"),
+    context = presenters.placement_page(user=request.user, placement=placement) | {
         "vary_form": forms_.get("vary_form") or forms.VaryForm(need_levels=need_levels),
         "hospital_form": forms_.get("hospital_form") or forms.HospitalForm(),
         "end_form": forms_.get("end_form")
