@@ -13,6 +13,7 @@ from caremarket.arrangements.models import Admission, Application, Arrangement, 
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.factories import PersonFactory
 
 PASSWORD = "journey-password-2026"
 SCREENSHOTS = os.environ.get("CAREMARKET_SCREENSHOTS", "")  # a folder: journeys save pictures of key pages there
@@ -112,15 +113,7 @@ def test_a_request_is_cancelled_with_a_reason_and_the_response_time_changed_whil
     from caremarket.brokerage import services as brokerage
 
     practitioner = council.users.get(email="practitioner@stourshire.example")
-    person = brokerage.person_create(
-        council=council,
-        actor=practitioner,
-        given_name="Ada",
-        family_name="Byrne",
-        date_of_birth=date(1950, 1, 1),
-        address="1 Lane",
-        postcode="SV1 1AA",
-    )
+    person = PersonFactory(council=council, date_of_birth=date(1950, 1, 1), postcode="SV1 1AA")
     request = brokerage.care_request_create(
         council=council,
         actor=practitioner,

@@ -78,15 +78,17 @@ def test_when_everyone_declines_the_request_is_unsourced(council, make_user):
     request, providers, broker = build(council, make_user)
     now = MONDAY_10
     sourcing.sourcing_start(request=request, actor=broker, now=now)
-    while True:
-        open_ones = list(Referral.objects.filter(request=request, status__in=["offered", "viewed"]))
-        if not open_ones:
-            break
+    offered = []
+    for _step in ("primary", "secondary", "reserve"):  # three steps, then nobody is left
+        open_ones = list(Referral.objects.filter(request=request).in_group("open"))
+        offered.append(sorted(r.provider.name for r in open_ones))
         for referral in open_ones:
             provider, user = providers[referral.provider.name]
             sourcing.referral_decline(
                 referral=referral, provider=provider, actor=user, reason_code="no-capacity", now=now
             )
+    assert offered == [["Ash"], ["Birch"], ["Cedar", "Dogwood"]]
+    assert not Referral.objects.filter(request=request).in_group("open").exists()
     assert CareRequest.objects.get(pk=request.pk).status == "unsourced"
 
 
