@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from caremarket.core.audit import audit_record, snapshot
+from caremarket.core.audit import audit_record, changes_save, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import OrganisationKind, Role, RoleError, check_roles_for_kind, parse_role
 
@@ -175,16 +175,12 @@ def invitation_create(
 def invitation_withdraw(*, invitation: Invitation, actor: User) -> Invitation:
     if invitation.status != "waiting":
         raise ServiceError(f"This invitation is {invitation.status}; only a waiting invitation can be withdrawn")
-    invitation.withdrawn_at = timezone.now()
-    invitation.withdrawn_by = actor
-    invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    audit_record(
+    changes_save(
+        invitation,
         actor=actor,
         organisation=invitation.organisation,
+        changes={"withdrawn_at": timezone.now(), "withdrawn_by": actor},
         action="invitation.withdrawn",
-        target=invitation,
-        before={"status": "waiting"},
-        after={"status": "withdrawn"},
     )
     return invitation
 
@@ -222,16 +218,12 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         password=password,
         actor=None,
     )
-    invitation.accepted_at = timezone.now()
-    invitation.user = user
-    invitation.save(update_fields=["accepted_at", "user"])
-    audit_record(
+    changes_save(
+        invitation,
         actor=user,
         organisation=invitation.organisation,
+        changes={"accepted_at": timezone.now(), "user": user},
         action="invitation.accepted",
-        target=invitation,
-        before={"status": "waiting"},
-        after={"status": "accepted", "user_id": user.pk},
     )
     return user
 
