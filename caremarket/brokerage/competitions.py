@@ -27,7 +27,7 @@ from caremarket.domain.lifecycles import COMPETITION, OFFER
 from . import selectors
 from .models import Competition, CompetitionInvitation, Offer
 from .placements import _locked_request, _price, _unit, placement_create
-from .services import request_status_change
+from .services import care_request_move
 
 CALL_OFF_MECHANISMS = [
     Mechanism.FLEXIBLE_FRAMEWORK.value,
@@ -424,7 +424,12 @@ def competition_no_award(*, competition: Competition, actor, reason: str, now=No
         also_save=("decided_at", "decided_by", "decision_reason"),
     )
     request = _locked_request(competition.request)
-    request_status_change(request, "unsourced", actor, reason=f"call-off competition not awarded: {reason.strip()}")
+    care_request_move(
+        request=request,
+        to_status="unsourced",
+        actor=actor,
+        reason=f"call-off competition not awarded: {reason.strip()}",
+    )
     audit_record(
         actor=actor,
         organisation=competition.council,

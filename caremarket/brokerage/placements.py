@@ -23,7 +23,7 @@ from caremarket.reference.models import NeedLevel, ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
 from .models import PRICE_UNITS, CareRequest, CareRequestStatusChange, HospitalStay, Placement, PlacementTerms
-from .services import request_status_change
+from .services import care_request_move
 
 UNIT_CODES = {code for code, _ in PRICE_UNITS}
 
@@ -120,7 +120,7 @@ def placement_create(
             "spot_reason": spot_reason.code if spot_reason else None,
         },
     )
-    request_status_change(request, "placed", actor, reason=reason)
+    care_request_move(request=request, to_status="placed", actor=actor, reason=reason)
     _notify_placement(placement)
     return placement
 

@@ -75,7 +75,7 @@ def area_for_postcode(council: Organisation, postcode: str) -> Area | None:
     return found.area if found else None
 
 
-def request_status_change(request: CareRequest, to_status: str, actor, reason: str = "") -> None:
+def care_request_move(*, request: CareRequest, to_status: str, actor, reason: str = "") -> None:
     """Move a request to a new state: one append-only record and one audit entry, whoever moves it."""
     request.status_changed_at = timezone.now()
     previous = status_move(
@@ -192,7 +192,7 @@ def care_request_approve(*, request: CareRequest, actor, note: str = "") -> Care
         raise ServiceError("The team leader who approves cannot be the one who made the request")
     request.approved_by = describe_actor(actor)[0]
     request.approved_at = timezone.now()
-    request_status_change(request, "sourcing", actor, reason=note or "approved")
+    care_request_move(request=request, to_status="sourcing", actor=actor, reason=note or "approved")
     return request
 
 
@@ -244,7 +244,7 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -
             target=competition,
             reason="the request was cancelled",
         )
-    request_status_change(request, "cancelled", actor, reason=reason)
+    care_request_move(request=request, to_status="cancelled", actor=actor, reason=reason)
     emails = list(
         User.objects.filter(organisation__in=list(told.values()), is_active=True).values_list("email", flat=True)
     )

@@ -24,7 +24,7 @@ from caremarket.reference.selectors import reason_code_find
 from . import selectors
 from .models import CareRequest, Placement, Referral
 from .placements import placement_create
-from .services import request_status_change
+from .services import care_request_move
 
 GONE = lifecycles.GONE
 
@@ -114,10 +114,10 @@ def _advance(request: CareRequest, actor, now) -> list[Referral]:
     arrangement, steps = plan(request)
     done = request.referrals.order_by("-step_number").values_list("step_number", flat=True).first() or 0
     if arrangement is None or done >= len(steps):
-        request_status_change(
-            request,
-            "unsourced",
-            actor,
+        care_request_move(
+            request=request,
+            to_status="unsourced",
+            actor=actor,
             reason="no provider on the arrangement accepted in time"
             if done
             else "no eligible provider on a cascade or ranked arrangement",

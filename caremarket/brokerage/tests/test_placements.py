@@ -238,7 +238,7 @@ def test_continuity_keeps_the_current_provider_on_a_new_arrangement(council, mak
 def test_unsourced_requests_are_escalated_once_after_the_councils_time(council, make_user):
     request, _, broker, _ = market(council, make_user)
     make_user(council, Role.TEAM_LEADER, email="lead@westmarch.example")
-    services.request_status_change(request, "unsourced", broker, reason="nobody")
+    services.care_request_move(request=request, to_status="unsourced", actor=broker, reason="nobody")
     changed = CareRequest.objects.get(pk=request.pk).status_changed_at
     services.escalation_set(council=council, actor=broker, hours=4)
     assert services.requests_escalate(now=changed + timedelta(hours=3)) == 0
