@@ -6,8 +6,9 @@ from django.utils import timezone
 from caremarket.accounts.models import Organisation
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain import arrangements as rules
+from caremarket.domain.lifecycles import ADMISSION
 
-from .models import Admission, Application, ApplicationWindow, Arrangement, AwardRun, Lot
+from .models import Admission, AdmissionStatusChange, Application, ApplicationWindow, Arrangement, AwardRun, Lot
 
 
 def arrangement_list(*, council: Organisation, status: str = ""):
@@ -184,3 +185,59 @@ def feedback_scores(application: Application) -> list[dict]:
             }
         )
     return rows
+
+
+# The reads other apps make of arrangements and admissions: brokerage, finance and cqc go through these.
+
+
+def live_arrangements(*, council, mechanisms=None, service_type=None, area=None):
+    """The council's live arrangements, optionally of some mechanisms and covering a service type and area."""
+    qs = Arrangement.objects.for_organisation(council).filter(status=rules.Status.LIVE)
+    if mechanisms is not None:
+        qs = qs.filter(mechanism__in=list(mechanisms))
+    if service_type is not None:
+        qs = qs.filter(lots__service_types=service_type)
+    if area is not None:
+        qs = qs.filter(lots__areas=area)
+    return qs
+
+
+def arrangements_begun(*, council):
+    """The council's arrangements past their draft, for rates and payments."""
+    return Arrangement.objects.for_organisation(council).exclude(status=rules.Status.DRAFT)
+
+
+def admissions_in(group: str = "offerable", **filters):
+    """Admissions in a named group of their lifecycle (offerable: may be offered work; current: not removed)."""
+    return Admission.objects.in_group(group).filter(**filters)
+
+
+def admissions_on_live(*, council, group: str = "current"):
+    """The council's admissions on its live arrangements."""
+    return admissions_in(group, arrangement__council=council, arrangement__status=rules.Status.LIVE)
+
+
+def admission_for_update(*, pk) -> Admission:
+    """An admission locked for a change that counts its places (block contract vacancies)."""
+    return Admission.objects.select_for_update().get(pk=pk)
+
+
+def block_admission(*, council, pk) -> Admission | None:
+    return Admission.objects.filter(
+        arrangement__council=council, arrangement__mechanism="block_contract", pk=pk
+    ).first()
+
+
+def suspension_reasons(*, admission_ids) -> dict[int, str]:
+    """Why each admission was last suspended: the reason of its latest move to suspended."""
+    found: dict[int, str] = {}
+    for n in range(0, len(admission_ids), 900):
+        for admission_id, reason in (
+            AdmissionStatusChange.objects.filter(
+                admission_id__in=admission_ids[n : n + 900], to_status=ADMISSION.state("suspended")
+            )
+            .order_by("changed_at", "id")
+            .values_list("admission_id", "reason")
+        ):
+            found[admission_id] = reason
+    return found

@@ -15,13 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
-from caremarket.arrangements.models import Admission, Arrangement
+from caremarket.arrangements import selectors as arrangement_reads
+from caremarket.arrangements.models import Arrangement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move
 from caremarket.domain import evaluation
 from caremarket.domain.arrangements import Mechanism
-from caremarket.domain.arrangements import Status as ArrangementStatus
 from caremarket.domain.lifecycles import COMPETITION, OFFER
 
 from . import selectors
@@ -49,12 +49,11 @@ class SealedError(ServiceError):
 
 def call_off_arrangement(request) -> Arrangement | None:
     return (
-        Arrangement.objects.for_organisation(request.council)
-        .filter(
-            status=ArrangementStatus.LIVE,
-            mechanism__in=CALL_OFF_MECHANISMS,
-            lots__service_types=request.service_type,
-            lots__areas=request.area,
+        arrangement_reads.live_arrangements(
+            council=request.council,
+            mechanisms=CALL_OFF_MECHANISMS,
+            service_type=request.service_type,
+            area=request.area,
         )
         .order_by("-starts_on")
         .first()
@@ -102,8 +101,8 @@ def competition_publish(
         )
     eligible = {v.provider for v in selectors.request_eligibility(request) if v.eligible}
     admissions = (
-        Admission.objects.in_group("offerable")
-        .filter(
+        arrangement_reads.admissions_in(
+            "offerable",
             arrangement=arrangement,
             lot__service_types=request.service_type,
             provider__name__in=eligible,

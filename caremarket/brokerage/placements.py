@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
+from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.arrangements.admissions import admissions_suspend_provider
 from caremarket.arrangements.models import Admission
 from caremarket.core.audit import audit_record, describe_actor
@@ -18,7 +19,7 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move, status_started
 from caremarket.domain import requests as requests_rules
 from caremarket.domain.arrangements import Status as ArrangementStatus
-from caremarket.domain.lifecycles import ADMISSION, CARE_REQUEST, PLACEMENT
+from caremarket.domain.lifecycles import CARE_REQUEST, PLACEMENT
 from caremarket.reference.models import NeedLevel, ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
@@ -187,12 +188,8 @@ def spot_purchase(
 
 def block_vacancies(*, council: Organisation, request: CareRequest | None = None) -> list[Admission]:
     """Block contract places with room, for the request's service and area when given; each carries `vacancies`."""
-    qs = Admission.objects.filter(
-        arrangement__council=council,
-        arrangement__status=ArrangementStatus.LIVE,
-        arrangement__mechanism="block_contract",
-        status__in=ADMISSION.group("offerable"),
-        block_places__gt=0,
+    qs = arrangement_reads.admissions_on_live(council=council, group="offerable").filter(
+        arrangement__mechanism="block_contract", block_places__gt=0
     )
     if request is not None:
         qs = qs.filter(lot__service_types=request.service_type).filter(
@@ -217,7 +214,7 @@ def block_vacancies(*, council: Organisation, request: CareRequest | None = None
 def block_place(*, request: CareRequest, admission: Admission, actor) -> Placement:
     """Place a request straight into a block contract's vacancy (seed 002)."""
     request = _locked_request(request)
-    admission = Admission.objects.select_for_update().get(pk=admission.pk)
+    admission = arrangement_reads.admission_for_update(pk=admission.pk)
     if admission.pk not in {a.pk for a in block_vacancies(council=request.council, request=request)}:
         raise ServiceError({"admission": "That block has no vacancy for this service and area"}, status=409)
     return placement_create(
@@ -479,10 +476,8 @@ def placements_carry_over(*, arrangement, actor, starts_on: date | None = None) 
     starts_on = starts_on or max(arrangement.starts_on, timezone.localdate())
     if arrangement.status != ArrangementStatus.LIVE:
         raise ServiceError("Placements carry over to a live arrangement only", status=409)
-    admissions = (
-        Admission.objects.in_group("offerable")
-        .filter(arrangement=arrangement)
-        .prefetch_related("lot__service_types", "lot__areas")
+    admissions = arrangement_reads.admissions_in("offerable", arrangement=arrangement).prefetch_related(
+        "lot__service_types", "lot__areas"
     )
     index = {}
     for a in admissions:

@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.arrangements.models import Admission
+from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.cqc.models import CqcLocation
 from caremarket.domain import disclosure, eligibility
-from caremarket.domain.arrangements import Status as ArrangementStatus
 from caremarket.domain.lifecycles import ADMISSION
 
 from .models import CareRequest, Person
@@ -56,20 +55,8 @@ def queue_counts(*, council) -> dict[str, int]:
 
 def _suspension_reasons(admissions) -> dict[int, str]:
     """Why each suspended admission is suspended: the reason of its latest status change."""
-    from caremarket.arrangements.models import AdmissionStatusChange
-
     ids = [a.pk for a in admissions if ADMISSION.is_in(a.status, "suspended")]
-    found: dict[int, str] = {}
-    for n in range(0, len(ids), 900):
-        for admission_id, reason in (
-            AdmissionStatusChange.objects.filter(
-                admission_id__in=ids[n : n + 900], to_status=ADMISSION.state("suspended")
-            )
-            .order_by("changed_at", "id")
-            .values_list("admission_id", "reason")
-        ):
-            found[admission_id] = reason
-    return found
+    return arrangement_reads.suspension_reasons(admission_ids=ids)
 
 
 def _facts(admissions) -> list[eligibility.AdmissionFact]:
@@ -97,8 +84,7 @@ def eligibility_market(*, council, service_type=None, area=None) -> tuple[eligib
     """The council's live admissions (for one service type and area, or all) as the rule engine's index, and the
     providers in it."""
     admissions = (
-        Admission.objects.in_group("current")
-        .filter(arrangement__council=council, arrangement__status=ArrangementStatus.LIVE)
+        arrangement_reads.admissions_on_live(council=council)
         .select_related("provider", "area", "application", "lot")
         .prefetch_related("lot__service_types", "lot__areas", "lot__need_levels")
     )
@@ -133,12 +119,8 @@ def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
     """Every provider admitted to the council's live arrangements for this service: eligible, or why not."""
     market, _ = eligibility_market(council=request.council, service_type=request.service_type, area=request.area)
     elsewhere = (
-        Admission.objects.in_group("current")
-        .filter(
-            arrangement__council=request.council,
-            arrangement__status=ArrangementStatus.LIVE,
-            lot__service_types=request.service_type,
-        )
+        arrangement_reads.admissions_on_live(council=request.council)
+        .filter(lot__service_types=request.service_type)
         .values_list("provider__name", flat=True)
         .distinct()
     )
@@ -224,11 +206,7 @@ def need_levels(*, council, service_type):
 def block_admission_get(*, council, pk):
     from django.http import Http404
 
-    found = (
-        Admission.objects.filter(arrangement__council=council, arrangement__mechanism="block_contract", pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
+    found = arrangement_reads.block_admission(council=council, pk=pk) if str(pk).isdigit() else None
     if found is None:
         raise Http404("No such block")
     return found
@@ -284,15 +262,12 @@ def competition_offer_get(*, competition, pk):
 
 
 def live_arrangements(*, council):
-    from caremarket.arrangements.models import Arrangement
-
-    return Arrangement.objects.for_organisation(council).filter(status=ArrangementStatus.LIVE).order_by("reference")
+    return arrangement_reads.live_arrangements(council=council).order_by("reference")
 
 
 def providers_on_arrangements(*, council) -> set[int]:
     return set(
-        Admission.objects.in_group("offerable")
-        .filter(arrangement__council=council, arrangement__status=ArrangementStatus.LIVE)
+        arrangement_reads.admissions_on_live(council=council, group="offerable")
         .values_list("provider_id", flat=True)
         .distinct()
     )

@@ -12,12 +12,12 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from caremarket.arrangements.models import Admission, Arrangement
+from caremarket.arrangements import selectors as arrangement_reads
+from caremarket.arrangements.models import Arrangement
 from caremarket.core.audit import audit_record
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move
 from caremarket.domain import lifecycles, routing
-from caremarket.domain.arrangements import Status as ArrangementStatus
 from caremarket.domain.lifecycles import CARE_REQUEST, REFERRAL
 from caremarket.reference.selectors import reason_code_find
 
@@ -31,12 +31,11 @@ GONE = lifecycles.GONE
 
 def _arrangement_for(request: CareRequest) -> Arrangement | None:
     return (
-        Arrangement.objects.for_organisation(request.council)
-        .filter(
-            status=ArrangementStatus.LIVE,
-            mechanism__in=["tiered_framework", "ranked_framework"],
-            lots__service_types=request.service_type,
-            lots__areas=request.area,
+        arrangement_reads.live_arrangements(
+            council=request.council,
+            mechanisms=["tiered_framework", "ranked_framework"],
+            service_type=request.service_type,
+            area=request.area,
         )
         .order_by("-starts_on")
         .first()
@@ -50,8 +49,9 @@ def plan(request: CareRequest) -> tuple[Arrangement | None, list[routing.Step]]:
         return None, []
     eligible = {v.provider for v in selectors.request_eligibility(request) if v.eligible}
     admissions = list(
-        Admission.objects.in_group("offerable")
-        .filter(arrangement=arrangement, area=request.area, lot__service_types=request.service_type)
+        arrangement_reads.admissions_in(
+            "offerable", arrangement=arrangement, area=request.area, lot__service_types=request.service_type
+        )
         .select_related("provider")
         .order_by("rank", "provider__name")
     )
@@ -74,9 +74,9 @@ def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: i
     deadline = timezone.make_aware(routing.add_working_hours(local, float(arrangement.response_hours)))
     admissions = {
         a.provider.name: a
-        for a in Admission.objects.in_group("offerable")
-        .filter(arrangement=arrangement, area=request.area)
-        .select_related("provider")
+        for a in arrangement_reads.admissions_in(
+            "offerable", arrangement=arrangement, area=request.area
+        ).select_related("provider")
     }
     made = []
     for name in step.providers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from caremarket.arrangements.models import Admission
+from caremarket.arrangements import selectors as arrangement_reads
 
 from .models import CqcImport, CqcLocation
 
@@ -20,8 +20,9 @@ class RegistrationFlag:
 
 def registration_flags(*, council) -> list[RegistrationFlag]:
     admissions = (
-        Admission.objects.in_group("current")
-        .filter(arrangement__council=council, lot__service_types__regulated_activity=True)
+        arrangement_reads.admissions_in(
+            "current", arrangement__council=council, lot__service_types__regulated_activity=True
+        )
         .select_related("provider", "arrangement", "lot", "application")
         .distinct()
     )

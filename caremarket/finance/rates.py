@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from caremarket.accounts.models import Organisation
-from caremarket.arrangements.models import Admission, Arrangement
+from caremarket.arrangements import selectors as arrangement_reads
+from caremarket.arrangements.models import Arrangement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import dated, pricing
@@ -197,11 +198,9 @@ def rates_uplift(*, council: Organisation, actor, rates, percent: Decimal, start
 def rates_from_admissions(*, arrangement: Arrangement, actor, starts_on: date | None = None) -> int:
     """Each admitted provider's own price per area becomes a provider-area rate (seed 001), once."""
     made = 0
-    for admission in (
-        Admission.objects.in_group("current")
-        .filter(arrangement=arrangement, price__isnull=False, area__isnull=False)
-        .prefetch_related("lot__service_types")
-    ):
+    for admission in arrangement_reads.admissions_in(
+        "current", arrangement=arrangement, price__isnull=False, area__isnull=False
+    ).prefetch_related("lot__service_types"):
         unit = {"hour-per-area": "hour", "day": "day", "week": "week"}.get(arrangement.price_basis, "hour")
         for service_type in admission.lot.service_types.all():
             exists = Rate.objects.filter(

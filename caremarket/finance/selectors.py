@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.core.tenancy import get_for_organisation_or_404
-from caremarket.domain.arrangements import Status as ArrangementStatus
 from caremarket.domain.lifecycles import PAYMENT_RUN
 
 from .models import DeliveryUpload, Hold, PaymentLine, PaymentRun, Rate
@@ -53,9 +53,7 @@ def council_placement(*, council, pk):
 
 
 def live_arrangements(*, council):
-    from caremarket.arrangements.models import Arrangement
-
-    return Arrangement.objects.for_organisation(council).exclude(status=ArrangementStatus.DRAFT).order_by("reference")
+    return arrangement_reads.arrangements_begun(council=council).order_by("reference")
 
 
 def providers():
