@@ -60,3 +60,18 @@ def login(client):
         return client
 
     return do
+
+
+LONGEST_FIRST = ("demo", "browser", "whole_product")
+
+
+def pytest_collection_modifyitems(items):
+    """Start the longest tests first (the demo build, browser journeys, the whole-product walks), so that the two
+    workers end together instead of one finishing a long test alone at the end."""
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+
+    def order(item):
+        marks = [rank[m.name] for m in item.iter_markers() if m.name in rank]
+        return min(marks, default=len(LONGEST_FIRST))
+
+    items.sort(key=order)

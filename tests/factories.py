@@ -8,8 +8,9 @@ plain factory_boy factories.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.db import transaction
@@ -18,8 +19,8 @@ from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements import admissions
 from caremarket.arrangements.models import Admission, AdmissionStatusChange, Application, Arrangement, Lot
-from caremarket.brokerage import placements, services, sourcing
-from caremarket.brokerage.models import CareRequest, Person, Placement
+from caremarket.brokerage import competitions, placements, services, sourcing
+from caremarket.brokerage.models import CareRequest, Competition, Person, Placement, Referral
 from caremarket.core.lifecycle import status_started
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import runs
@@ -259,3 +260,112 @@ class AdmissionFactory(factory.django.DjangoModelFactory):
         admission.refresh_from_db()
         assert admission.status == state, (admission.status, state)
         return admission
+
+
+MONDAY_10 = datetime(2030, 6, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """The first referral of a cascade (Ash primary, Birch secondary, Cedar reserve), in `state`: offered,
+    viewed, accepted, declined, timed-out, withdrawn (the request was placed elsewhere) or cancelled (with its
+    request)."""
+
+    class Meta:
+        model = Referral
+
+    council = factory.SubFactory(CouncilFactory)
+    state = "offered"
+
+    @classmethod
+    def _create(cls, model_class, *, council, state, **_):
+        from caremarket.brokerage.tests.factories import market
+
+        request, providers, broker, _ = market(
+            council,
+            lambda organisation, *roles: UserFactory(organisation=organisation, roles=roles),
+            mechanism="tiered_framework",
+            providers={
+                "Ash": {"position": "primary"},
+                "Birch": {"position": "secondary"},
+                "Cedar": {"position": "reserve"},
+            },
+        )
+        [referral] = sourcing.sourcing_start(request=request, actor=broker, now=MONDAY_10)
+        provider, user = providers[referral.provider.name]
+        answer = {"referral": referral, "provider": provider, "actor": user, "now": MONDAY_10}
+        if state == "viewed":
+            sourcing.referral_view(**answer)
+        elif state == "accepted":
+            sourcing.referral_accept(**answer)
+        elif state == "declined":
+            sourcing.referral_decline(**answer, reason_code="no-capacity")
+        elif state == "timed-out":
+            sourcing.referrals_time_out(now=referral.deadline_at + timedelta(minutes=1))
+        elif state == "withdrawn":
+            placements.spot_purchase(
+                request=request,
+                provider=providers["Cedar"][0],
+                actor=broker,
+                reason_code="no-capacity-on-framework",
+                agreed_price=Decimal("29.00"),
+                price_unit="hour",
+            )
+        elif state == "cancelled":
+            services.care_request_cancel(request=request, actor=broker, reason="the person moved away")
+        referral.refresh_from_db()
+        assert referral.status == state, (referral.status, state)
+        return referral
+
+
+class CompetitionFactory(factory.django.DjangoModelFactory):
+    """A call-off competition on a flexible framework with offers from Ash and Birch, in `state`: open, closed,
+    awarded (to the best scored), not-awarded or cancelled (with its request)."""
+
+    class Meta:
+        model = Competition
+
+    council = factory.SubFactory(CouncilFactory)
+    state = "open"
+
+    @classmethod
+    def _create(cls, model_class, *, council, state, **_):
+        from caremarket.brokerage.tests.factories import market
+
+        request, providers, broker, _ = market(
+            council, lambda organisation, *roles: UserFactory(organisation=organisation, roles=roles)
+        )
+        closes = MONDAY_10 + timedelta(days=2)
+        competition = competitions.competition_publish(
+            request=request, actor=broker, closes_at=closes, criteria="60% quality, 40% price", now=MONDAY_10
+        )
+        for name, price in (("Ash", "26.40"), ("Birch", "24.10")):
+            provider, user = providers[name]
+            competitions.offer_submit(
+                competition=competition,
+                provider=provider,
+                actor=user,
+                price=Decimal(price),
+                earliest_start_on=START,
+                how_outcomes_met="Two carers who know the area",
+                now=MONDAY_10,
+            )
+        after = closes + timedelta(minutes=1)
+        if state == "cancelled":
+            services.care_request_cancel(request=request, actor=broker, reason="the person moved away")
+        elif state != "open":
+            competitions.competitions_close(now=after)
+        if state in {"awarded", "not-awarded"}:
+            offers = list(competition.offers.all())
+            scored = competitions.competition_score(
+                competition=competition, actor=broker, quality={o.pk: Decimal(80) for o in offers}, now=after
+            )
+            if state == "awarded":
+                best = min(scored, key=lambda o: o.rank)
+                competitions.competition_award(competition=competition, offer=best, actor=broker, now=after)
+            else:
+                competitions.competition_no_award(
+                    competition=competition, actor=broker, reason="every price above the budget", now=after
+                )
+        competition.refresh_from_db()
+        assert competition.status == state, (competition.status, state)
+        return competition

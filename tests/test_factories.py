@@ -4,13 +4,22 @@ import pytest
 
 from caremarket.domain import lifecycles
 
-from .factories import AdmissionFactory, CareRequestFactory, PaymentRunFactory, PlacementFactory
+from .factories import (
+    AdmissionFactory,
+    CareRequestFactory,
+    CompetitionFactory,
+    PaymentRunFactory,
+    PlacementFactory,
+    ReferralFactory,
+)
 
 CASES = [
     (CareRequestFactory, lifecycles.CARE_REQUEST),
     (PlacementFactory, lifecycles.PLACEMENT),
     (PaymentRunFactory, lifecycles.PAYMENT_RUN),
     (AdmissionFactory, lifecycles.ADMISSION),
+    (ReferralFactory, lifecycles.REFERRAL),
+    (CompetitionFactory, lifecycles.COMPETITION),
 ]
 
 
