@@ -284,6 +284,35 @@ def application_submit(*, application: Application, actor, now=None) -> Applicat
     return application
 
 
+@transaction.atomic
+def application_withdraw(*, application: Application, actor, reason: str) -> Application:
+    """The provider withdraws its application, a draft or one submitted and not yet decided; it can apply again
+    while the arrangement is open. A council that had received it is told in its own log."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError({"reason": "Say why the application is withdrawn"})
+    if not APPLICATION.can(application.status, "withdrawn"):
+        raise ServiceError(
+            f"This application is {application.get_status_display().lower()}: only one not yet decided can be "
+            "withdrawn",
+            status=409,
+        )
+    previous = status_move(application, "withdrawn", lifecycle=APPLICATION, changed_by=describe_actor(actor)[0])
+    received = APPLICATION.is_in(previous, "sent")
+    audit_record(
+        actor=actor,
+        organisation=application.provider,
+        also=application.arrangement.council if received else (),
+        action="application.withdrawn",
+        target=application,
+        before={"status": previous},
+        after={"status": "withdrawn"},
+        reason=reason,
+    )
+    return application
+
+
 def _evaluable(application: Application, council: Organisation) -> None:
     if application.arrangement.council_id != council.pk:
         raise ServiceError("No such application", status=404)

@@ -189,6 +189,20 @@ def save_application(request, application_id: int, payload: ApplicationIn):
     return selectors.application_get_for_provider(provider=provider, pk=application_id)
 
 
+class WithdrawIn(Schema):
+    reason: str
+
+
+@router.post("/applications/{application_id}/withdrawal", response=ApplicationOut)
+def withdraw_application(request, application_id: int, payload: WithdrawIn):
+    """Withdraw a draft, or a submitted application not yet decided; the provider may apply again."""
+    require(request, Permission.APPLICATIONS_MANAGE)
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=application_id)
+    applications.application_withdraw(application=application, actor=request.auth, reason=payload.reason)
+    return selectors.application_get_for_provider(provider=provider, pk=application_id)
+
+
 @router.post("/applications/{application_id}/submit", response=ApplicationOut)
 def submit_application(request, application_id: int):
     require(request, Permission.APPLICATIONS_MANAGE)

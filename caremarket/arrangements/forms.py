@@ -389,3 +389,11 @@ class ReasonForm(forms.Form):
 class ArrangementDocumentForm(forms.Form):
     title = forms.CharField(label="Document title", error_messages={"required": "Enter the document's title"})
     file = forms.FileField(label="File", error_messages={"required": "Choose a file"})
+
+
+class WithdrawApplicationForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the application is withdrawn"},
+    )

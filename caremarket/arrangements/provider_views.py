@@ -134,6 +134,24 @@ def application_view(request, pk: int):
     )
 
 
+@permission_required(Permission.APPLICATIONS_MANAGE)
+def application_withdraw(request, pk: int):
+    provider = _provider(request)
+    application = selectors.application_get_for_provider(provider=provider, pk=pk)
+    form = forms.WithdrawApplicationForm(bound(request))
+    done = submit(
+        request,
+        form,
+        lambda data: applications.application_withdraw(application=application, actor=request.user, **data),
+    )
+    if done is not FAILED:
+        messages.success(request, f"Your application to {application.arrangement.reference} is withdrawn")
+        return redirect("applications:view", pk=pk)
+    return render(
+        request, "arrangements/provider/application_withdraw.html", {"form": form, "application": application}
+    )
+
+
 @organisation_required
 def application_feedback(request, pk: int):
     provider = _provider(request)

@@ -122,7 +122,8 @@ def application_get_for_provider(*, provider, pk) -> Application:
 
 
 def application_list_for_council(*, council, arrangement=None):
-    qs = _applications().in_group("sent").filter(arrangement__council=council)
+    # everything submitted, including what was withdrawn after submission
+    qs = _applications().filter(arrangement__council=council, submitted_at__isnull=False)
     return qs.filter(arrangement=arrangement) if arrangement is not None else qs
 
 

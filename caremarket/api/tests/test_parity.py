@@ -59,6 +59,7 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("applications:edit", None): ["PUT /api/v1/applications/{application_id}"],
     ("applications:edit", "submit"): ["POST /api/v1/applications/{application_id}/submit"],
     ("applications:document-add", None): ["POST /api/v1/applications/{application_id}/documents"],
+    ("applications:withdraw", None): ["POST /api/v1/applications/{application_id}/withdrawal"],
     ("brokerage:person-create", None): ["POST /api/v1/people"],
     ("brokerage:request-create", None): ["POST /api/v1/care-requests"],
     ("brokerage:request", None): ["POST /api/v1/care-requests/{request_id}/approval"],

@@ -171,6 +171,45 @@ def test_quality_first_price_next_decision_and_admissions(setup):
     assert Application.objects.get(pk=weak.pk).status == "rejected"
 
 
+def test_a_provider_withdraws_an_undecided_application_and_may_apply_again(setup, client, council):
+    from caremarket.core.models import AuditEvent
+
+    provider, admin = setup["providers"][0], setup["admins"][0]
+    submitted = apply(setup, 0)
+    with pytest.raises(ServiceError, match="Say why"):
+        applications.application_withdraw(application=submitted, actor=admin, reason=" ")
+    client.force_login(admin, backend="caremarket.accounts.backends.OrganisationUserBackend")
+    page = client.get(f"/applications/{submitted.pk}/")
+    assert "Withdraw this application" in page.content.decode()
+    done = client.post(f"/applications/{submitted.pk}/withdraw/", {"reason": "We cannot staff the north"})
+    assert done.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == "withdrawn"
+    # the council that received it reads why in its own log, and still lists it, marked withdrawn
+    told = AuditEvent.objects.get(organisation=council, action="application.withdrawn")
+    assert told.reason == "We cannot staff the north" and told.before == {"status": "submitted"}
+    assert submitted in selectors.application_list_for_council(council=council)
+    again = apply(setup, 0)
+    assert again.pk != submitted.pk and again.status == "submitted"
+    decided = apply(setup, 1)
+    agree(setup, decided, 4, 4)
+    applications.application_decide(application=decided, actor=setup["commissioner"], outcome="admit", reasons="ok")
+    with pytest.raises(ServiceError, match="only one not yet decided can be withdrawn"):
+        applications.application_withdraw(application=decided, actor=setup["admins"][1], reason="changed our mind")
+    assert "Withdraw this application" not in client.get(f"/applications/{submitted.pk}/").content.decode()
+    # by machine, the same
+    from caremarket.accounts import services as accounts
+
+    token = accounts.api_token_create(organisation=provider, name="bid system", roles=["provider_admin"], actor=admin)
+    by_api = client.post(
+        f"/api/v1/applications/{again.pk}/withdrawal",
+        {"reason": "merged with another bid"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token.secret}",
+    )
+    assert by_api.status_code == 200 and by_api.json()["status"] == "withdrawn"
+
+
 def test_providers_never_see_each_others_applications(setup):
     mine, theirs = apply(setup, 0), apply(setup, 1)
     provider = setup["providers"][0]
