@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.db import transaction
+from django.utils import timezone
 
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation, User
@@ -369,3 +370,85 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
         competition.refresh_from_db()
         assert competition.status == state, (competition.status, state)
         return competition
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A provider's application to an open flexible framework for day services (one scored question), in
+    `state`: draft, submitted, admitted, rejected or withdrawn."""
+
+    class Meta:
+        model = Application
+
+    council = factory.SubFactory(CouncilFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    state = "submitted"
+
+    @classmethod
+    def _create(cls, model_class, *, council, provider, state, **_):
+        from caremarket.arrangements import applications
+        from caremarket.arrangements import services as arrangement_services
+
+        commissioner = UserFactory(organisation=council, roles=[Role.COMMISSIONER])
+        if not ServiceType.objects.filter(council=council, code="building-based").exists():
+            reference.service_type_create(council=council, actor=None, code="building-based", name="Building based")
+        home_care(council)  # the North area
+        arrangement = arrangement_services.arrangement_create(
+            council=council,
+            actor=commissioner,
+            reference=f"DO-{Arrangement.objects.count() + 1}",
+            title="Day opportunities",
+            mechanism="flexible_framework",
+            regime="pcr_2015_light_touch",
+            starts_on=date(2024, 4, 1),
+            ends_on=date(2030, 3, 31),
+            max_extension_months=0,
+            estimated_value=Decimal("100000.00"),
+            quality_weight=Decimal(60),
+            price_weight=Decimal(40),
+            quality_threshold=Decimal(50),
+            window_every_months=12,
+            price_basis="day",
+        )
+        arrangement_services.lot_create(
+            arrangement=arrangement, actor=commissioner, title="Building based", service_types=["building-based"],
+            areas=["north"],
+        )  # fmt: skip
+        question = applications.question_create(
+            arrangement=arrangement,
+            actor=commissioner,
+            kind="scored",
+            text="How will you offer a purposeful day?",
+            weight=Decimal(100),
+            max_score=5,
+        )
+        arrangement_services.arrangement_transition(
+            arrangement=arrangement, actor=commissioner, to_status="open", closes_at=timezone.now() + timedelta(days=20)
+        )
+        admin = UserFactory(organisation=provider, roles=[Role.PROVIDER_ADMIN])
+        application = applications.application_start(arrangement=arrangement, provider=provider, actor=admin)
+        applications.application_save(
+            application=application,
+            actor=admin,
+            lots=[arrangement.lots.get().pk],
+            areas=["north"],
+            answers={question.pk: {"response": "Gardening, art and trips out."}},
+            prices={"all": Decimal("55.00")},
+        )
+        if state in {"submitted", "admitted", "rejected", "withdrawn"}:
+            application = applications.application_submit(application=application, actor=admin)
+        if state in {"admitted", "rejected"}:
+            evaluator = UserFactory(organisation=council, roles=[Role.QUALITY_OFFICER])
+            score = 4 if state == "admitted" else 1
+            applications.score_record(application=application, question=question, evaluator=evaluator, score=score)
+            applications.score_moderate(application=application, question=question, moderator=commissioner, score=score)
+            applications.application_decide(
+                application=application,
+                actor=commissioner,
+                outcome="admit" if state == "admitted" else "reject",
+                reasons="as scored",
+            )
+        elif state == "withdrawn":
+            applications.application_withdraw(application=application, actor=admin, reason="we cannot staff it")
+        application.refresh_from_db()
+        assert application.status == state, (application.status, state)
+        return application

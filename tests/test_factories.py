@@ -6,6 +6,7 @@ from caremarket.domain import lifecycles
 
 from .factories import (
     AdmissionFactory,
+    ApplicationFactory,
     CareRequestFactory,
     CompetitionFactory,
     PaymentRunFactory,
@@ -20,6 +21,7 @@ CASES = [
     (AdmissionFactory, lifecycles.ADMISSION),
     (ReferralFactory, lifecycles.REFERRAL),
     (CompetitionFactory, lifecycles.COMPETITION),
+    (ApplicationFactory, lifecycles.APPLICATION),
 ]
 
 
