@@ -106,6 +106,10 @@ def test_provider_applies_council_evaluates_and_admits_provider_reads_feedback(j
     page.get_by_label("Your day rate").fill("62.50")
     journey.click(role="button", name="Submit the application")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your application is submitted")
+    journey.click(role="link", name="Withdraw this application")  # looked at, with no reason given, not done
+    journey.click(role="button", name="Withdraw the application")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the application is withdrawn")
+    journey.click(role="link", name="Back to the application")
     sign_out(journey)
 
     journey.sign_in("quality_officer@mereford.example", PASSWORD)
