@@ -266,6 +266,13 @@ class AdmissionFactory(factory.django.DjangoModelFactory):
 MONDAY_10 = datetime(2030, 6, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
+def _market(council, **kw):
+    """Brokerage's small market (one area, providers admitted to one arrangement, a request), its people made here."""
+    from caremarket.brokerage.tests.factories import market
+
+    return market(council, lambda organisation, *roles: UserFactory(organisation=organisation, roles=roles), **kw)
+
+
 class ReferralFactory(factory.django.DjangoModelFactory):
     """The first referral of a cascade (Ash primary, Birch secondary, Cedar reserve), in `state`: offered,
     viewed, accepted, declined, timed-out, withdrawn (the request was placed elsewhere) or cancelled (with its
@@ -279,11 +286,8 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, council, state, **_):
-        from caremarket.brokerage.tests.factories import market
-
-        request, providers, broker, _ = market(
+        request, providers, broker, _ = _market(
             council,
-            lambda organisation, *roles: UserFactory(organisation=organisation, roles=roles),
             mechanism="tiered_framework",
             providers={
                 "Ash": {"position": "primary"},
@@ -330,11 +334,7 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, council, state, **_):
-        from caremarket.brokerage.tests.factories import market
-
-        request, providers, broker, _ = market(
-            council, lambda organisation, *roles: UserFactory(organisation=organisation, roles=roles)
-        )
+        request, providers, broker, _ = _market(council)
         closes = MONDAY_10 + timedelta(days=2)
         competition = competitions.competition_publish(
             request=request, actor=broker, closes_at=closes, criteria="60% quality, 40% price", now=MONDAY_10
