@@ -129,7 +129,7 @@ class CompetitionOut(Schema):
 
     @staticmethod
     def resolve_offer_count(obj) -> int:
-        return competitions.offer_count(obj)
+        return selectors.offer_count(competition=obj)
 
 
 class OfferOut(Schema):
@@ -601,7 +601,7 @@ def block_vacancies(request, request_id: int):
     require(request, Permission.SOURCING_RUN)
     council = _council(request)
     care_request = selectors.request_get(council=council, pk=request_id)
-    return placements.block_vacancies(council=council, request=care_request)
+    return selectors.block_vacancies(council=council, request=care_request)
 
 
 @router.post("/care-requests/{request_id}/block-placement", response={201: PlacementOut})

@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
 from caremarket.arrangements import selectors as arrangement_reads
-from caremarket.arrangements.models import Arrangement
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move
+from caremarket.domain import arrangements as arrangement_rules
 from caremarket.domain import evaluation
-from caremarket.domain.arrangements import Mechanism
 from caremarket.domain.lifecycles import COMPETITION, OFFER
 
 from . import selectors
@@ -29,12 +28,7 @@ from .models import Competition, CompetitionInvitation, Offer
 from .placements import _locked_request, _price, _unit, placement_create
 from .services import care_request_move
 
-CALL_OFF_MECHANISMS = [
-    Mechanism.FLEXIBLE_FRAMEWORK.value,
-    Mechanism.DYNAMIC_PURCHASING_SYSTEM.value,
-    Mechanism.DYNAMIC_MARKET.value,
-    Mechanism.OPEN_FRAMEWORK.value,
-]
+CALL_OFF_MECHANISMS = [m.value for m in arrangement_rules.CALL_OFF]
 
 
 class SealedError(ServiceError):
@@ -45,19 +39,6 @@ class SealedError(ServiceError):
             "only the number of offers can be seen before then",
             status=403,
         )
-
-
-def call_off_arrangement(request) -> Arrangement | None:
-    return (
-        arrangement_reads.live_arrangements(
-            council=request.council,
-            mechanisms=CALL_OFF_MECHANISMS,
-            service_type=request.service_type,
-            area=request.area,
-        )
-        .order_by("-starts_on")
-        .first()
-    )
 
 
 def default_unit(request) -> str:
@@ -94,7 +75,7 @@ def competition_publish(
         raise ServiceError({"quality_weight": exc.message}) from exc
     if not (criteria or "").strip():
         raise ServiceError({"criteria": "Publish the criteria offers will be judged by"})
-    arrangement = call_off_arrangement(request)
+    arrangement = selectors.call_off_arrangement(request=request)
     if arrangement is None:
         raise ServiceError(
             "No live framework or purchasing system with call-offs covers this service and area", status=409
@@ -221,10 +202,6 @@ def offer_withdraw(*, offer: Offer, provider: Organisation, actor, now: datetime
     return offer
 
 
-def offer_count(competition: Competition) -> int:
-    return competition.offers.in_group("live").count()
-
-
 def _refuse_sealed(competition: Competition, actor, route: str) -> None:
     # Recorded in its own transaction, so the refusal is kept whatever the caller does next.
     with transaction.atomic():
@@ -267,7 +244,7 @@ def competitions_close(*, now: datetime | None = None) -> int:
                 organisation=competition.council,
                 action="competition.closed",
                 target=competition,
-                after={"offers": offer_count(competition)},
+                after={"offers": selectors.offer_count(competition=competition)},
             )
             count += 1
     return count

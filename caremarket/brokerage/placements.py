@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
@@ -23,6 +23,7 @@ from caremarket.domain.lifecycles import CARE_REQUEST, PLACEMENT
 from caremarket.reference.models import NeedLevel, ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
+from . import selectors
 from .models import PRICE_UNITS, CareRequest, CareRequestStatusChange, HospitalStay, Placement, PlacementTerms
 from .services import care_request_move
 
@@ -186,36 +187,12 @@ def spot_purchase(
     )
 
 
-def block_vacancies(*, council: Organisation, request: CareRequest | None = None) -> list[Admission]:
-    """Block contract places with room, for the request's service and area when given; each carries `vacancies`."""
-    qs = arrangement_reads.admissions_on_live(council=council, group="offerable").filter(
-        arrangement__mechanism="block_contract", block_places__gt=0
-    )
-    if request is not None:
-        qs = qs.filter(lot__service_types=request.service_type).filter(
-            Q(area=request.area) | Q(area__isnull=True, lot__areas=request.area)
-        )
-        if request.need_level_id:
-            qs = qs.filter(Q(lot__need_levels__isnull=True) | Q(lot__need_levels=request.need_level_id))
-    qs = (
-        qs.annotate(filled=Count("placements", filter=Q(placements__status__in=PLACEMENT.group("live"))))
-        .select_related("provider", "lot", "arrangement", "area")
-        .distinct()
-    )
-    found = []
-    for admission in qs:
-        admission.vacancies = admission.block_places - admission.filled
-        if admission.vacancies > 0:
-            found.append(admission)
-    return found
-
-
 @transaction.atomic
 def block_place(*, request: CareRequest, admission: Admission, actor) -> Placement:
     """Place a request straight into a block contract's vacancy (seed 002)."""
     request = _locked_request(request)
     admission = arrangement_reads.admission_for_update(pk=admission.pk)
-    if admission.pk not in {a.pk for a in block_vacancies(council=request.council, request=request)}:
+    if admission.pk not in {a.pk for a in selectors.block_vacancies(council=request.council, request=request)}:
         raise ServiceError({"admission": "That block has no vacancy for this service and area"}, status=409)
     return placement_create(
         request=request,

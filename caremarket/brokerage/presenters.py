@@ -12,7 +12,7 @@ from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, PLACEMENT
 from caremarket.domain.roles import Permission
 from caremarket.finance.rates import flags_for as floor_flags
 
-from . import competitions, placements, selectors, sourcing
+from . import competitions, selectors
 
 
 def request_page(*, user, care_request) -> dict:
@@ -21,12 +21,12 @@ def request_page(*, user, care_request) -> dict:
     to_source = CARE_REQUEST.is_in(state, "to_source")
     being_sourced = CARE_REQUEST.is_in(state, "being_sourced")
     verdicts = selectors.request_eligibility(care_request)
-    arrangement, steps = sourcing.plan(care_request) if being_sourced else (None, [])
+    arrangement, steps = selectors.sourcing_plan(request=care_request) if being_sourced else (None, [])
     referrals = care_request.referrals.select_related("provider", "decline_reason").order_by(
         "step_number", "provider__name"
     )
     can_source = has_permission(user, Permission.SOURCING_RUN)
-    call_off = competitions.call_off_arrangement(care_request) if to_source else None
+    call_off = selectors.call_off_arrangement(request=care_request) if to_source else None
     open_referrals = referrals.in_group("open").exists()
     live_competition = care_request.competitions.in_group("live").first()
     return {
@@ -42,7 +42,7 @@ def request_page(*, user, care_request) -> dict:
         and CARE_REQUEST.is_in(state, "awaiting_approval"),
         "competitions": care_request.competitions.all(),
         "call_off": call_off if can_source and not open_referrals and not live_competition else None,
-        "vacancies": placements.block_vacancies(council=care_request.council, request=care_request)
+        "vacancies": selectors.block_vacancies(council=care_request.council, request=care_request)
         if can_source and to_source
         else [],
         "can_spot": can_source and to_source and not live_competition,
@@ -63,7 +63,7 @@ def competition_page(*, user, competition, now: datetime | None = None) -> dict:
         "competition": competition,
         "request_": competition.request,
         "sealed": sealed,
-        "offer_count": competitions.offer_count(competition),
+        "offer_count": selectors.offer_count(competition=competition),
         "offers": offers,
         "invited": competition.invitations.select_related("provider").order_by("provider__name"),
         "can_decide": has_permission(user, Permission.SOURCING_RUN)

@@ -1,15 +1,22 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.cqc.models import CqcLocation
-from caremarket.domain import disclosure, eligibility
-from caremarket.domain.lifecycles import ADMISSION
+from caremarket.domain import arrangements as arrangement_rules
+from caremarket.domain import disclosure, eligibility, routing
+from caremarket.domain.lifecycles import ADMISSION, PLACEMENT
 
 from .models import CareRequest, Person
+
+if TYPE_CHECKING:
+    from caremarket.accounts.models import Organisation
+    from caremarket.arrangements.models import Admission, Arrangement
 
 
 def person_list(*, council, search: str = ""):
@@ -278,3 +285,86 @@ def before_placement(care_request: CareRequest) -> disclosure.BeforePlacement:
     return disclosure.before_placement(
         postcode=care_request.person.postcode, age=care_request.person.age_on(care_request.start_on)
     )
+
+
+# Reads the sourcing routes make: what a request would go through, and what it may go to.
+
+
+def _arrangement_for(request: CareRequest) -> Arrangement | None:
+    return (
+        arrangement_reads.live_arrangements(
+            council=request.council,
+            mechanisms=["tiered_framework", "ranked_framework"],
+            service_type=request.service_type,
+            area=request.area,
+        )
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def sourcing_plan(*, request: CareRequest) -> tuple[Arrangement | None, list[routing.Step]]:
+    """The steps this request would go through, from the positions or ranks on the arrangement."""
+    arrangement = _arrangement_for(request)
+    if arrangement is None:
+        return None, []
+    eligible = {v.provider for v in request_eligibility(request) if v.eligible}
+    admissions = list(
+        arrangement_reads.admissions_in(
+            "offerable", arrangement=arrangement, area=request.area, lot__service_types=request.service_type
+        )
+        .select_related("provider")
+        .order_by("rank", "provider__name")
+    )
+    if arrangement.mechanism == "tiered_framework":
+        by_position = {a.position: a.provider.name for a in admissions if a.position in {"primary", "secondary"}}
+        reserve = [a.provider.name for a in admissions if a.position == "reserve"]
+        return arrangement, routing.cascade_steps(
+            primary=by_position.get("primary"),
+            secondary=by_position.get("secondary"),
+            reserve=reserve,
+            eligible=eligible,
+        )
+    ranked = [a.provider.name for a in sorted(admissions, key=lambda a: (a.rank or 10_000, a.provider.name))]
+    return arrangement, routing.ranked_steps(ranked=list(dict.fromkeys(ranked)), eligible=eligible)
+
+
+def call_off_arrangement(*, request) -> Arrangement | None:
+    return (
+        arrangement_reads.live_arrangements(
+            council=request.council,
+            mechanisms=[m.value for m in arrangement_rules.CALL_OFF],
+            service_type=request.service_type,
+            area=request.area,
+        )
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def offer_count(*, competition) -> int:
+    return competition.offers.in_group("live").count()
+
+
+def block_vacancies(*, council: Organisation, request: CareRequest | None = None) -> list[Admission]:
+    """Block contract places with room, for the request's service and area when given; each carries `vacancies`."""
+    qs = arrangement_reads.admissions_on_live(council=council, group="offerable").filter(
+        arrangement__mechanism="block_contract", block_places__gt=0
+    )
+    if request is not None:
+        qs = qs.filter(lot__service_types=request.service_type).filter(
+            Q(area=request.area) | Q(area__isnull=True, lot__areas=request.area)
+        )
+        if request.need_level_id:
+            qs = qs.filter(Q(lot__need_levels__isnull=True) | Q(lot__need_levels=request.need_level_id))
+    qs = (
+        qs.annotate(filled=Count("placements", filter=Q(placements__status__in=PLACEMENT.group("live"))))
+        .select_related("provider", "lot", "arrangement", "area")
+        .distinct()
+    )
+    found = []
+    for admission in qs:
+        admission.vacancies = admission.block_places - admission.filled
+        if admission.vacancies > 0:
+            found.append(admission)
+    return found

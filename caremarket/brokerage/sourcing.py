@@ -29,45 +29,6 @@ from .services import care_request_move
 GONE = lifecycles.GONE
 
 
-def _arrangement_for(request: CareRequest) -> Arrangement | None:
-    return (
-        arrangement_reads.live_arrangements(
-            council=request.council,
-            mechanisms=["tiered_framework", "ranked_framework"],
-            service_type=request.service_type,
-            area=request.area,
-        )
-        .order_by("-starts_on")
-        .first()
-    )
-
-
-def plan(request: CareRequest) -> tuple[Arrangement | None, list[routing.Step]]:
-    """The steps this request would go through, from the positions or ranks on the arrangement."""
-    arrangement = _arrangement_for(request)
-    if arrangement is None:
-        return None, []
-    eligible = {v.provider for v in selectors.request_eligibility(request) if v.eligible}
-    admissions = list(
-        arrangement_reads.admissions_in(
-            "offerable", arrangement=arrangement, area=request.area, lot__service_types=request.service_type
-        )
-        .select_related("provider")
-        .order_by("rank", "provider__name")
-    )
-    if arrangement.mechanism == "tiered_framework":
-        by_position = {a.position: a.provider.name for a in admissions if a.position in {"primary", "secondary"}}
-        reserve = [a.provider.name for a in admissions if a.position == "reserve"]
-        return arrangement, routing.cascade_steps(
-            primary=by_position.get("primary"),
-            secondary=by_position.get("secondary"),
-            reserve=reserve,
-            eligible=eligible,
-        )
-    ranked = [a.provider.name for a in sorted(admissions, key=lambda a: (a.rank or 10_000, a.provider.name))]
-    return arrangement, routing.ranked_steps(ranked=list(dict.fromkeys(ranked)), eligible=eligible)
-
-
 def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: int, actor, now) -> list[Referral]:
     step = steps[number - 1]
     local = timezone.localtime(now).replace(tzinfo=None)
@@ -111,7 +72,7 @@ def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: i
 
 def _advance(request: CareRequest, actor, now) -> list[Referral]:
     """Offer the next step, or mark the request unsourced when the steps run out."""
-    arrangement, steps = plan(request)
+    arrangement, steps = selectors.sourcing_plan(request=request)
     done = request.referrals.order_by("-step_number").values_list("step_number", flat=True).first() or 0
     if arrangement is None or done >= len(steps):
         care_request_move(

@@ -17,6 +17,7 @@ from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements.admissions import admission_remove
 from caremarket.arrangements.models import Admission, Arrangement
 from caremarket.brokerage import competitions, placements, services, sourcing
+from caremarket.brokerage import selectors as brokerage_selectors
 from caremarket.brokerage.models import CareRequest, Person, Placement, Referral
 from caremarket.domain.roles import Role
 from caremarket.reference.models import Area, AreaPostcode, NeedLevel
@@ -355,7 +356,7 @@ class History:
                     start_on=at.date() + timedelta(days=14),
                     outcomes="A home of their own with support to manage a tenancy",
                 )
-                vacancies = placements.block_vacancies(council=council, request=request)
+                vacancies = brokerage_selectors.block_vacancies(council=council, request=request)
                 if not vacancies:
                     self.count("block requests with no vacancy")
                     continue

@@ -48,6 +48,14 @@ REGIME_LABELS = {
 ALWAYS_OPEN = frozenset({Mechanism.DYNAMIC_PURCHASING_SYSTEM, Mechanism.DYNAMIC_MARKET})
 # Open in windows after the first one: on a schedule or when unmet need is recorded.
 WINDOWED = frozenset({Mechanism.FLEXIBLE_FRAMEWORK, Mechanism.OPEN_FRAMEWORK})
+# Seed 003: a request is bought by a call-off competition among the providers on a flexible framework or a
+# purchasing system; tiered and ranked frameworks route by position or rank instead.
+CALL_OFF = (
+    Mechanism.FLEXIBLE_FRAMEWORK,
+    Mechanism.DYNAMIC_PURCHASING_SYSTEM,
+    Mechanism.DYNAMIC_MARKET,
+    Mechanism.OPEN_FRAMEWORK,
+)
 PA_2023_ONLY = frozenset({Mechanism.DYNAMIC_MARKET, Mechanism.OPEN_FRAMEWORK})
 PCR_2015_ONLY = frozenset({Mechanism.DYNAMIC_PURCHASING_SYSTEM})
 PA_2023_IN_FORCE = date(2025, 2, 24)

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from caremarket.arrangements.models import Admission
-from caremarket.brokerage import placements, services
+from caremarket.brokerage import placements, selectors, services
 from caremarket.brokerage.models import CareRequest, Placement, PlacementTerms
 from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import Role
@@ -53,11 +53,11 @@ def test_block_vacancy_placement_until_the_block_is_full(council, make_user):
     request, providers, broker, arrangement = market(
         council, make_user, mechanism="block_contract", providers=("Ash",), block_places=1
     )
-    [vacancy] = placements.block_vacancies(council=council, request=request)
+    [vacancy] = selectors.block_vacancies(council=council, request=request)
     assert vacancy.vacancies == 1
     placement = placements.block_place(request=request, admission=vacancy, actor=broker)
     assert placement.route == "block" and placement.provider.name == "Ash"
-    assert placements.block_vacancies(council=council) == []
+    assert selectors.block_vacancies(council=council) == []
     second = services.care_request_create(
         council=council,
         actor=broker,
