@@ -13,16 +13,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
-from django.db import transaction
 from django.utils import timezone
 
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements import admissions
-from caremarket.arrangements.models import Admission, AdmissionStatusChange, Application, Arrangement, Lot
+from caremarket.arrangements.models import Admission, Application, Arrangement
 from caremarket.brokerage import competitions, placements, services, sourcing
 from caremarket.brokerage.models import CareRequest, Competition, Person, Placement, Referral
-from caremarket.core.lifecycle import status_started
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import runs
 from caremarket.finance.models import PaymentRun
@@ -212,46 +210,23 @@ class PaymentRunFactory(factory.django.DjangoModelFactory):
 
 
 class AdmissionFactory(factory.django.DjangoModelFactory):
-    """A provider admitted to a live home care framework in the council's North area, in `state`: active,
+    """A provider admitted to brokerage's small home care market (a live tiered framework), in `state`: active,
     suspended (insurance lapsed) or removed."""
 
     class Meta:
         model = Admission
 
     council = factory.SubFactory(CouncilFactory)
-    provider = factory.SubFactory(ProviderFactory)
+    provider_name = factory.Sequence(lambda n: f"Ashdown Care {n} Ltd")
     state = "active"
     position = ""
 
     @classmethod
-    def _create(cls, model_class, *, council, provider, state, position, **_):
-        service, area = home_care(council)
-        arrangement = Arrangement.objects.create(
-            council=council,
-            reference=f"HC-{Arrangement.objects.count() + 1}",
-            title="Home care",
-            mechanism="tiered_framework",
-            regime="pcr_2015_light_touch",
-            status="live",
-            starts_on=date(2025, 1, 1),
-            ends_on=date(2035, 1, 1),
-            estimated_value=Decimal(1),
+    def _create(cls, model_class, *, council, provider_name, state, position, **_):
+        _, providers, _, _ = _market(
+            council, mechanism="tiered_framework", providers={provider_name: {"position": position}}
         )
-        lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
-        lot.service_types.set([service])
-        lot.areas.set([area])
-        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
-        with transaction.atomic():
-            admission = Admission.objects.create(
-                arrangement=arrangement,
-                lot=lot,
-                provider=provider,
-                area=area,
-                application=application,
-                position=position,
-                price=Decimal("27.50"),
-            )
-            status_started(admission, history=(AdmissionStatusChange, "admission"), changed_by=None, reason="admitted")
+        admission = Admission.objects.get(provider=providers[provider_name][0])
         commissioner = UserFactory(organisation=council, roles=[Role.COMMISSIONER])
         if state == "suspended":
             reason_code(council, "suspension", "insurance", "Insurance lapsed")

@@ -19,7 +19,6 @@ from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move
-from caremarket.domain import arrangements as arrangement_rules
 from caremarket.domain import evaluation
 from caremarket.domain.lifecycles import COMPETITION, OFFER
 
@@ -27,8 +26,6 @@ from . import selectors
 from .models import Competition, CompetitionInvitation, Offer
 from .placements import _locked_request, _price, _unit, placement_create
 from .services import care_request_move
-
-CALL_OFF_MECHANISMS = [m.value for m in arrangement_rules.CALL_OFF]
 
 
 class SealedError(ServiceError):

@@ -46,6 +46,14 @@ class StatusChange(models.Model):
         raise AppendOnlyError("Status history cannot be deleted.")
 
 
+def _allowed(lifecycle: Lifecycle, start: str, end: str) -> None:
+    """A move the table forbids is a conflict (409) that says what the record may become."""
+    try:
+        lifecycle.check(start, end)
+    except LifecycleError as exc:
+        raise ServiceError(exc.message, status=409) from exc
+
+
 def status_move(
     record: models.Model,
     to_status: str,
@@ -60,10 +68,7 @@ def status_move(
     """Move `record` to `to_status` if its lifecycle allows (else a 409 saying what it may become), save the status
     with `also_save`, and append one history row where the record keeps one. Returns the state it left."""
     previous = record.status
-    try:
-        lifecycle.check(previous, to_status)
-    except LifecycleError as exc:
-        raise ServiceError(exc.message, status=409) from exc
+    _allowed(lifecycle, previous, to_status)
     record.status = to_status
     record.save(update_fields=["status", *also_save])
     if history is not None:
@@ -102,12 +107,8 @@ class StatusGroupsMixin:
     def move_all(self, to_status: str, **fields) -> int:
         """Move every record at once (no history rows: for records that keep none), refused if the lifecycle does
         not allow the move from any of their states."""
-        lifecycle = self.model.LIFECYCLE
         for state in set(self.values_list("status", flat=True)):
-            try:
-                lifecycle.check(state, to_status)
-            except LifecycleError as exc:
-                raise ServiceError(exc.message, status=409) from exc
+            _allowed(self.model.LIFECYCLE, state, to_status)
         return self.update(status=to_status, **fields)
 
 

@@ -22,13 +22,15 @@ from .calculation import ZERO, calculate
 from .models import Hold, PaymentLine, PaymentRun, PaymentRunStatusChange
 
 
-def _status(run: PaymentRun, to_status: str, actor) -> None:
+def _status(run: PaymentRun, to_status: str, actor, *fields: str) -> None:
+    """Move the run, saving with its status the `fields` the step set."""
     status_move(
         run,
         to_status,
         lifecycle=PAYMENT_RUN,
         changed_by=describe_actor(actor)[0],
         history=(PaymentRunStatusChange, "run"),
+        also_save=fields,
     )
 
 
@@ -70,8 +72,7 @@ def payment_run_calculate(*, run: PaymentRun, actor) -> PaymentRun:
     run.held_total = sum((line.amount for line in lines if line.held and not line.flagged), ZERO)
     run.problems = sorted(set(problems))[:500]
     run.calculated_by, run.calculated_at = describe_actor(actor)[0], timezone.now()
-    _status(run, "calculated", actor)
-    run.save()
+    _status(run, "calculated", actor, "total", "held_total", "problems", "calculated_by", "calculated_at")
     audit_record(
         actor=actor,
         organisation=run.council,
@@ -98,8 +99,7 @@ def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
             "Some of these lines have been paid in another run: recalculate this run", status=409
         ) from exc
     run.approved_by, run.approved_at = user, timezone.now()
-    _status(run, "approved", actor)
-    run.save()
+    _status(run, "approved", actor, "approved_by", "approved_at")
     audit_record(
         actor=actor, organisation=run.council, action="payment_run.approved", target=run, after={"total": run.total}
     )
@@ -112,8 +112,7 @@ def payment_run_mark_paid(*, run: PaymentRun, actor) -> PaymentRun:
     if not PAYMENT_RUN.can(run.status, "paid"):
         raise ServiceError("Only an approved run can be marked paid", status=409)
     run.paid_at = timezone.now()
-    _status(run, "paid", actor)
-    run.save()
+    _status(run, "paid", actor, "paid_at")
     audit_record(
         actor=actor, organisation=run.council, action="payment_run.paid", target=run, after={"total": run.total}
     )

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
+from caremarket.arrangements.models import Admission, AdmissionStatusChange, Application, Arrangement, Lot
 from caremarket.brokerage import services
+from caremarket.core.lifecycle import status_started
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode, ServiceType
@@ -57,7 +58,7 @@ def market(
     for name, fields in own.items():
         provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
         application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
-        Admission.objects.create(
+        admitted = Admission.objects.create(
             arrangement=arrangement,
             lot=lot,
             provider=provider,
@@ -66,6 +67,7 @@ def market(
             price=Decimal("27.50"),
             **{**admission, **fields},
         )
+        status_started(admitted, history=(AdmissionStatusChange, "admission"), changed_by=None, reason="admitted")
         made[name] = (provider, make_user(provider, Role.PROVIDER_STAFF))
     practitioner = make_user(council, Role.PRACTITIONER)
     person = services.person_create(
