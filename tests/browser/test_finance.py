@@ -236,7 +236,7 @@ def test_commissioner_sets_rules_and_costs_care_and_finance_records_contribution
     journey.click(role="button", name="Show the rate")
     expect(page.locator(".govuk-inset-text")).to_contain_text("the provider's own rate for the area")
     journey.click(role="link", name=re.compile("Payment rules"))
-    page.get_by_label("Arrangement").first.select_option(label="HOME-CARE")
+    page.get_by_label("Arrangement", exact=True).first.select_option(label="HOME-CARE")
     page.get_by_role("radio", name="Planned delivery").check()
     page.get_by_label("Minimum chargeable time per visit (minutes)").fill("30")
     page.get_by_label("Date the rules take effect from").fill("2024-04-01")
