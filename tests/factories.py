@@ -18,9 +18,10 @@ from django.utils import timezone
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements import admissions
-from caremarket.arrangements.models import Admission, Application, Arrangement
+from caremarket.arrangements.models import Admission, AdmissionStatusChange, Application, Arrangement, Lot
 from caremarket.brokerage import competitions, placements, services, sourcing
 from caremarket.brokerage.models import CareRequest, Competition, Person, Placement, Referral
+from caremarket.core.lifecycle import status_started
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import runs
 from caremarket.finance.models import PaymentRun
@@ -90,6 +91,73 @@ def reason_code(council: Organisation, kind: str, code: str, name: str) -> Reaso
     return ReasonCode.objects.filter(council=council, kind=kind, code=code).first() or reference.reason_code_create(
         council=council, actor=None, kind=kind, code=code, name=name
     )
+
+
+def live_arrangement(
+    council: Organisation,
+    *,
+    reference: str,
+    mechanism: str,
+    service_types,
+    areas,
+    need_levels=(),
+    starts_on: date = date(2025, 1, 1),
+    ends_on: date = date(2035, 1, 1),
+    **fields,
+) -> tuple[Arrangement, Lot]:
+    """A live arrangement with one lot, brought there through the services: drafted, opened for a week's
+    applications, evaluated and made live, each step in its history."""
+    from caremarket.arrangements import services as arrangement_services
+
+    if mechanism == "tiered_framework":
+        fields = {"cap_level_1": 2, "cap_level_2": 2, **fields}
+    arrangement = arrangement_services.arrangement_create(
+        council=council,
+        actor=None,
+        reference=reference,
+        title=fields.pop("title", "Home care"),
+        mechanism=mechanism,
+        regime=fields.pop("regime", "pcr_2015_light_touch"),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        estimated_value=fields.pop("estimated_value", Decimal(1)),
+        **fields,
+    )
+    lot = arrangement_services.lot_create(
+        arrangement=arrangement,
+        actor=None,
+        title=arrangement.title,
+        service_types=service_types,
+        areas=areas,
+        need_levels=need_levels,
+    )
+    for to_status in ("open", "evaluating", "live"):
+        arrangement_services.arrangement_transition(
+            arrangement=arrangement,
+            actor=None,
+            to_status=to_status,
+            closes_at=timezone.now() + timedelta(days=7),
+        )
+    return arrangement, lot
+
+
+def admit(
+    arrangement: Arrangement, lot: Lot, provider: Organisation, *, area: Area | None, application_fields=None, **fields
+) -> Admission:
+    """`provider` admitted to `lot` in `area` (its application decided), from the start of the admission's history."""
+    application = Application.objects.create(
+        arrangement=arrangement, provider=provider, status="admitted", **(application_fields or {})
+    )
+    admission = Admission.objects.create(
+        arrangement=arrangement,
+        lot=lot,
+        provider=provider,
+        area=area,
+        application=application,
+        **{"price": Decimal("27.50"), **fields},
+    )
+    status_started(admission, history=(AdmissionStatusChange, "admission"), changed_by=None, reason="admitted")
+    return admission
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

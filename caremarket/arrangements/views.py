@@ -8,30 +8,24 @@ from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, attachment, bound, bound_files, submit
-from caremarket.core.permissions import check_permission, has_permission, permission_required
+from caremarket.core.permissions import check_permission, permission_required
 from caremarket.domain import arrangements as rules
-from caremarket.domain.lifecycles import APPLICATION
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import admissions, applications, forms, selectors, services
+from . import admissions, applications, forms, presenters, selectors, services
 
 EDITABLE_FIELDS = list(forms.ArrangementForm.base_fields)
 
 
 @permission_required(Permission.ARRANGEMENTS_READ)
 def arrangement_list(request):
-    status = request.GET.get("status", "")
-    arrangements = selectors.arrangement_list(council=request.user.organisation, status=status)
     return render(
         request,
         "arrangements/list.html",
-        {
-            "arrangements": arrangements,
-            "status": status,
-            "statuses": rules.STATUS_LABELS,
-            "can_manage": has_permission(request.user, Permission.ARRANGEMENTS_MANAGE),
-        },
+        presenters.arrangement_list_page(
+            user=request.user, council=request.user.organisation, status=request.GET.get("status", "")
+        ),
     )
 
 
@@ -52,24 +46,8 @@ def arrangement_create(request):
 @permission_required(Permission.ARRANGEMENTS_READ)
 def arrangement_detail(request, pk: int):
     arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
-    now = timezone.now()
     return render(
-        request,
-        "arrangements/detail.html",
-        {
-            "arrangement": arrangement,
-            "accepts": selectors.accepts_applications(arrangement, now),
-            "open_window": selectors.open_window(arrangement, now),
-            "why_closed": rules.why_closed(arrangement.mechanism_enum, arrangement.status_enum),
-            "notices": selectors.notices(arrangement),
-            "can_manage": has_permission(request.user, Permission.ARRANGEMENTS_MANAGE),
-            "windowed": arrangement.mechanism_enum in rules.WINDOWED,
-            "ended": arrangement.status_enum in {rules.Status.EXPIRED, rules.Status.TERMINATED},
-            "mechanism_label": rules.MECHANISM_LABELS[arrangement.mechanism_enum],
-            "regime_label": rules.REGIME_LABELS[rules.Regime(arrangement.regime)],
-            "status_label": rules.STATUS_LABELS[arrangement.status_enum],
-            "now": now,
-        },
+        request, "arrangements/detail.html", presenters.arrangement_page(user=request.user, arrangement=arrangement)
     )
 
 
@@ -78,10 +56,8 @@ def arrangement_edit(request, pk: int):
     arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
     initial = {name: getattr(arrangement, name) for name in EDITABLE_FIELDS}
     form = forms.ArrangementForm(bound(request), initial=initial)
-    if arrangement.status_enum not in {rules.Status.DRAFT, rules.Status.OPEN, rules.Status.EVALUATING}:
-        for name in EDITABLE_FIELDS:
-            if name not in rules.EDITABLE_WHEN_LIVE:
-                del form.fields[name]
+    for name in set(EDITABLE_FIELDS) - set(presenters.editable_fields(arrangement, EDITABLE_FIELDS)):
+        del form.fields[name]
     result = submit(
         request, form, lambda data: services.arrangement_update(arrangement=arrangement, actor=request.user, **data)
     )
@@ -168,15 +144,10 @@ def question_create(request, pk: int):
 def application_list(request, pk: int):
     council = request.user.organisation
     arrangement = selectors.arrangement_get(council=council, pk=pk)
-    received = selectors.application_list_for_council(council=council, arrangement=arrangement)
-    results = applications.evaluate_arrangement(arrangement)
     return render(
         request,
         "arrangements/applications.html",
-        {
-            "arrangement": arrangement,
-            "rows": [(a, results.get(a.pk)) for a in received],
-        },
+        presenters.applications_page(council=council, arrangement=arrangement),
     )
 
 
@@ -228,26 +199,13 @@ def application_detail(request, pk: int, application_pk: int):
         if decision is not FAILED:
             messages.success(request, f"Decision recorded: {decision.get_outcome_display().lower()}")
             return redirect("arrangements:applications", pk=pk)
-    result = applications.evaluate_arrangement(arrangement).get(application.pk)
-    agreed = selectors.current_moderated(application)
-    evaluator_scores = list(application.scores.select_related("evaluator", "question"))
     return render(
         request,
         "arrangements/application_view.html",
         {
-            "application": application,
-            "viewer": "council",
-            "arrangement": arrangement,
-            "result": result,
             "score_form": score_form,
             "decision_form": decision_form,
-            "scored": scored,
-            "agreed": agreed,
-            "evaluator_scores": evaluator_scores,
-            "decision": getattr(application, "decision", None),
-            "missing": applications.missing_for_submission(application)
-            if APPLICATION.is_in(application.status, "being_written")
-            else {},
+            **presenters.application_page(arrangement=arrangement, application=application, scored=scored),
         },
     )
 
@@ -269,14 +227,7 @@ def admission_list(request, pk: int):
     return render(
         request,
         "arrangements/admissions.html",
-        {
-            "arrangement": arrangement,
-            "admissions": selectors.admission_list(council=council, arrangement=arrangement),
-            "positions": selectors.latest_run(arrangement, "positions"),
-            "ranking": selectors.latest_run(arrangement, "ranking"),
-            "can_manage": has_permission(request.user, Permission.ARRANGEMENTS_MANAGE),
-            "can_suspend": has_permission(request.user, Permission.ADMISSIONS_SUSPEND),
-        },
+        presenters.admissions_page(user=request.user, council=council, arrangement=arrangement),
     )
 
 
@@ -306,10 +257,9 @@ def admission_suspend(request, pk: int, admission_pk: int):
     admission = selectors.admission_get(council=council, pk=admission_pk)
     if admission.arrangement_id != pk:
         raise Http404("No such admission on this arrangement")
-    from caremarket.reference.selectors import reason_code_list
-
     form = forms.SuspendForm(
-        bound(request), reason_codes=reason_code_list(council=council, kind="suspension").filter(is_active=True)
+        bound(request),
+        reason_codes=reference.reason_code_list(council=council, kind="suspension").filter(is_active=True),
     )
     done = submit(
         request, form, lambda data: admissions.admission_suspend(admission=admission, actor=request.user, **data)

@@ -1,5 +1,5 @@
-"""What the council's brokerage pages show and offer, worked out from the records and the person's roles: the
-display state of each page, apart from its forms (the views add those) and from the writes (services)."""
+"""What brokerage's pages show and offer, the council's and the provider's, worked out from the records and the
+person's roles: the display state of each page, apart from its forms (the views add those) and the writes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from caremarket.core.permissions import has_permission
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, PLACEMENT
 from caremarket.domain.roles import Permission
-from caremarket.finance.rates import flags_for as floor_flags
+from caremarket.reference.selectors import price_floor_flags as floor_flags
 
 from . import competitions, selectors
 
@@ -83,4 +83,33 @@ def placement_page(*, user, placement) -> dict:
         if placement.agreed_price
         else [],
         "can_manage": has_permission(user, Permission.PLACEMENTS_MANAGE) and PLACEMENT.is_in(placement.status, "live"),
+    }
+
+
+# -- the provider's pages ---------------------------------------------------------------------------------------
+
+
+def provider_competition_page(*, provider, competition, now: datetime | None = None) -> dict:
+    """The request anonymised, the provider's own offers (only its own, ever), whether it may still offer, and after
+    scoring its rank among the live offers and any placement it won."""
+    mine = competition.offers.filter(provider=provider).order_by("-submitted_at")
+    live = mine.in_group("live").first()
+    return {
+        "competition": competition,
+        "request_": competition.request,
+        "seen": selectors.before_placement(competition.request),
+        "live": live,
+        "mine": mine,
+        "open": COMPETITION.is_in(competition.status, "taking_offers") and competition.is_sealed(now or timezone.now()),
+        "ranked_out_of": competition.offers.in_group("live").filter(rank__isnull=False).count(),
+        "won": getattr(live, "placement", None) if live else None,
+    }
+
+
+def provider_placement_page(*, placement) -> dict:
+    return {
+        "placement": placement,
+        "shared": placement.shared_with_provider(timezone.localdate()),
+        "terms": placement.terms.select_related("need_level"),
+        "stays": placement.hospital_stays.all(),
     }

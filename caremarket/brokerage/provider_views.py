@@ -9,10 +9,9 @@ from django.utils import timezone
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required, signed_in_provider
-from caremarket.domain.lifecycles import COMPETITION
 from caremarket.domain.roles import Permission
 
-from . import competitions, selectors, sourcing
+from . import competitions, presenters, selectors, sourcing
 from .forms import DeclineForm, OfferForm
 
 
@@ -77,16 +76,7 @@ def referral_detail(request, pk: int):
 def placement_detail(request, pk: int):
     provider = _provider(request)
     placement = selectors.placement_for_provider(provider=provider, pk=pk)
-    return render(
-        request,
-        "brokerage/provider/placement.html",
-        {
-            "placement": placement,
-            "shared": placement.shared_with_provider(timezone.localdate()),
-            "terms": placement.terms.select_related("need_level"),
-            "stays": placement.hospital_stays.all(),
-        },
-    )
+    return render(request, "brokerage/provider/placement.html", presenters.provider_placement_page(placement=placement))
 
 
 @permission_required(Permission.REFERRALS_ANSWER)
@@ -120,21 +110,8 @@ def competition_detail(request, pk: int):
         else:
             messages.success(request, "Your offer is withdrawn")
         return redirect("referrals:competition", pk=pk)
-    mine = competition.offers.filter(provider=provider).order_by("-submitted_at")
-    live = mine.in_group("live").first()
-    request_ = competition.request
     return render(
         request,
         "brokerage/provider/competition.html",
-        {
-            "competition": competition,
-            "request_": request_,
-            "seen": selectors.before_placement(request_),
-            "form": form,
-            "live": live,
-            "mine": mine,
-            "open": COMPETITION.is_in(competition.status, "taking_offers") and competition.is_sealed(timezone.now()),
-            "ranked_out_of": competition.offers.in_group("live").filter(rank__isnull=False).count(),
-            "won": getattr(live, "placement", None) if live else None,
-        },
+        {"form": form, **presenters.provider_competition_page(provider=provider, competition=competition)},
     )

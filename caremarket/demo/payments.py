@@ -27,6 +27,7 @@ from caremarket.finance.models import (
     PaymentRun,
     Rate,
 )
+from caremarket.reference import services as reference_services
 from caremarket.reference.models import NeedLevel
 
 LONDON = ZoneInfo("Europe/London")
@@ -85,7 +86,7 @@ def set_up_rates(rng: random.Random) -> dict:
     made = {}
     for day, name in BANK_HOLIDAYS.items():
         BankHoliday.objects.get_or_create(day=day, defaults={"name": name})
-    rates.minimum_prices_load()
+    reference_services.minimum_prices_load()
     with time_machine.travel(_at(date(2025, 10, 20)), tick=True):
         for arrangement in Arrangement.objects.filter(status="live").select_related("council"):
             council = arrangement.council
@@ -151,7 +152,7 @@ def set_up_rates(rng: random.Random) -> dict:
                 council=council, arrangement=arrangement, starts_on=arrangement.starts_on, defaults={"pay_on": "actual"}
             )
         westmarch = Organisation.objects.get(name="Westmarch County Council")
-        rates.cost_of_care_create(
+        reference_services.cost_of_care_create(
             council=westmarch,
             actor=_commissioner(westmarch),
             name="Home care cost of care 2025-26",

@@ -5,6 +5,8 @@ the finance app stores and dates them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 # Seed 002: the order in which a placement's rate is found. A price agreed for this placement (call-off or spot)
@@ -12,6 +14,14 @@ from typing import Any
 # the scheme's size band, then the arrangement's set rate for the service and need level.
 RATE_PRECEDENCE = ("agreed", "provider-area", "supported-living", "set")
 AGREED_PRICE_ROUTES = frozenset({"call-off", "spot"})
+
+# The Homecare Association's minimum price for homecare in England, per hour, by financial year, with the National
+# Living Wage it assumes (shared/data/README.md): a floor an hourly home care price is flagged below.
+HOMECARE_ASSOCIATION_MINIMUM_PRICES = (
+    (date(2023, 4, 1), date(2024, 3, 31), Decimal("25.95"), Decimal("10.42")),
+    (date(2024, 4, 1), date(2025, 3, 31), Decimal("28.53"), Decimal("11.44")),
+    (date(2025, 4, 1), None, Decimal("32.14"), Decimal("12.21")),
+)
 
 
 def in_band(value: int, low: int | None, high: int | None) -> bool:

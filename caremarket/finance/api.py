@@ -14,6 +14,8 @@ from ninja.files import UploadedFile
 from caremarket.accounts.api_auth import require
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
+from caremarket.reference import selectors as reference
+from caremarket.reference import services as reference_services
 
 from . import delivery, exports, rates, runs, selectors, services, statements
 
@@ -336,7 +338,7 @@ def rate_explain(request, placement_id: int, day: date):
     """Which rate applies to a placement on a day, and why."""
     require(request, Permission.RATES_READ)
     placement = selectors.council_placement(council=_council(request), pk=placement_id)
-    rate, why = rates.rate_explain(placement, day)
+    rate, why = selectors.rate_explain(placement, day)
     return {
         "placement_id": placement.pk,
         "day": day,
@@ -349,14 +351,14 @@ def rate_explain(request, placement_id: int, day: date):
 @router.get("/cost-of-care", response=list[CostOfCareOut])
 def cost_of_care_list(request):
     require(request, Permission.RATES_READ)
-    return selectors.cost_of_care_list(council=_council(request))
+    return reference.cost_of_care_list(council=_council(request))
 
 
 @router.post("/cost-of-care", response={201: CostOfCareOut})
 def cost_of_care_create(request, payload: CostOfCareIn):
     """Save a cost of care exercise from a date: its hourly rate becomes a floor that low rates are flagged against."""
     require(request, Permission.RATES_MANAGE)
-    return 201, rates.cost_of_care_create(council=_council(request), actor=request.auth, **payload.dict())
+    return 201, reference_services.cost_of_care_create(council=_council(request), actor=request.auth, **payload.dict())
 
 
 # Councils: payment rules, blocks, contributions, funding routes ---------------------------------------------------

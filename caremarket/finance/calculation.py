@@ -21,7 +21,7 @@ from caremarket.domain import rates as seed_rates
 from caremarket.domain.dated import in_force
 from caremarket.domain.lifecycles import PAYMENT_RUN
 
-from . import rates as rate_rules
+from . import selectors as rate_rules
 from .delivery import kind_for
 from .models import (
     BankHoliday,

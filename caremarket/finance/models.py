@@ -138,35 +138,6 @@ class BankHoliday(models.Model):
     name = models.CharField(max_length=100)
 
 
-class MinimumPrice(models.Model):
-    """The Homecare Association minimum price for homecare in England, per hour, by financial year."""
-
-    starts_on = models.DateField(unique=True)
-    ends_on = models.DateField(null=True, blank=True)
-    amount = models.DecimalField(**MONEY)
-    national_living_wage = models.DecimalField(**MONEY)
-
-
-class CostOfCare(TenantModel):
-    """A council's cost of care exercise: the parts of an hourly rate, from a date."""
-
-    TENANT_FIELD = "council"
-
-    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(max_length=200)
-    pay_per_hour = models.DecimalField(**MONEY)
-    on_costs_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    travel_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    mileage_per_hour = models.DecimalField(**MONEY)
-    training_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    supervision_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    overheads_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    return_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    hourly_rate = models.DecimalField(**MONEY)
-    starts_on = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-
 DELIVERY_KINDS = [("visit", "Visit"), ("attendance", "Attendance day"), ("week", "Week")]
 
 

@@ -10,7 +10,7 @@ from caremarket.core.govuk import FAILED, bound, bound_files, submit
 from caremarket.core.permissions import permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
-from . import delivery, forms, selectors
+from . import delivery, forms, presenters, selectors
 from .views import _remittance
 
 
@@ -52,9 +52,7 @@ def index(request):
         {
             "upload_form": upload_form,
             "record_form": record_form,
-            "uploads": selectors.uploads(provider=provider),
-            "remittances": selectors.provider_remittances(provider=provider),
-            "placements": placements[:200],
+            **presenters.delivery_page(provider=provider, placements=placements),
         },
     )
 

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
 from django.http import Http404
 
 from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.domain import pricing
+from caremarket.domain import rates as seed_rates
 from caremarket.domain.lifecycles import PAYMENT_RUN
 
-from .models import DeliveryUpload, Hold, PaymentLine, PaymentRun, Rate
+from .models import DeliveryRecord, DeliveryUpload, Hold, HoursBlock, PaymentLine, PaymentRun, Rate
 
 
 def rate_list(*, council, arrangement_id=None):
@@ -155,12 +162,6 @@ def delivery_records(*, provider, placement_id=None, day_from=None, day_to=None)
     return qs
 
 
-def cost_of_care_list(*, council):
-    from .models import CostOfCare
-
-    return CostOfCare.objects.for_organisation(council).order_by("-starts_on", "-id")
-
-
 def live_arrangement_get(*, council, pk):
     return get_for_organisation_or_404(live_arrangements(council=council), council, pk=pk)
 
@@ -197,3 +198,114 @@ def rate_targets(*, council, service_type=None, need_level=None, area=None, prov
         "area": one(Area.objects.for_organisation(council), area),
         "provider": one(providers(), provider),
     }
+
+
+# -- which rate applies ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateChoice:
+    rates: list[pricing.Rate]
+    why: str
+
+
+def _as_pricing(rows, source: str) -> list[pricing.Rate]:
+    return [pricing.Rate(r.pk, r.amount, r.unit, r.starts_on, r.ends_on, source) for r in rows]
+
+
+# how each kind of rate is named on the commissioner's page and in a run's lines
+RATE_WHY = {
+    "provider-area": ("provider's rate for the area", "the provider's own rate for the area"),
+    "supported-living": ("supported living rate", "the supported living rate for the complexity and scheme size"),
+    "set": ("set rate", "the arrangement's set rate for the service and need level"),
+}
+
+
+def placements_in_scheme(admission) -> int:
+    """The council's live placements with the provider in this scheme (block admission)."""
+    return admission.placements.in_group("live").count()
+
+
+def care_rates(placement, rates_index=None, placements_count=None) -> RateChoice:
+    """The rates that price a placement, and why, in the order of seed 002 (domain.rates.RATE_PRECEDENCE): a
+    price agreed in a call-off or spot purchase, else the first kind of the arrangement's rates that fits."""
+    if placement.route in seed_rates.AGREED_PRICE_ROUTES:
+        unit = placement.price_unit or "hour"
+        rows = [
+            pricing.Rate(f"terms:{t.pk}", t.agreed_price, unit, t.starts_on, t.ends_on, "the agreed price")
+            for t in placement.terms.all()
+            if t.agreed_price
+        ]
+        return RateChoice(rows, f"the price agreed in the {placement.get_route_display().lower()}")
+    admission = placement.admission
+    if admission is None:
+        return RateChoice([], "no arrangement: no rate")
+    candidates = (
+        rates_index(admission.arrangement_id)
+        if rates_index
+        else list(Rate.objects.filter(arrangement_id=admission.arrangement_id))
+    )
+    kind, chosen = seed_rates.placement_rates(
+        candidates,
+        provider_id=placement.provider_id,
+        area_id=placement.area_id,
+        service_type_id=placement.service_type_id,
+        need_level_id=placement.need_level_id,
+        scheme_places=admission.block_places or 0,
+        placements=lambda: placements_count(admission) if placements_count else placements_in_scheme(admission),
+    )
+    if kind is None:
+        return RateChoice([], "no rate has been set for this placement")
+    source, why = RATE_WHY[kind]
+    return RateChoice(_as_pricing(chosen, source), why)
+
+
+def transport_rates(placement, rates_index=None) -> list[pricing.Rate]:
+    admission = placement.admission
+    if admission is None:
+        return []
+    candidates = (
+        rates_index(admission.arrangement_id)
+        if rates_index
+        else list(Rate.objects.filter(arrangement_id=admission.arrangement_id))
+    )
+    return _as_pricing([r for r in candidates if r.kind == "add-on" and r.add_on == "transport"], "transport")
+
+
+def rate_explain(placement, day: date) -> tuple[pricing.Rate | None, str]:
+    """For a commissioner: the rate that applies to a placement on a date, and why."""
+    choice = care_rates(placement)
+    rate = pricing.rate_on(choice.rates, day)
+    if rate is None:
+        return None, f"No rate in force on {day:%-d %B %Y}: {choice.why}"
+    return rate, f"{choice.why}, in force from {rate.starts_on:%-d %B %Y}" + (
+        f" to {rate.ends_on:%-d %B %Y}" if rate.ends_on else ""
+    )
+
+
+def block_utilisation(run) -> list[dict]:
+    """Each block of hours in a run: the hours bought, the hours its provider delivered in its area, the share."""
+    rows = []
+    for block in (
+        HoursBlock.objects.filter(council=run.council, starts_on__lte=run.period_end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=run.period_start))
+        .select_related("provider", "area")
+    ):
+        start, end = max(run.period_start, block.starts_on), min(run.period_end, block.ends_on or run.period_end)
+        bought = block.hours_per_week * Decimal((end - start).days + 1) / 7
+        minutes = sum(
+            m * c
+            for m, c in DeliveryRecord.objects.filter(
+                provider=block.provider, placement__area=block.area, day__gte=start, day__lte=end, kind="visit"
+            ).values_list("minutes", "carers")
+        )
+        used = Decimal(minutes) / 60
+        rows.append(
+            {
+                "block": block,
+                "bought": bought.quantize(Decimal("0.1")),
+                "used": used.quantize(Decimal("0.1")),
+                "utilisation": pricing.block_utilisation(bought, used),
+            }
+        )
+    return rows

@@ -188,35 +188,3 @@ def funding_route_set(*, council: Organisation, actor, placement, funding_route:
         after={"funding_route": funding_route},
     )
     return placement
-
-
-def block_utilisation(run) -> list[dict]:
-    """Each block of hours in a run: the hours bought, the hours its provider delivered in its area, the share."""
-    from caremarket.domain import pricing
-
-    from .models import DeliveryRecord
-
-    rows = []
-    for block in (
-        HoursBlock.objects.filter(council=run.council, starts_on__lte=run.period_end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=run.period_start))
-        .select_related("provider", "area")
-    ):
-        start, end = max(run.period_start, block.starts_on), min(run.period_end, block.ends_on or run.period_end)
-        bought = block.hours_per_week * Decimal((end - start).days + 1) / 7
-        minutes = sum(
-            m * c
-            for m, c in DeliveryRecord.objects.filter(
-                provider=block.provider, placement__area=block.area, day__gte=start, day__lte=end, kind="visit"
-            ).values_list("minutes", "carers")
-        )
-        used = Decimal(minutes) / 60
-        rows.append(
-            {
-                "block": block,
-                "bought": bought.quantize(Decimal("0.1")),
-                "used": used.quantize(Decimal("0.1")),
-                "utilisation": pricing.block_utilisation(bought, used),
-            }
-        )
-    return rows

@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
@@ -15,8 +14,9 @@ from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
+from caremarket.reference import services as reference_services
 
-from . import exports, forms, rates, runs, selectors, services, statements
+from . import exports, forms, presenters, rates, runs, selectors, services
 
 
 def _rate_form(council, data=None):
@@ -37,13 +37,11 @@ def _rates_page(request, status=200, **forms_):
         request,
         "finance/rates.html",
         {
-            "rates": selectors.rate_list(council=council).order_by("arrangement__reference", "kind", "starts_on")[:400],
-            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
+            **presenters.rates_page(user=request.user, council=council),
             "rate_form": forms_.get("rate_form") or _rate_form(council),
             "uplift_form": forms_.get("uplift_form") or forms.UpliftForm(arrangements=arrangements),
             "explain_form": forms_.get("explain_form") or forms.ExplainForm(),
             "explained": forms_.get("explained"),
-            "cost_of_care": rates.cost_of_care_on(council, timezone.localdate()),
         },
         status=status,
     )
@@ -55,7 +53,7 @@ def rate_list(request):
     explained = None
     if request.GET and form.is_valid():
         placement = selectors.council_placement(council=request.user.organisation, pk=form.cleaned_data["placement"])
-        rate, why = rates.rate_explain(placement, form.cleaned_data["day"])
+        rate, why = selectors.rate_explain(placement, form.cleaned_data["day"])
         explained = {"placement": placement, "day": form.cleaned_data["day"], "rate": rate, "why": why}
     return _rates_page(request, explain_form=form, explained=explained)
 
@@ -114,16 +112,10 @@ def rate_detail(request, pk: int):
                 "is kept and any payments already made will be adjusted in the next run",
             )
             return redirect("finance:rate", pk=new.pk)
-    history = selectors.rate_history(council=request.user.organisation, rate=rate)
     return render(
         request,
         "finance/rate.html",
-        {
-            "rate": rate,
-            "form": form,
-            "history": history,
-            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
-        },
+        {"form": form, **presenters.rate_page(user=request.user, council=request.user.organisation, rate=rate)},
     )
 
 
@@ -156,31 +148,20 @@ def rates_uplift(request):
 def cost_of_care(request):
     council = request.user.organisation
     form = forms.CostOfCareForm(bound(request))
-    result = None
-    if request.method == "POST" and form.is_valid():
-        from caremarket.domain import pricing
-
-        parts = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "starts_on"}}
-        result = pricing.CostOfCare(**parts).hourly_rate()
-        if request.POST.get("action") == "save" and has_permission(request.user, Permission.RATES_MANAGE):
-            row = submit(
-                request, form, lambda data: rates.cost_of_care_create(council=council, actor=request.user, **data)
-            )
-            if row is not FAILED:
-                messages.success(request, f"Saved: £{row.hourly_rate} an hour from {row.starts_on:%-d %B %Y}")
-                return redirect("finance:cost-of-care")
-    minimum = rates.minimum_price_on(timezone.localdate())
+    worked = form.cleaned_data if request.method == "POST" and form.is_valid() else None
+    if worked and request.POST.get("action") == "save" and has_permission(request.user, Permission.RATES_MANAGE):
+        row = submit(
+            request,
+            form,
+            lambda data: reference_services.cost_of_care_create(council=council, actor=request.user, **data),
+        )
+        if row is not FAILED:
+            messages.success(request, f"Saved: £{row.hourly_rate} an hour from {row.starts_on:%-d %B %Y}")
+            return redirect("finance:cost-of-care")
     return render(
         request,
         "finance/cost_of_care.html",
-        {
-            "form": form,
-            "result": result,
-            "minimum": minimum,
-            "current": rates.cost_of_care_on(council, timezone.localdate()),
-            "below": [r for r in selectors.rate_list(council=council) if r.floor_flags][:100],
-            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
-        },
+        {"form": form, **presenters.cost_of_care_page(user=request.user, council=council, worked=worked)},
     )
 
 
@@ -217,22 +198,7 @@ def run_detail(request, pk: int):
                     ],
                 )
             return redirect("finance:run", pk=pk)
-    lines = selectors.run_lines(run)
-    return render(
-        request,
-        "finance/run.html",
-        {
-            "run": run,
-            "remittances": statements.remittances(run),
-            "people": statements.person_costs(run)[:200],
-            "adjustments": lines.filter(kind="adjustment")[:200],
-            "held": lines.filter(held=True)[:200],
-            "flagged": lines.filter(flagged=True)[:200],
-            "line_count": lines.count(),
-            "history": run.status_changes.select_related("changed_by"),
-            "blocks": services.block_utilisation(run),
-        },
-    )
+    return render(request, "finance/run.html", presenters.run_page(run=run))
 
 
 def _download(content, content_type, name):
@@ -346,9 +312,7 @@ def _rules_page(request, status=200, **forms_):
         request,
         "finance/rules.html",
         {
-            "rules": selectors.payment_rules(council=council),
-            "blocks": selectors.hours_blocks(council=council),
-            "can_manage": has_permission(request.user, Permission.RATES_MANAGE),
+            **presenters.rules_page(user=request.user, council=council),
             "rules_form": forms_.get("rules_form") or forms.PaymentRulesForm(arrangements=arrangements),
             "block_form": forms_.get("block_form")
             or forms.HoursBlockForm(

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import Count, Q
 
 from caremarket.accounts.models import Organisation
 from caremarket.core.errors import ServiceError
 from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.domain import pricing
 
-from .models import Area, NeedLevel, ReasonCode, ServiceType
+from .models import Area, CostOfCare, MinimumPrice, NeedLevel, ReasonCode, ServiceType
 
 
 def service_type_list(*, council: Organisation, active_only: bool = False):
@@ -57,3 +61,28 @@ def reference_summary(*, council: Organisation) -> dict:
         "need_levels": NeedLevel.objects.for_organisation(council).filter(is_active=True).count(),
         "reason_codes": ReasonCode.objects.for_organisation(council).filter(is_active=True).count(),
     }
+
+
+# -- price floors ---------------------------------------------------------------------------------------------
+
+
+def minimum_price_on(day: date) -> Decimal | None:
+    found = MinimumPrice.objects.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    row = found.order_by("-starts_on").first()
+    return row.amount if row else None
+
+
+def cost_of_care_on(council: Organisation, day: date) -> Decimal | None:
+    row = CostOfCare.objects.for_organisation(council).filter(starts_on__lte=day).order_by("-starts_on").first()
+    return row.hourly_rate if row else None
+
+
+def cost_of_care_list(*, council: Organisation):
+    return CostOfCare.objects.for_organisation(council).order_by("-starts_on", "-id")
+
+
+def price_floor_flags(council: Organisation, amount: Decimal, unit: str, day: date) -> list[str]:
+    """Floors apply to hourly home care rates: the council's cost of care and the Homecare Association price."""
+    if unit != "hour":
+        return []
+    return pricing.floor_flags(amount, cost_of_care=cost_of_care_on(council, day), minimum_price=minimum_price_on(day))

@@ -3,6 +3,7 @@ in one transaction, so bad input leaves nothing half-saved."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,9 +12,11 @@ from django.db import IntegrityError, transaction
 from caremarket.accounts.models import Organisation
 from caremarket.core.audit import audit_record, changes_save, snapshot
 from caremarket.core.errors import ServiceError
+from caremarket.domain import pricing
 from caremarket.domain import reference as rules
+from caremarket.domain.rates import HOMECARE_ASSOCIATION_MINIMUM_PRICES
 
-from .models import Area, NeedLevel, ReasonCode, ReferenceModel, ServiceType
+from .models import Area, CostOfCare, MinimumPrice, NeedLevel, ReasonCode, ReferenceModel, ServiceType
 
 LABELS = {ServiceType: "service type", Area: "area", NeedLevel: "need level", ReasonCode: "reason code"}
 ARTICLES = {ServiceType: "A service type", Area: "An area", NeedLevel: "A need level", ReasonCode: "A reason code"}
@@ -233,3 +236,34 @@ def reason_code_create(*, council: Organisation, actor, kind: str, code: str, na
 @transaction.atomic
 def reason_code_update(*, reason_code: ReasonCode, actor, name: str, is_active: bool) -> ReasonCode:
     return _save_changes(reason_code, actor, {"name": _name(name), "is_active": is_active})
+
+
+# -- price floors ---------------------------------------------------------------------------------------------
+
+
+def minimum_prices_load() -> None:
+    for starts_on, ends_on, amount, nlw in HOMECARE_ASSOCIATION_MINIMUM_PRICES:
+        MinimumPrice.objects.get_or_create(
+            starts_on=starts_on, defaults={"ends_on": ends_on, "amount": amount, "national_living_wage": nlw}
+        )
+
+
+@transaction.atomic
+def cost_of_care_create(*, council: Organisation, actor, name: str, starts_on: date, **parts) -> CostOfCare:
+    if starts_on is None:
+        raise ServiceError({"starts_on": "Enter the date the cost of care applies from"})
+    for field, value in parts.items():
+        if value is None or Decimal(value) < 0:
+            raise ServiceError({field: "Give a number of 0 or more"})
+    hourly = pricing.CostOfCare(**{k: Decimal(v) for k, v in parts.items()}).hourly_rate()
+    row = CostOfCare.objects.create(
+        council=council, name=(name or "Cost of care").strip(), starts_on=starts_on, hourly_rate=hourly, **parts
+    )
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="cost_of_care.created",
+        target=row,
+        after={"hourly_rate": hourly, "starts_on": starts_on},
+    )
+    return row

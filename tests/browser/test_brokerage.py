@@ -9,11 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, admit, live_arrangement
 
 PASSWORD = "journey-password-2026"
 SCREENSHOTS = os.environ.get("CAREMARKET_SCREENSHOTS", "")  # a folder: journeys save pictures of key pages there
@@ -44,32 +43,20 @@ def council(transactional_db):
     )
     area = reference.area_create(council=council, actor=None, code="stour-valley", name="Stour Valley", level=1)
     AreaPostcode.objects.create(council=council, outward_code="SV1", area=area)
-    arrangement = Arrangement.objects.create(
-        council=council,
+    arrangement, lot = live_arrangement(
+        council,
         reference="CCS-RF-2026",
-        title="Children's ranked framework",
+        title="Children's community support",
         mechanism="ranked_framework",
         regime="procurement_act_2023",
-        status="live",
+        service_types=[children],
+        areas=[area],
         starts_on=date(2026, 4, 1),
         ends_on=date(2030, 3, 31),
-        estimated_value=Decimal(1),
     )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Children's community support")
-    lot.service_types.set([children])
-    lot.areas.set([area])
     for name, age_max in [("Juniper Community Support", 18), ("Adults Only Care", None)]:
         provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
-        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
-        Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=area,
-            application=application,
-            age_min=0 if age_max else 18,
-            age_max=age_max,
-        )
+        admit(arrangement, lot, provider, area=area, age_min=0 if age_max else 18, age_max=age_max, price=None)
     return council
 
 

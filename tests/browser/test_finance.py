@@ -11,7 +11,6 @@ from django.db import transaction
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
 from caremarket.brokerage import placements as placement_services
 from caremarket.brokerage import services as brokerage
 from caremarket.brokerage.models import CareRequest
@@ -19,6 +18,7 @@ from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import delivery, rates, runs
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.factories import admit, live_arrangement
 
 PASSWORD = "journey-password-2026"
 pytestmark = pytest.mark.browser
@@ -52,30 +52,18 @@ def build():
         ("day-services", "Day services", "flexible_framework"),
     ]:
         service = reference.service_type_create(council=council, actor=None, code=code, name=name)
-        arrangement = Arrangement.objects.create(
-            council=council,
+        arrangement, lot = live_arrangement(
+            council,
             reference=code.upper(),
             title=name,
             mechanism=mechanism,
-            regime="pcr_2015_light_touch",
-            status="live",
+            service_types=[service],
+            areas=[north],
             starts_on=date(2023, 4, 1),
             ends_on=date(2030, 1, 1),
-            estimated_value=Decimal(1),
             price_basis="hour-per-area" if code == "home-care" else "day",
         )
-        lot = Lot.objects.create(arrangement=arrangement, number=1, title=name)
-        lot.service_types.set([service])
-        lot.areas.set([north])
-        admission = Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=north,
-            price=Decimal("28.10"),
-            offers_transport=True,
-            application=Application.objects.create(arrangement=arrangement, provider=provider, status="admitted"),
-        )
+        admission = admit(arrangement, lot, provider, area=north, price=Decimal("28.10"), offers_transport=True)
         made[code] = (arrangement, admission)
     person = brokerage.person_create(
         council=council,

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
 from caremarket.brokerage import services
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.factories import admit, live_arrangement
 
 PASSWORD = "journey-password-2026"
 
@@ -41,21 +41,16 @@ def home_care_market(
     AreaPostcode.objects.create(council=council, outward_code="WM1", area=north)
     for kind, code, name in reason_codes:
         reference.reason_code_create(council=council, actor=None, kind=kind, code=code, name=name)
-    arrangement = Arrangement.objects.create(
-        council=council,
+    arrangement, lot = live_arrangement(
+        council,
         reference=reference_code,
-        title="Home care",
         mechanism=mechanism,
-        regime="pcr_2015_light_touch",
-        status="live",
+        service_types=[home],
+        areas=[north],
         starts_on=date(2025, 11, 1),
-        ends_on=date(2030, 10, 31),
-        estimated_value=Decimal(1),
+        ends_on=date(2030, 11, 1),  # five years: a block contract's shortest term (seed 002)
         **arrangement_fields,
     )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
-    lot.service_types.set([home])
-    lot.areas.set([north])
     for name, email, fields in providers:
         provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
         accounts.user_create(
@@ -65,15 +60,7 @@ def home_care_market(
             roles=[Role.PROVIDER_ADMIN.value],
             password=PASSWORD,
         )
-        Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=north,
-            application=Application.objects.create(arrangement=arrangement, provider=provider, status="admitted"),
-            price=Decimal("28.10"),
-            **fields,
-        )
+        admit(arrangement, lot, provider, area=north, **{"price": Decimal("28.10"), **fields})
     person = services.person_create(
         council=council,
         actor=broker,

@@ -6,12 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, AdmissionStatusChange, Application, Arrangement, Lot
 from caremarket.brokerage import services
-from caremarket.core.lifecycle import status_started
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode, ServiceType
+from tests.factories import admit, live_arrangement
 
 
 def market(
@@ -37,37 +36,20 @@ def market(
         ("ending", "provider-failed", "The provider can no longer provide care"),
     ]:
         reference.reason_code_create(council=council, actor=None, kind=kind, code=code, name=name)
-    arrangement = Arrangement.objects.create(
-        council=council,
+    arrangement, lot = live_arrangement(
+        council,
         reference=mechanism.upper(),
-        title="Home care",
         mechanism=mechanism,
-        regime="pcr_2015_light_touch",
-        status="live",
-        starts_on=date(2025, 1, 1),
-        ends_on=date(2035, 1, 1),
-        estimated_value=Decimal(1),
+        service_types=[home],
+        areas=[north],
         price_basis="hour-per-area",
         **(arrangement_fields or {}),
     )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Home care")
-    lot.service_types.set([home])
-    lot.areas.set([north])
     made = {}
     own = providers if isinstance(providers, dict) else dict.fromkeys(providers, {})
     for name, fields in own.items():
         provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
-        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
-        admitted = Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=north,
-            application=application,
-            price=Decimal("27.50"),
-            **{**admission, **fields},
-        )
-        status_started(admitted, history=(AdmissionStatusChange, "admission"), changed_by=None, reason="admitted")
+        admit(arrangement, lot, provider, area=north, **{**admission, **fields})
         made[name] = (provider, make_user(provider, Role.PROVIDER_STAFF))
     practitioner = make_user(council, Role.PRACTITIONER)
     person = services.person_create(

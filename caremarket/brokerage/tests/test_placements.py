@@ -201,32 +201,21 @@ def test_a_childs_replacement_request_waits_for_a_team_leader_like_any_childs_re
 
 def test_continuity_keeps_the_current_provider_on_a_new_arrangement(council, make_user):
     placement, broker, providers = _placed(council, make_user)
-    from caremarket.arrangements.models import Application, Arrangement, Lot
+    from tests.factories import admit, live_arrangement
 
     old = placement.admission
-    new = Arrangement.objects.create(
-        council=council,
+    new, lot = live_arrangement(
+        council,
         reference="HC-NEW",
         title="New home care",
         mechanism="tiered_framework",
-        regime="pcr_2015_light_touch",
-        status="live",
+        service_types=list(old.lot.service_types.all()),
+        areas=list(old.lot.areas.all()),
         starts_on=date(2031, 1, 1),
         ends_on=date(2036, 1, 1),
-        estimated_value=Decimal(1),
     )
-    lot = Lot.objects.create(arrangement=new, number=1, title="Home care")
-    lot.service_types.set(old.lot.service_types.all())
-    lot.areas.set(old.lot.areas.all())
     ash, _ = providers["Ash"]
-    admission = Admission.objects.create(
-        arrangement=new,
-        lot=lot,
-        provider=ash,
-        area=old.area,
-        application=Application.objects.create(arrangement=new, provider=ash, status="admitted"),
-        price=Decimal("28.90"),
-    )
+    admission = admit(new, lot, ash, area=old.area, price=Decimal("28.90"))
     carried, left = placements.placements_carry_over(arrangement=new, actor=broker)
     assert [p.pk for p in carried] == [placement.pk] and left == []
     placement.refresh_from_db()

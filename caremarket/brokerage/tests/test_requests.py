@@ -1,18 +1,16 @@
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
 from caremarket.brokerage import services
 from caremarket.brokerage.models import CareRequest
 from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, admit, live_arrangement
 
 
 @pytest.fixture
@@ -107,37 +105,24 @@ def test_requests_for_children_wait_for_a_team_leader(world):
 
 
 def test_eligibility_shows_on_the_request_page(world, council, council_admin, login, make_user):
-    arrangement = Arrangement.objects.create(
-        council=council,
+    arrangement, lot = live_arrangement(
+        council,
         reference="DS",
         title="Day services",
         mechanism="flexible_framework",
-        regime="pcr_2015_light_touch",
-        status="live",
+        service_types=[world["day"]],
+        areas=[world["north"]],
+        need_levels=[world["expected"]],
         starts_on=date(2025, 1, 1),
         ends_on=date(2029, 1, 1),
-        estimated_value=Decimal(1),
     )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="Expected")
-    lot.service_types.set([world["day"]])
-    lot.areas.set([world["north"]])
-    lot.need_levels.set([world["expected"]])
     for name, transport, status in [
         ("Bus Ltd", True, "active"),
         ("Walk Ltd", False, "active"),
         ("Paused Ltd", True, "suspended"),
     ]:
         provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
-        application = Application.objects.create(arrangement=arrangement, provider=provider, status="admitted")
-        Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=world["north"],
-            application=application,
-            offers_transport=transport,
-            status=status,
-        )
+        admit(arrangement, lot, provider, area=world["north"], offers_transport=transport, status=status, price=None)
     request = request_for(world, world["adult"], needs_transport=True)
     page = login(make_user(council, Role.BROKER)).get(f"/brokerage/requests/{request.pk}/").content.decode()
     can, cannot = page.split("Providers who can take it")[1].split("Providers who cannot", 1)

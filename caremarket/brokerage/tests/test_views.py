@@ -165,9 +165,9 @@ def test_carry_over_page_refuses_without_an_arrangement_and_reports_the_result(c
 def test_a_spot_price_below_the_homecare_association_minimum_is_flagged_on_the_placement(
     council, make_user, provider, login
 ):
-    from caremarket.finance import rates
+    from caremarket.reference.services import minimum_prices_load
 
-    rates.minimum_prices_load()
+    minimum_prices_load()
     request, _, broker, _ = market(council, make_user)
     client = login(broker)
     client.post(

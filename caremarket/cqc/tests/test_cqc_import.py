@@ -108,30 +108,29 @@ def test_providers_without_registration_for_regulated_services_are_flagged(counc
 
 def test_an_import_that_changes_a_councils_flags_is_in_that_councils_audit_log(council, other_council, make_user):
     from datetime import date
-    from decimal import Decimal
 
     from caremarket.accounts import services as accounts
-    from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
     from caremarket.cqc.services import directory_import
     from caremarket.domain.roles import OrganisationKind
     from caremarket.reference import services as reference
+    from tests.factories import admit, live_arrangement
 
     def admitted(organisation, provider_name, location_id):
         home = reference.service_type_create(
             council=organisation, actor=None, code="home-care", name="Home care", regulated_activity=True
         )
-        arrangement = Arrangement.objects.create(
-            council=organisation, reference="HC", title="HC", mechanism="flexible_framework",
-            regime="pcr_2015_light_touch", status="live", starts_on=date(2026, 1, 1), ends_on=date(2029, 1, 1),
-            estimated_value=Decimal(1),
-        )  # fmt: skip
-        lot = Lot.objects.create(arrangement=arrangement, number=1, title="Lot")
-        lot.service_types.set([home])
-        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=provider_name)
-        application = Application.objects.create(
-            arrangement=arrangement, provider=provider, status="admitted", cqc_location_id=location_id
+        north = reference.area_create(council=organisation, actor=None, code="north", name="North", level=1)
+        arrangement, lot = live_arrangement(
+            organisation,
+            reference="HC",
+            mechanism="flexible_framework",
+            service_types=[home],
+            areas=[north],
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2029, 1, 1),
         )
-        Admission.objects.create(arrangement=arrangement, lot=lot, provider=provider, application=application)
+        provider = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=provider_name)
+        admit(arrangement, lot, provider, area=None, application_fields={"cqc_location_id": location_id}, price=None)
 
     admitted(council, "Mine Ltd", "1-111111111")
     admitted(other_council, "Theirs Ltd", "1-123456789")

@@ -125,14 +125,13 @@ def test_nothing_is_delivered_in_the_future_by_form_upload_or_api(world, login, 
 def test_a_remittance_names_the_person_for_the_provider_only_within_the_councils_period(world, login):  # noqa: F811
     from caremarket.reference.models import ReasonCode
 
-    arrangement, _ = world["HC"]
-    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
-    placement = world["place"]("HC", hours_per_week=D(7))
-    _record(world, placement, "2024-04-02")
+    placement = world["visited"]()
     run = make_run(world, APRIL, date(2024, 4, 28))
     runs.payment_run_approve(run=run, actor=world["other_finance"])
-    ended = ReasonCode.objects.create(council=world["council"], kind="ending", code="moved", name="Moved")
-    type(placement).objects.filter(pk=placement.pk).update(status="ended", ended_on=date(2024, 5, 1), end_reason=ended)
+    ReasonCode.objects.create(council=world["council"], kind="ending", code="moved", name="Moved")
+    placement_services.placement_end(
+        placement=placement, actor=world["broker"], ended_on=date(2024, 5, 1), reason_code="moved"
+    )
     provider_csv = login(world["staff"]).get(f"/delivery/remittances/{run.pk}/?format=csv").content.decode()
     assert "Byrne" not in provider_csv and f"person {placement.person_id}" in provider_csv
     council_csv = (

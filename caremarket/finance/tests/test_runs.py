@@ -7,16 +7,16 @@ import pytest
 from django.db import transaction
 
 from caremarket.accounts import services as accounts
-from caremarket.arrangements.models import Admission, Application, Arrangement, Lot
 from caremarket.brokerage import placements as placement_services
 from caremarket.brokerage import services as brokerage
 from caremarket.brokerage.models import CareRequest
 from caremarket.core.errors import ServiceError
 from caremarket.domain.roles import OrganisationKind, Role
-from caremarket.finance import delivery, rates, runs, statements
+from caremarket.finance import delivery, rates, runs, selectors, statements
 from caremarket.finance.models import ContributionAssessment, PaymentLine, PaymentRules, PaymentRun
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.factories import admit, live_arrangement
 
 D = Decimal
 APRIL = date(2024, 4, 1)
@@ -35,30 +35,18 @@ def world(council, make_user):
         ("HC", home, "tiered_framework", "hour-per-area"),
         ("DS", days_service, "flexible_framework", "day"),
     ]:
-        arrangement = Arrangement.objects.create(
-            council=council,
+        arrangement, lot = live_arrangement(
+            council,
             reference=code,
             title=code,
             mechanism=mechanism,
-            regime="pcr_2015_light_touch",
-            status="live",
+            service_types=[service],
+            areas=[north],
             starts_on=date(2024, 1, 1),
             ends_on=date(2030, 1, 1),
-            estimated_value=D(1),
             price_basis=basis,
         )
-        lot = Lot.objects.create(arrangement=arrangement, number=1, title=code)
-        lot.service_types.set([service])
-        lot.areas.set([north])
-        admission = Admission.objects.create(
-            arrangement=arrangement,
-            lot=lot,
-            provider=provider,
-            area=north,
-            offers_transport=True,
-            price=D("28.10"),
-            application=Application.objects.create(arrangement=arrangement, provider=provider, status="admitted"),
-        )
+        admission = admit(arrangement, lot, provider, area=north, offers_transport=True, price=D("28.10"))
         made[code] = (arrangement, admission)
     finance = make_user(council, Role.FINANCE_OFFICER)
     other_finance = make_user(council, Role.FINANCE_OFFICER)
@@ -98,6 +86,18 @@ def world(council, make_user):
             )
 
     made["place"] = place
+
+    def visited(visits=(("2024-04-02", "08:00", "09:00"),), hours_per_week=7):
+        """Home care priced at the provider's own rate from April, a placement, and the provider's visits."""
+        rates.rates_from_admissions(arrangement=made["HC"][0], actor=None, starts_on=APRIL)
+        placement = place("HC", hours_per_week=D(hours_per_week))
+        for day, start, end in visits:
+            delivery.delivery_record(
+                provider=provider, actor=staff, placement_id=placement.pk, day=day, start=start, end=end
+            )
+        return placement
+
+    made["visited"] = visited
     return made
 
 
@@ -154,13 +154,13 @@ def test_rates_are_dated_refuse_bad_input_and_say_why_they_apply(world):
             service_type=arrangement.lots.get().service_types.get(),
         )
     placement = world["place"]("HC", hours_per_week=D(7))
-    rate, why = rates.rate_explain(placement, date(2024, 6, 1))
+    rate, why = selectors.rate_explain(placement, date(2024, 6, 1))
     assert rate.amount == D("28.10") and "provider's own rate for the area" in why
 
 
 def test_rates_below_the_floors_are_flagged(world):
     arrangement, _ = world["HC"]
-    rates.minimum_prices_load()
+    reference.minimum_prices_load()
     rate = rates.rate_create(
         council=world["council"],
         actor=None,
@@ -222,15 +222,10 @@ def test_upload_rejects_a_file_with_a_bad_row_whole_then_accepts_the_corrected_o
 
 def test_a_run_prices_visits_adds_holds_and_is_approved_by_someone_else(world):
     arrangement, _ = world["HC"]
-    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
     PaymentRules.objects.create(
         council=world["council"], arrangement=arrangement, pay_on="actual", minimum_minutes=30, starts_on=APRIL
     )
-    placement = world["place"]("HC", hours_per_week=D(7))
-    for day, start, end in [("2024-04-02", "08:00", "08:45"), ("2024-04-03", "08:00", "08:15")]:
-        delivery.delivery_record(
-            provider=world["provider"], actor=world["staff"], placement_id=placement.pk, day=day, start=start, end=end
-        )
+    world["visited"]([("2024-04-02", "08:00", "08:45"), ("2024-04-03", "08:00", "08:15")])
     run = make_run(world, APRIL, date(2024, 4, 28))
     # 45 minutes (£21.08) and 15 minutes charged at the 30 minute minimum (£14.05)
     assert run.total == D("35.13")
@@ -249,17 +244,7 @@ def test_a_run_prices_visits_adds_holds_and_is_approved_by_someone_else(world):
 
 
 def test_a_calculation_killed_midway_leaves_nothing_and_runs_again_to_the_same_figures(world, monkeypatch):
-    arrangement, _ = world["HC"]
-    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
-    placement = world["place"]("HC", hours_per_week=D(7))
-    delivery.delivery_record(
-        provider=world["provider"],
-        actor=world["staff"],
-        placement_id=placement.pk,
-        day="2024-04-02",
-        start="08:00",
-        end="09:00",
-    )
+    world["visited"]()
     run = runs.payment_run_create(
         council=world["council"], actor=world["finance"], period_start=APRIL, period_end=date(2024, 4, 28)
     )
@@ -340,17 +325,7 @@ def test_backdated_transport_rate_gives_exactly_the_difference_as_adjustments(wo
 
 
 def test_a_held_line_is_paid_in_a_later_run_once_released(world):
-    arrangement, _ = world["HC"]
-    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
-    placement = world["place"]("HC", hours_per_week=D(7))
-    delivery.delivery_record(
-        provider=world["provider"],
-        actor=world["staff"],
-        placement_id=placement.pk,
-        day="2024-04-02",
-        start="08:00",
-        end="09:00",
-    )
+    placement = world["visited"]()
     hold = runs.hold_create(
         council=world["council"], actor=world["finance"], reason="Disputed visit", placement=placement
     )
@@ -416,29 +391,18 @@ def test_supported_living_weekly_rate_by_complexity_scheme_size_and_number_of_pl
     council = world["council"]
     living = ServiceType.objects.create(council=council, code="supported-living", name="Supported living")
     complex_ = NeedLevel.objects.create(council=council, service_type=living, code="complex", name="Complex")
-    arrangement = Arrangement.objects.create(
-        council=council,
+    arrangement, lot = live_arrangement(
+        council,
         reference="SL",
         title="SL",
         mechanism="block_contract",
-        regime="pcr_2015_light_touch",
-        status="live",
+        service_types=[living],
+        areas=[world["north"]],
         starts_on=date(2024, 1, 1),
         ends_on=date(2030, 1, 1),
-        estimated_value=D(1),
         price_basis="week",
     )
-    lot = Lot.objects.create(arrangement=arrangement, number=1, title="SL")
-    lot.service_types.set([living])
-    lot.areas.set([world["north"]])
-    admission = Admission.objects.create(
-        arrangement=arrangement,
-        lot=lot,
-        provider=world["provider"],
-        area=world["north"],
-        block_places=6,
-        application=Application.objects.create(arrangement=arrangement, provider=world["provider"], status="admitted"),
-    )
+    admission = admit(arrangement, lot, world["provider"], area=world["north"], block_places=6, price=None)
     living_bands(council, arrangement, need_level=complex_)
     placements = []
     for n in range(3):
@@ -465,7 +429,7 @@ def test_supported_living_weekly_rate_by_complexity_scheme_size_and_number_of_pl
                     reason="block",
                 )
             )
-        rate, why = rates.rate_explain(placements[0], date(2024, 5, 1))
+        rate, why = selectors.rate_explain(placements[0], date(2024, 5, 1))
         assert rate.amount == (D("1500.00") if n < 2 else D("1350.00")) and "supported living" in why
     run = make_run(world, APRIL, date(2024, 4, 14))
     assert run.total == 3 * 2 * D("1350.00")  # three placements, two weeks, the rate for 3 or more placements

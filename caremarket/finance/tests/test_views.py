@@ -37,17 +37,7 @@ def test_provider_uploads_a_file_with_a_bad_row_sees_the_errors_and_uploads_the_
 
 
 def test_finance_officers_run_approve_and_export_and_the_provider_reads_its_remittance(world, login):  # noqa: F811
-    arrangement, _ = world["HC"]
-    rates.rates_from_admissions(arrangement=arrangement, actor=None, starts_on=APRIL)
-    placement = world["place"]("HC", hours_per_week=Decimal(7))
-    delivery.delivery_record(
-        provider=world["provider"],
-        actor=world["staff"],
-        placement_id=placement.pk,
-        day="2024-04-02",
-        start="08:00",
-        end="09:00",
-    )
+    world["visited"]()
     client = login(world["finance"])
     made = client.post(reverse("finance:runs"), {"period_start": "2024-04-01", "period_end": "2024-04-28"})
     run_url = made["Location"]
@@ -254,13 +244,13 @@ def test_payment_rules_contributions_and_funding_routes_are_dated_and_checked(wo
         start="08:00",
         end="11:30",
     )
-    from caremarket.finance import runs
+    from caremarket.finance import runs, selectors
 
     run = runs.payment_run_create(
         council=world["council"], actor=world["finance"], period_start=APRIL, period_end=date(2024, 4, 7)
     )
     run = runs.payment_run_calculate(run=run, actor=world["finance"])
-    [row] = services.block_utilisation(run)
+    [row] = selectors.block_utilisation(run)
     assert (row["block"], row["bought"], row["used"], row["utilisation"]) == (
         block,
         Decimal("14.0"),

@@ -1,0 +1,88 @@
+"""What the council's arrangement pages show and offer, worked out from the records and the person's roles: each
+page's display state apart from its forms (the views add those) and from the writes (services, applications,
+admissions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from caremarket.core.permissions import has_permission
+from caremarket.domain import arrangements as rules
+from caremarket.domain.lifecycles import APPLICATION
+from caremarket.domain.roles import Permission
+
+from . import applications, selectors
+
+
+def arrangement_list_page(*, user, council, status: str) -> dict:
+    return {
+        "arrangements": selectors.arrangement_list(council=council, status=status),
+        "status": status,
+        "statuses": rules.STATUS_LABELS,
+        "can_manage": has_permission(user, Permission.ARRANGEMENTS_MANAGE),
+    }
+
+
+def arrangement_page(*, user, arrangement, now: datetime | None = None) -> dict:
+    """The arrangement, whether it takes applications now and if not why, its notices, and what this person may do."""
+    now = now or timezone.now()
+    mechanism, status = arrangement.mechanism_enum, arrangement.status_enum
+    return {
+        "arrangement": arrangement,
+        "accepts": selectors.accepts_applications(arrangement, now),
+        "open_window": selectors.open_window(arrangement, now),
+        "why_closed": rules.why_closed(mechanism, status),
+        "notices": selectors.notices(arrangement),
+        "can_manage": has_permission(user, Permission.ARRANGEMENTS_MANAGE),
+        "windowed": mechanism in rules.WINDOWED,
+        "ended": status in {rules.Status.EXPIRED, rules.Status.TERMINATED},
+        "mechanism_label": rules.MECHANISM_LABELS[mechanism],
+        "regime_label": rules.REGIME_LABELS[rules.Regime(arrangement.regime)],
+        "status_label": rules.STATUS_LABELS[status],
+        "now": now,
+    }
+
+
+def editable_fields(arrangement, names: list[str]) -> list[str]:
+    """The fields of the arrangement's form that may still change: all of them until it is live, then only those
+    that are not the basis of the procurement."""
+    if arrangement.status_enum in {rules.Status.DRAFT, rules.Status.OPEN, rules.Status.EVALUATING}:
+        return names
+    return [name for name in names if name in rules.EDITABLE_WHEN_LIVE]
+
+
+def applications_page(*, council, arrangement) -> dict:
+    received = selectors.application_list_for_council(council=council, arrangement=arrangement)
+    results = applications.evaluate_arrangement(arrangement)
+    return {"arrangement": arrangement, "rows": [(a, results.get(a.pk)) for a in received]}
+
+
+def application_page(*, arrangement, application, scored) -> dict:
+    """An application as its evaluators see it: its result so far, each evaluator's scores and the agreed ones, the
+    decision, and while it is still being written what it lacks."""
+    return {
+        "application": application,
+        "viewer": "council",
+        "arrangement": arrangement,
+        "result": applications.evaluate_arrangement(arrangement).get(application.pk),
+        "scored": scored,
+        "agreed": selectors.current_moderated(application),
+        "evaluator_scores": list(application.scores.select_related("evaluator", "question")),
+        "decision": getattr(application, "decision", None),
+        "missing": applications.missing_for_submission(application)
+        if APPLICATION.is_in(application.status, "being_written")
+        else {},
+    }
+
+
+def admissions_page(*, user, council, arrangement) -> dict:
+    return {
+        "arrangement": arrangement,
+        "admissions": selectors.admission_list(council=council, arrangement=arrangement),
+        "positions": selectors.latest_run(arrangement, "positions"),
+        "ranking": selectors.latest_run(arrangement, "ranking"),
+        "can_manage": has_permission(user, Permission.ARRANGEMENTS_MANAGE),
+        "can_suspend": has_permission(user, Permission.ADMISSIONS_SUSPEND),
+    }

@@ -1,0 +1,75 @@
+"""What the finance pages show and offer, worked out from the records and the person's roles: each page's display
+state apart from its forms (the views add those) and from the writes (services, rates, runs, delivery)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from caremarket.core.permissions import has_permission
+from caremarket.domain import pricing
+from caremarket.domain.roles import Permission
+from caremarket.reference import selectors as reference
+
+from . import selectors, statements
+
+
+def rates_page(*, user, council) -> dict:
+    return {
+        "rates": selectors.rate_list(council=council).order_by("arrangement__reference", "kind", "starts_on")[:400],
+        "can_manage": has_permission(user, Permission.RATES_MANAGE),
+        "cost_of_care": reference.cost_of_care_on(council, timezone.localdate()),
+    }
+
+
+def rate_page(*, user, council, rate) -> dict:
+    return {
+        "rate": rate,
+        "history": selectors.rate_history(council=council, rate=rate),
+        "can_manage": has_permission(user, Permission.RATES_MANAGE),
+    }
+
+
+def cost_of_care_page(*, user, council, worked: dict | None = None) -> dict:
+    """The floors in force today and the rates below them; with `worked` (the form's parts), the hourly rate they
+    make, before anyone saves it."""
+    today = timezone.localdate()
+    parts = {k: v for k, v in (worked or {}).items() if k not in {"name", "starts_on"}}
+    return {
+        "result": pricing.CostOfCare(**parts).hourly_rate() if worked else None,
+        "minimum": reference.minimum_price_on(today),
+        "current": reference.cost_of_care_on(council, today),
+        "below": [r for r in selectors.rate_list(council=council) if r.floor_flags][:100],
+        "can_manage": has_permission(user, Permission.RATES_MANAGE),
+    }
+
+
+def run_page(*, run) -> dict:
+    """A run's remittances, the cost per person, its adjustments, held and flagged lines, history and blocks."""
+    lines = selectors.run_lines(run)
+    return {
+        "run": run,
+        "remittances": statements.remittances(run),
+        "people": statements.person_costs(run)[:200],
+        "adjustments": lines.filter(kind="adjustment")[:200],
+        "held": lines.filter(held=True)[:200],
+        "flagged": lines.filter(flagged=True)[:200],
+        "line_count": lines.count(),
+        "history": run.status_changes.select_related("changed_by"),
+        "blocks": selectors.block_utilisation(run),
+    }
+
+
+def rules_page(*, user, council) -> dict:
+    return {
+        "rules": selectors.payment_rules(council=council),
+        "blocks": selectors.hours_blocks(council=council),
+        "can_manage": has_permission(user, Permission.RATES_MANAGE),
+    }
+
+
+def delivery_page(*, provider, placements) -> dict:
+    return {
+        "uploads": selectors.uploads(provider=provider),
+        "remittances": selectors.provider_remittances(provider=provider),
+        "placements": placements[:200],
+    }
