@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("caremarket.site.urls")),
     path("", include("caremarket.core.urls")),
     path("account/", include("caremarket.accounts.urls")),
+    path("notifications/", include("caremarket.notifications.urls")),
     path("reference/", include("caremarket.reference.urls")),
     path("arrangements/", include("caremarket.arrangements.urls")),
     path("applications/", include("caremarket.arrangements.provider_urls")),

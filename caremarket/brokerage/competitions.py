@@ -22,7 +22,7 @@ from caremarket.core.lifecycle import status_move
 from caremarket.domain import evaluation
 from caremarket.domain.lifecycles import COMPETITION, OFFER
 
-from . import selectors
+from . import notices, selectors
 from .models import Competition, CompetitionInvitation, Offer
 from .placements import _locked_request, _price, _unit, placement_create
 from .services import care_request_move
@@ -121,6 +121,7 @@ def competition_publish(
             "invited": sorted(a.provider.name for a in invited.values()),
         },
     )
+    notices.competition_opened(competition)
     return competition
 
 
@@ -377,6 +378,7 @@ def competition_award(*, competition: Competition, offer: Offer, actor, reason: 
         after={"offer": offer.pk, "provider": offer.provider.name, "rank": offer.rank},
         reason=competition.decision_reason,
     )
+    notices.competition_decided(competition, winner=offer.provider)
     return placement
 
 
@@ -410,4 +412,5 @@ def competition_no_award(*, competition: Competition, actor, reason: str, now=No
         target=competition,
         reason=competition.decision_reason,
     )
+    notices.competition_decided(competition)
     return competition

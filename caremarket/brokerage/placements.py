@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.accounts.models import Organisation, User
+from caremarket.accounts.models import Organisation
 from caremarket.arrangements import selectors as arrangement_reads
 from caremarket.arrangements.admissions import admissions_suspend_provider
 from caremarket.arrangements.models import Admission
@@ -23,7 +23,7 @@ from caremarket.domain.lifecycles import CARE_REQUEST, PLACEMENT
 from caremarket.reference.models import NeedLevel, ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
-from . import selectors
+from . import notices, selectors
 from .models import PRICE_UNITS, CareRequest, CareRequestStatusChange, HospitalStay, Placement, PlacementTerms
 from .services import care_request_move
 
@@ -31,26 +31,13 @@ UNIT_CODES = {code for code, _ in PRICE_UNITS}
 
 
 def _notify_placement(placement: Placement) -> None:
-    """Email the provider's people and the practitioner who made the request, once the award is committed."""
+    """Tell the provider's people (notifications) and email the practitioner who made the request, once the award
+    is committed."""
     from caremarket.core.tasks import send_email
 
-    provider_emails = list(
-        User.objects.filter(organisation=placement.provider, is_active=True).values_list("email", flat=True)
-    )
+    notices.placement_made(placement)
     request = placement.request
-    council = placement.council.name
     flag = " (spot purchase)" if placement.is_spot else ""
-    if provider_emails:
-        body = (
-            f"{council} has placed a package of care with you{flag}.\n\n"
-            f"Placement {placement.pk}: {placement.service_type.name}, starting {placement.start_on:%-d %B %Y}.\n"
-            "Sign in to Caremarket and open Referrals to see the person's details and the agreed terms.\n"
-        )
-        transaction.on_commit(
-            lambda body=body: send_email.enqueue(
-                subject=f"New placement {placement.pk} from {council}", body=body, to=provider_emails
-            )
-        )
     if request.created_by_id and request.created_by.email:
         body = (
             f"The care request {request.pk} has been placed with {placement.provider.name}"
@@ -442,6 +429,8 @@ def provider_placements_resource(
             after={"replaces_placement": placement.pk, "status": status},
             reason=f"{provider.name} can no longer provide care",
         )
+        if request.requires_approval:
+            notices.approval_waiting(request, actor)
         created.append(request)
     return created
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from caremarket.accounts.models import Organisation, User
+from caremarket.accounts.models import Organisation
 from caremarket.core.audit import audit_record, changes_save, describe_actor, snapshot
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move, status_started
@@ -17,6 +17,7 @@ from caremarket.domain import requests as requests_rules
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, REFERRAL
 from caremarket.reference.models import Area, AreaPostcode, NeedLevel, ServiceType
 
+from . import notices
 from .models import CareRequest, CareRequestStatusChange, Person
 
 
@@ -180,6 +181,8 @@ def care_request_create(
             request, ["service_type_id", "need_level_id", "area_id", "status", "start_on", "requires_approval"]
         ),
     )
+    if request.requires_approval:
+        notices.approval_waiting(request, actor)
     return request
 
 
@@ -200,8 +203,6 @@ def care_request_approve(*, request: CareRequest, actor, note: str = "") -> Care
 def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -> CareRequest:
     """The person died, moved or chose a direct payment: the request ends with the reason, and so do its open
     referrals and any competition still running; the providers concerned are told."""
-    from caremarket.core.tasks import send_email
-
     now = now or timezone.now()
     request = CareRequest.objects.select_for_update().get(pk=request.pk)
     if CARE_REQUEST.is_in(request.status, "closed"):
@@ -245,25 +246,13 @@ def care_request_cancel(*, request: CareRequest, actor, reason: str, now=None) -
             reason="the request was cancelled",
         )
     care_request_move(request=request, to_status="cancelled", actor=actor, reason=reason)
-    emails = list(
-        User.objects.filter(organisation__in=list(told.values()), is_active=True).values_list("email", flat=True)
-    )
-    if emails:
-        body = (
-            f"{request.council.name} has cancelled care request {request.pk}: it no longer needs a provider.\n"
-            "Any referral or competition for it is closed. Nothing more is needed from you.\n"
-        )
-        transaction.on_commit(
-            lambda: send_email.enqueue(subject=f"Request {request.pk} cancelled", body=body, to=emails)
-        )
+    notices.request_cancelled(request, told.values())
     return request
 
 
 def requests_escalate(*, now=None) -> int:
     """Requests unsourced for longer than their council allows are escalated to its team leaders, once each."""
     from datetime import timedelta
-
-    from caremarket.core.tasks import send_email
 
     now = now or timezone.now()
     escalated = 0
@@ -288,22 +277,7 @@ def requests_escalate(*, now=None) -> int:
                     target=request,
                     reason=f"unsourced for more than {council.escalate_unsourced_after_hours} hours",
                 )
-            to = list(
-                User.objects.filter(organisation=council, is_active=True, role_grants__role="team_leader")
-                .values_list("email", flat=True)
-                .distinct()
-            )
-            if to:
-                lines = "\n".join(f"- Request {r.pk}: {r.service_type.name}, {r.area.name}" for r in due)
-                body = (
-                    f"These care requests have been unsourced for more than "
-                    f"{council.escalate_unsourced_after_hours} hours:\n{lines}\n\n"
-                    "Open Care requests in Caremarket and filter by Unsourced.\n"
-                )
-                subject = f"{len(due)} unsourced care requests escalated"
-                transaction.on_commit(
-                    lambda to=to, body=body, subject=subject: send_email.enqueue(subject=subject, body=body, to=to)
-                )
+            notices.requests_escalated(council, due, now)
         escalated += len(due)
     return escalated
 

@@ -21,8 +21,8 @@ from caremarket.domain import lifecycles, routing
 from caremarket.domain.lifecycles import CARE_REQUEST, REFERRAL
 from caremarket.reference.selectors import reason_code_find
 
-from . import selectors
-from .models import CareRequest, Placement, Referral
+from . import notices, selectors
+from .models import CareRequest, Competition, Placement, Referral
 from .placements import placement_create
 from .services import care_request_move
 
@@ -59,6 +59,7 @@ def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: i
             target=referral,
             after={"step": step.name, "deadline_at": deadline},
         )
+        notices.referral_offered(referral)
         made.append(referral)
     audit_record(
         actor=actor,
@@ -224,3 +225,24 @@ def referrals_time_out(*, now: datetime | None = None) -> int:
             if CARE_REQUEST.is_in(request.status, "being_sourced") and not request.referrals.in_group("open").exists():
                 _advance(request, None, now)
     return count
+
+
+def deadlines_remind(*, now: datetime | None = None) -> int:
+    """Those who have yet to answer a referral or a competition that closes within one working hour are told, once
+    (run by the worker every few minutes). Returns how many referrals and competitions were told of."""
+    now = now or timezone.now()
+    local = timezone.localtime(now).replace(tzinfo=None)
+    soon = timezone.make_aware(routing.add_working_hours(local, 1))
+    told = 0
+    for referral in (
+        Referral.objects.in_group("open")
+        .filter(deadline_at__gt=now, deadline_at__lte=soon)
+        .select_related("provider", "request__service_type", "request__area")
+    ):
+        told += bool(notices.referral_deadline_near(referral))
+    for competition in Competition.objects.in_group("taking_offers").filter(closes_at__gt=now, closes_at__lte=soon):
+        offered = set(competition.offers.in_group("live").values_list("provider_id", flat=True))
+        for invitation in competition.invitations.select_related("provider"):
+            if invitation.provider_id not in offered:
+                told += bool(notices.competition_deadline_near(competition, invitation.provider))
+    return told

@@ -21,6 +21,14 @@ def close_competitions() -> int:
     return competitions.competitions_close()
 
 
+@periodic(every=timedelta(minutes=5))
+@task()
+def remind_deadlines() -> int:
+    from . import sourcing
+
+    return sourcing.deadlines_remind()
+
+
 @periodic(every=timedelta(minutes=15))
 @task()
 def escalate_unsourced() -> int:

@@ -84,7 +84,8 @@ def field_params(bf: forms.BoundField, overrides: dict[str, Any] | None = None) 
         for key in ("errorMessage", "hint"):
             if key in base:
                 params[key] = base[key]
-        kind = "radios" if isinstance(widget, forms.RadioSelect) else "checkboxes"
+        # CheckboxSelectMultiple is a subclass of RadioSelect: ask for the narrower one first
+        kind = "checkboxes" if isinstance(widget, forms.CheckboxSelectMultiple) else "radios"
         return kind, {**params, **overrides}
 
     base["label"] = _label(bf, is_page_heading)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
@@ -17,6 +18,8 @@ from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move, status_started
 from caremarket.domain.lifecycles import PAYMENT_RUN
+from caremarket.domain.notifications import Kind
+from caremarket.notifications.services import notify
 
 from .calculation import ZERO, calculate
 from .models import Hold, PaymentLine, PaymentRun, PaymentRunStatusChange
@@ -79,6 +82,17 @@ def payment_run_calculate(*, run: PaymentRun, actor) -> PaymentRun:
         action="payment_run.calculated",
         target=run,
         after={"lines": len(lines), "total": run.total, "held": run.held_total},
+    )
+    notify(
+        kind=Kind.RUN_AWAITING_APPROVAL,
+        organisation=run.council,
+        subject=f"Payment run {run.pk} of £{run.total:,} waits for a second finance officer",
+        body=f"{run.period_start:%-d %B} to {run.period_end:%-d %B %Y}: {len(payable)} lines to pay, "
+        f"£{run.held_total:,} held. It was calculated by {run.calculated_by or 'the system'}; another finance "
+        "officer checks and approves it.",
+        link=reverse("finance:run", args=[run.pk]),
+        event_key=f"payment_run:{run.pk}:calculated:{run.calculated_at.isoformat()}",
+        exclude=[run.calculated_by],
     )
     return run
 
@@ -151,4 +165,15 @@ def hold_release(*, hold: Hold, actor) -> Hold:
     hold.released_at, hold.released_by = timezone.now(), describe_actor(actor)[0]
     hold.save(update_fields=["released_at", "released_by"])
     audit_record(actor=actor, organisation=hold.council, action="payment_hold.released", target=hold)
+    held = hold.provider.name if hold.provider_id else f"placement {hold.placement_id}"
+    notify(
+        kind=Kind.HOLD_RELEASED,
+        organisation=hold.council,
+        subject=f"Payments to {held} are released",
+        body=f"The hold ({hold.reason}) is released by {hold.released_by or 'the system'}: its lines are paid in "
+        "the next run you calculate.",
+        link=reverse("finance:holds"),
+        event_key=f"hold:{hold.pk}:released",
+        exclude=[hold.released_by],
+    )
     return hold

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from caremarket.core.permissions import has_permission
 from caremarket.domain.roles import Permission, Role
+from caremarket.notifications.selectors import unread_count
 
 SECTIONS = [
     ("Home", "site:home", None),
@@ -21,6 +22,7 @@ SECTIONS = [
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),
     ("API tokens", "accounts:token-list", Permission.TOKENS_OWN),
+    ("Webhooks", "notifications:webhooks", Permission.TOKENS_MANAGE),
     ("Audit log", "core:audit-list", Permission.AUDIT_READ),
 ]
 
@@ -37,6 +39,18 @@ def service_navigation(request) -> list[dict]:
         href = reverse(name)
         active = path == href if href == "/" else path.startswith(href)
         items.append({"text": text, "href": href, "active": active, "current": path == href})
+    if user.organisation_id is not None:
+        # always there, with the count of what is unread: the person's own to-do signal on every page
+        unread = unread_count(user=user)
+        href = reverse("notifications:list")
+        items.append(
+            {
+                "text": f"Notifications ({unread} unread)" if unread else "Notifications",
+                "href": href,
+                "active": path.startswith(href) and not path.startswith(href + "webhooks"),
+                "current": path == href,
+            }
+        )
     return items
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "caremarket.core",
     "caremarket.accounts",
     "caremarket.reference",
+    "caremarket.notifications",
     "caremarket.arrangements",
     "caremarket.cqc",
     "caremarket.brokerage",
@@ -171,6 +172,10 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "caremarket@caremarket.invalid")
+# The address people open Caremarket at: the links in notification emails, which the worker sends without a request.
+SITE_URL = os.environ.get("CAREMARKET_SITE_URL", "http://localhost:8000")
+# Webhooks go to https addresses on the internet only; a test's receiver on this machine needs this on.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

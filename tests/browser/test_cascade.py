@@ -42,9 +42,12 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
     journey.click(role="button", name="Decline the referral")
     journey.click(role="button", name="Sign out")
 
+    # the secondary is told as soon as the primary declines, and accepts from the notification
     journey.sign_in("admin@maplegate.example", PASSWORD)
-    journey.click(role="link", name="Referrals and placements")
-    journey.click(role="link", name=re.compile(r"^Referral \d+$"))
+    journey.click(role="link", name="Notifications (1 unread)")
+    expect(page.locator(".cm-notification--unread")).to_contain_text("answer by")
+    journey.click(role="link", name=re.compile(r"^Referral \d+: Home care in Ashcombe North, answer by"))
+    expect(page.get_by_role("link", name="Notifications (1 unread)")).to_have_count(0)
     journey.click(role="button", name="Accept the referral")
     expect(page.get_by_role("heading", name=re.compile("Edna Sutcliffe"))).to_be_visible()
     expect(page.get_by_text("12 Mill Lane, WM1 2AB")).to_be_visible()
@@ -57,3 +60,26 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
     expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text(
         "Cannot meet the requested call times"
     )
+
+
+def test_a_provider_chooses_its_emails_and_subscribes_its_rostering_system(journey, cascade, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    page = journey.page
+    journey.sign_in("admin@evergreen.example", PASSWORD)
+    journey.click(role="link", name="Notifications")
+    journey.click(role="link", name="Choose what you are emailed about")
+    page.get_by_role("group", name="Our offer in a competition is not awarded").get_by_label(
+        "Do not email me; show it in Caremarket only"
+    ).check()
+    journey.click(role="button", name="Save my choices")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your email choices are saved")
+    journey.click(role="link", name="Webhooks")
+    journey.click(role="button", name="Add the subscription")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the address of your system's endpoint")
+    page.get_by_label("Address of your system's endpoint").fill("http://127.0.0.1:9/rota")
+    page.get_by_label("A referral is offered to us").check()
+    journey.click(role="button", name="Add the subscription")
+    expect(page.locator("#webhook-secret")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    journey.click(role="link", name="Back to webhooks")
+    journey.click(role="link", name="http://127.0.0.1:9/rota")
+    expect(page.get_by_text("Nothing sent yet.")).to_be_visible()

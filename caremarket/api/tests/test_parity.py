@@ -104,6 +104,10 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("finance:hold-release", None): ["POST /api/v1/holds/{hold_id}/release"],
     ("delivery:index", "record"): ["POST /api/v1/delivery-records"],
     ("delivery:index", "upload"): ["POST /api/v1/delivery-uploads"],
+    ("notifications:read-all", None): ["POST /api/v1/notifications/read-all"],
+    ("notifications:email", None): ["PUT /api/v1/notifications/email-preferences"],
+    ("notifications:webhooks", None): ["POST /api/v1/webhooks"],
+    ("notifications:webhook", None): ["POST /api/v1/webhooks/{subscription_id}/deactivation"],
 }
 
 # What the browser reads and a machine needs too: checked the same way.
@@ -113,6 +117,11 @@ READS = [
     "GET /api/v1/payment-runs/{run_id}/payments.{fmt}",
     "GET /api/v1/payment-runs/{run_id}/remittances",
     "GET /api/v1/holds",
+    "GET /api/v1/notifications",
+    "POST /api/v1/notifications/{notification_id}/read",
+    "GET /api/v1/notifications/email-preferences",
+    "GET /api/v1/webhooks",
+    "GET /api/v1/webhooks/{subscription_id}/deliveries",
     "GET /api/v1/payment-rules",
     "GET /api/v1/hours-blocks",
     "GET /api/v1/contributions",

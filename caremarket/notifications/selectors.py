@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.domain import notifications as rules
+from caremarket.domain.notifications import Email, Kind
+
+from .models import EmailPreference, Notification, WebhookDelivery, WebhookSubscription
+
+
+def notification_list(*, user, unread_only: bool = False):
+    found = Notification.objects.filter(recipient=user)
+    return found.filter(read_at__isnull=True) if unread_only else found
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get(*, user, pk) -> Notification:
+    from django.http import Http404
+
+    found = Notification.objects.filter(recipient=user, pk=pk).first()
+    if found is None:
+        raise Http404("No such notification")
+    return found
+
+
+def email_preferences(*, user) -> list[dict]:
+    """Every kind the person may be told of (their organisation's side only), with their choice or the default."""
+    chosen = dict(EmailPreference.objects.filter(user=user).values_list("kind", "email"))
+    provider = user.organisation is not None and user.organisation.is_provider
+    return [
+        {"kind": kind.value, "label": rule.label, "email": Email(chosen.get(kind.value, rule.email.value))}
+        for kind, rule in rules.KINDS.items()
+        if (kind in rules.PROVIDER_EVENTS) == provider
+    ]
+
+
+def subscription_list(*, organisation):
+    return WebhookSubscription.objects.for_organisation(organisation)
+
+
+def subscription_get(*, organisation, pk) -> WebhookSubscription:
+    return get_for_organisation_or_404(WebhookSubscription.objects, organisation, pk=pk)
+
+
+def delivery_list(*, subscription):
+    return WebhookDelivery.objects.filter(subscription=subscription)
+
+
+def kinds_for(organisation) -> list[Kind]:
+    return [k for k in rules.KINDS if (k in rules.PROVIDER_EVENTS) == organisation.is_provider]
