@@ -4,16 +4,19 @@ admissions)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.core.permissions import has_permission
+from caremarket.core.todo import Item, Row
 from caremarket.domain import arrangements as rules
 from caremarket.domain.lifecycles import APPLICATION
 from caremarket.domain.roles import Permission
 
 from . import applications, selectors
+from .models import ApplicationWindow
 
 
 def arrangement_list_page(*, user, council, status: str) -> dict:
@@ -86,3 +89,58 @@ def admissions_page(*, user, council, arrangement) -> dict:
         "can_manage": has_permission(user, Permission.ARRANGEMENTS_MANAGE),
         "can_suspend": has_permission(user, Permission.ADMISSIONS_SUSPEND),
     }
+
+
+# -- the commissioner's home page ----------------------------------------------------------------------------
+
+
+def commissioner_to_do(*, council, now: datetime | None = None) -> list[Item]:
+    """Application windows closing within two weeks, applications to decide, areas a positions run left unfilled."""
+    now = now or timezone.now()
+    windows = (
+        ApplicationWindow.objects.for_organisation(council)
+        .filter(closed_at__isnull=True, opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + timedelta(days=14))
+        .select_related("arrangement")
+        .order_by("closes_at")
+    )
+    to_decide = (
+        selectors.application_list_for_council(council=council)
+        .filter(status__in=APPLICATION.group("to_decide"))
+        .order_by("submitted_at")
+    )
+    unfilled = []
+    for arrangement in selectors.arrangement_list(council=council, status=rules.Status.LIVE.value):
+        run = selectors.latest_run(arrangement, "positions")
+        gaps = (run.result or {}).get("unfilled", []) if run else []
+        if gaps:
+            unfilled.append((arrangement, len(gaps)))
+    return [
+        Item.of(
+            "Application windows closing within two weeks",
+            windows,
+            lambda w: Row(
+                f"{w.arrangement.reference}: {w.arrangement.title}",
+                reverse("arrangements:detail", args=[w.arrangement_id]),
+                w.closes_at,
+                "closes",
+            ),
+        ),
+        Item.of(
+            "Applications to evaluate and decide",
+            to_decide,
+            lambda a: Row(
+                f"{a.provider.name} to {a.arrangement.reference}",
+                reverse("arrangements:application", args=[a.arrangement_id, a.pk]),
+                a.submitted_at,
+                "submitted",
+            ),
+        ),
+        Item.of(
+            "Live arrangements with unfilled positions",
+            unfilled,
+            lambda pair: Row(
+                f"{pair[0].reference}: {pair[1]} unfilled",
+                reverse("arrangements:admissions", args=[pair[0].pk]),
+            ),
+        ),
+    ]

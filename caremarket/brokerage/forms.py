@@ -80,6 +80,7 @@ class QueueFilterForm(forms.Form):
     )
     area = forms.ChoiceField(label="Area", required=False)
     service_type = forms.ChoiceField(label="Service", required=False)
+    escalated = forms.BooleanField(label="Escalated only", required=False)
 
     def __init__(self, *args, areas, service_types, **kwargs):
         super().__init__(*args, **kwargs)

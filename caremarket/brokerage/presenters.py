@@ -3,16 +3,19 @@ person's roles: the display state of each page, apart from its forms (the views 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.core.permissions import has_permission
+from caremarket.core.todo import Item, Row
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, PLACEMENT
 from caremarket.domain.roles import Permission
 from caremarket.reference.selectors import price_floor_flags as floor_flags
 
 from . import competitions, selectors
+from .models import CareRequest, Competition, Referral
 
 
 def request_page(*, user, care_request) -> dict:
@@ -113,3 +116,141 @@ def provider_placement_page(*, placement) -> dict:
         "terms": placement.terms.select_related("need_level"),
         "stays": placement.hospital_stays.all(),
     }
+
+
+# -- home pages: what waits for each role ------------------------------------------------------------------
+
+
+def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
+    """Unsourced and escalated requests, referrals about to time out, competitions closing today, awards to make."""
+    now = now or timezone.now()
+    soon = _one_working_hour(now)
+    requests = CareRequest.objects.for_organisation(council).select_related("service_type", "area")
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    competitions_ = Competition.objects.filter(council=council).select_related("request__service_type")
+
+    def request_row(r):
+        return Row(
+            f"Request {r.pk}: {r.service_type.name}, {r.area.name}",
+            reverse("brokerage:request", args=[r.pk]),
+            r.status_changed_at,
+            "waiting since",
+        )
+
+    def competition_row(c):
+        return Row(
+            f"Competition {c.pk}: request {c.request_id}, {c.request.service_type.name}",
+            reverse("brokerage:competition", args=[c.pk]),
+            c.closes_at,
+            "closes",
+        )
+
+    return [
+        Item.of(
+            "Escalated: unsourced longer than the council allows",
+            requests.in_group("escalates").filter(escalated_at__isnull=False).order_by("status_changed_at"),
+            request_row,
+            reverse("brokerage:queue") + "?status=unsourced&escalated=on",
+        ),
+        Item.of(
+            "Unsourced requests",
+            requests.in_group("escalates").order_by("status_changed_at"),
+            request_row,
+            reverse("brokerage:queue") + "?status=unsourced",
+        ),
+        Item.of(
+            "Referrals that time out within a working hour",
+            Referral.objects.filter(request__council=council)
+            .in_group("open")
+            .filter(deadline_at__gt=now, deadline_at__lte=soon)
+            .select_related("provider")
+            .order_by("deadline_at"),
+            lambda f: Row(
+                f"Request {f.request_id}: offered to {f.provider.name}",
+                reverse("brokerage:request", args=[f.request_id]),
+                f.deadline_at,
+                "times out",
+            ),
+        ),
+        Item.of(
+            "Competitions closing today",
+            competitions_.in_group("taking_offers")
+            .filter(closes_at__gt=now, closes_at__lte=end_of_day)
+            .order_by("closes_at"),
+            competition_row,
+        ),
+        Item.of(
+            "Competitions closed: score and award",
+            competitions_.in_group("to_decide").order_by("closes_at"),
+            competition_row,
+        ),
+    ]
+
+
+def team_leader_to_do(*, council) -> list[Item]:
+    waiting = (
+        CareRequest.objects.for_organisation(council)
+        .in_group("awaiting_approval")
+        .select_related("service_type", "area")
+    )
+    return [
+        Item.of(
+            "Children's requests waiting for your approval",
+            waiting.order_by("created_at"),
+            lambda r: Row(
+                f"Request {r.pk}: {r.service_type.name}, {r.area.name}",
+                reverse("brokerage:request", args=[r.pk]),
+                r.created_at,
+                "made",
+            ),
+            reverse("brokerage:queue") + "?status=awaiting-approval",
+        ),
+    ]
+
+
+def provider_to_do(*, provider, now: datetime | None = None) -> list[Item]:
+    """Referrals and competitions open to the provider with their deadlines, placements starting this week."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return [
+        Item.of(
+            "Referrals to answer",
+            selectors.referrals_for_provider(provider=provider).in_group("open").order_by("deadline_at"),
+            lambda f: Row(
+                f"Referral {f.pk}: {f.request.service_type.name}, {f.request.area.name}",
+                reverse("referrals:detail", args=[f.pk]),
+                f.deadline_at,
+                "answer by",
+            ),
+        ),
+        Item.of(
+            "Competitions open to you",
+            selectors.competitions_for_provider(provider=provider)
+            .filter(competition__status__in=COMPETITION.group("taking_offers"), competition__closes_at__gt=now)
+            .order_by("competition__closes_at"),
+            lambda i: Row(
+                f"Competition {i.competition_id}: {i.competition.request.service_type.name}, "
+                f"{i.competition.request.area.name}",
+                reverse("referrals:competition", args=[i.competition_id]),
+                i.competition.closes_at,
+                "offers by",
+            ),
+        ),
+        Item.of(
+            "Placements starting this week",
+            selectors.placements_for_provider(provider=provider)
+            .in_group("live")
+            .filter(start_on__gte=today, start_on__lte=today + timedelta(days=6))
+            .order_by("start_on"),
+            lambda p: Row(
+                f"Placement {p.pk}: {p.service_type.name}, starts {p.start_on:%-d %B}",
+                reverse("referrals:placement", args=[p.pk]),
+            ),
+        ),
+    ]
+
+
+def _one_working_hour(now: datetime) -> datetime:
+    from caremarket.domain import routing
+
+    return timezone.make_aware(routing.add_working_hours(timezone.localtime(now).replace(tzinfo=None), 1))

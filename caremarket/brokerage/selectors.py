@@ -37,7 +37,7 @@ def request_get(*, council, pk) -> CareRequest:
     return get_for_organisation_or_404(qs, council, pk=pk)
 
 
-def work_queue(*, council, status: str = "", area: str = "", service_type: str = ""):
+def work_queue(*, council, status: str = "", area: str = "", service_type: str = "", escalated: bool = False):
     """Oldest first; each request carries its age in days."""
     qs = CareRequest.objects.for_organisation(council).select_related("person", "service_type", "area", "need_level")
     qs = qs.outside_group("cancelled")
@@ -47,6 +47,8 @@ def work_queue(*, council, status: str = "", area: str = "", service_type: str =
         qs = qs.filter(area__code=area)
     if service_type:
         qs = qs.filter(service_type__code=service_type)
+    if escalated:
+        qs = qs.filter(escalated_at__isnull=False)
     now = timezone.now()
     rows = list(qs.order_by("created_at", "id"))
     for row in rows:

@@ -158,7 +158,12 @@ PAYMENT_RUN = Lifecycle(
     "payment run",
     {"draft": "Draft", "calculated": "Calculated", "approved": "Approved", "paid": "Paid"},
     _moves(draft={"calculated"}, calculated={"calculated", "approved"}, approved={"paid"}),
-    {"changeable": frozenset({"draft", "calculated"}), "committed": frozenset({"approved", "paid"})},
+    {
+        "changeable": frozenset({"draft", "calculated"}),
+        "committed": frozenset({"approved", "paid"}),
+        "to_calculate": frozenset({"draft"}),
+        "to_approve": frozenset({"calculated"}),
+    },
 )
 
 ADMISSION = Lifecycle(

@@ -3,9 +3,11 @@ state apart from its forms (the views add those) and from the writes (services, 
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.core.permissions import has_permission
+from caremarket.core.todo import Item, Row
 from caremarket.domain import pricing
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
@@ -73,3 +75,49 @@ def delivery_page(*, provider, placements) -> dict:
         "remittances": selectors.provider_remittances(provider=provider),
         "placements": placements[:200],
     }
+
+
+def finance_to_do(*, user, council) -> list[Item]:
+    """Runs to calculate, runs waiting for a second officer (this person's own calculations apart), active holds."""
+    runs = selectors.run_list(council=council)
+
+    def run_row(run):
+        return Row(
+            f"Run {run.pk}: {run.period_start:%-d %B} to {run.period_end:%-d %B %Y}"
+            + (f", £{run.total:,}" if run.calculated_at else ""),
+            reverse("finance:run", args=[run.pk]),
+        )
+
+    to_approve = runs.in_group("to_approve")
+    return [
+        Item.of("Payment runs to calculate", runs.in_group("to_calculate"), run_row),
+        Item.of("Payment runs for you to approve", to_approve.exclude(calculated_by=user), run_row),
+        Item.of("Your calculations waiting for another officer", to_approve.filter(calculated_by=user), run_row),
+        Item.of(
+            "Payments on hold",
+            selectors.hold_list(council=council).filter(released_at__isnull=True),
+            lambda h: Row(
+                f"{h.provider.name if h.provider_id else f'Placement {h.placement_id}'}: {h.reason}",
+                reverse("finance:holds"),
+                h.created_at,
+                "held since",
+            ),
+            reverse("finance:holds"),
+        ),
+    ]
+
+
+def provider_money_to_do(*, provider) -> list[Item]:
+    remittances = selectors.provider_remittances(provider=provider)[:3]
+    return [
+        Item.of(
+            "Latest remittances",
+            remittances,
+            lambda r: Row(
+                f"{r['run__council__name']}: {r['run__period_start']:%-d %B} to {r['run__period_end']:%-d %B %Y}, "
+                f"£{r['total']:,}",
+                reverse("delivery:remittance", args=[r["run_id"]]),
+            ),
+            reverse("delivery:index"),
+        )
+    ]
