@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from caremarket.accounts.api_auth import require
@@ -268,7 +269,9 @@ def create_request(request, payload: CareRequestIn):
 @router.get("/care-requests/{request_id}", response=CareRequestOut)
 def get_request(request, request_id: int):
     require(request, Permission.BROKERAGE_READ)
-    return selectors.request_get(council=_council(request), pk=request_id)
+    found = selectors.request_get(council=_council(request), pk=request_id)
+    services.person_viewed(person=found.person, viewer=request.auth, what=f"care request {found.pk}", via="api")
+    return found
 
 
 @router.get("/care-requests/{request_id}/eligibility", response=list[VerdictOut])
@@ -375,9 +378,35 @@ def get_placement(request, placement_id: int):
     organisation = request.auth.organisation
     if organisation.is_provider:
         require(request, Permission.REFERRALS_ANSWER)
-        return selectors.placement_for_provider(provider=organisation, pk=placement_id)
-    require(request, Permission.BROKERAGE_READ)
-    return selectors.placement_get(council=organisation, pk=placement_id)
+        found = selectors.placement_for_provider(provider=organisation, pk=placement_id)
+    else:
+        require(request, Permission.BROKERAGE_READ)
+        found = selectors.placement_get(council=organisation, pk=placement_id)
+    services.person_viewed(person=found.person, viewer=request.auth, what=f"placement {found.pk}", via="api")
+    return found
+
+
+class RecordViewOut(Schema):
+    viewed_at: datetime
+    viewer_label: str
+    viewer_organisation: str
+    what: str
+    via: str
+
+    @staticmethod
+    def resolve_viewer_organisation(obj) -> str:
+        return obj.viewer_organisation.name
+
+
+@router.get("/people/{person_id}/record-views", response=list[RecordViewOut])
+def person_record_views(request, person_id: int):
+    """Who opened the person's record, newest first: the council's answer to a subject access request."""
+    require(request, Permission.AUDIT_READ)
+    council = _council(request)
+    person = selectors.person_find(council=council, pk=person_id)
+    if person is None:
+        raise Http404("No such person in your council")
+    return list(selectors.person_record_views(council=council, person=person)[:500])
 
 
 # Provider --------------------------------------------------------------------------------------------------------

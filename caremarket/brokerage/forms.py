@@ -80,7 +80,11 @@ class QueueFilterForm(forms.Form):
     )
     area = forms.ChoiceField(label="Area", required=False)
     service_type = forms.ChoiceField(label="Service", required=False)
-    escalated = forms.BooleanField(label="Escalated only", required=False)
+    escalated = forms.ChoiceField(
+        label="Escalated",
+        required=False,
+        choices=[("", "Escalated or not"), ("yes", "Escalated only"), ("no", "Not escalated")],
+    )
 
     def __init__(self, *args, areas, service_types, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,3 +307,13 @@ class CarryOverForm(forms.Form):
         self.fields["arrangement"].choices = [("", "Choose the arrangement")] + [
             (str(a.pk), f"{a.reference}: {a.title}") for a in arrangements
         ]
+
+
+class RecordViewsForm(forms.Form):
+    person = forms.IntegerField(
+        label="Person reference",
+        min_value=1,
+        help_text="The number in 'Person 123', as the audit log and the person's page show it",
+        error_messages={"required": "Enter the person's reference", "invalid": "Enter the reference as a number"},
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
+    )

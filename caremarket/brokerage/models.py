@@ -50,6 +50,33 @@ class Person(TenantModel):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+class PersonRecordView(TenantModel):
+    """Someone opened a person's record (their page, a request or placement showing them, or the same by API):
+    kept for the person's council, which answers subject access requests from it. Append-only."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="record_views")
+    viewer = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    viewer_label = models.CharField(max_length=300)  # the person, or the token and the person it acts for
+    viewer_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=100)  # "person", "care request 12", "placement 40"
+    via = models.CharField(max_length=10, choices=[("page", "Page"), ("api", "API")])
+    viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A record of a view cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A record of a view cannot be deleted")
+
+
 class CareRequest(LifecycleModelMixin, TenantModel):
     """A person's assessed needs, turned into a request for care."""
 

@@ -150,13 +150,13 @@ def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
             "Escalated: unsourced longer than the council allows",
             requests.in_group("escalates").filter(escalated_at__isnull=False).order_by("status_changed_at"),
             request_row,
-            reverse("brokerage:queue") + "?status=unsourced&escalated=on",
+            reverse("brokerage:queue") + "?status=unsourced&escalated=yes",
         ),
         Item.of(
-            "Unsourced requests",
-            requests.in_group("escalates").order_by("status_changed_at"),
+            "Unsourced requests, not yet escalated",
+            requests.in_group("escalates").filter(escalated_at__isnull=True).order_by("status_changed_at"),
             request_row,
-            reverse("brokerage:queue") + "?status=unsourced",
+            reverse("brokerage:queue") + "?status=unsourced&escalated=no",
         ),
         Item.of(
             "Referrals that time out within a working hour",

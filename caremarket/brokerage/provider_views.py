@@ -11,7 +11,7 @@ from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
-from . import competitions, presenters, selectors, sourcing
+from . import competitions, presenters, selectors, services, sourcing
 from .forms import DeclineForm, OfferForm
 
 
@@ -76,6 +76,8 @@ def referral_detail(request, pk: int):
 def placement_detail(request, pk: int):
     provider = _provider(request)
     placement = selectors.placement_for_provider(provider=provider, pk=pk)
+    if placement.shared_with_provider(timezone.localdate()):
+        services.person_viewed(person=placement.person, viewer=request.user, what=f"placement {placement.pk}")
     return render(request, "brokerage/provider/placement.html", presenters.provider_placement_page(placement=placement))
 
 

@@ -32,12 +32,25 @@ def person_get(*, council, pk) -> Person:
     return get_for_organisation_or_404(Person.objects.all(), council, pk=pk)
 
 
+def person_find(*, council, pk) -> Person | None:
+    return Person.objects.for_organisation(council).filter(pk=pk).first()
+
+
+def person_record_views(*, council, person):
+    """Who opened the person's record, when and through what: the council's answer to a subject access request."""
+    from .models import PersonRecordView
+
+    return (
+        PersonRecordView.objects.for_organisation(council).filter(person=person).select_related("viewer_organisation")
+    )
+
+
 def request_get(*, council, pk) -> CareRequest:
     qs = CareRequest.objects.select_related("person", "service_type", "need_level", "area", "approved_by")
     return get_for_organisation_or_404(qs, council, pk=pk)
 
 
-def work_queue(*, council, status: str = "", area: str = "", service_type: str = "", escalated: bool = False):
+def work_queue(*, council, status: str = "", area: str = "", service_type: str = "", escalated: str = ""):
     """Oldest first; each request carries its age in days."""
     qs = CareRequest.objects.for_organisation(council).select_related("person", "service_type", "area", "need_level")
     qs = qs.outside_group("cancelled")
@@ -48,7 +61,7 @@ def work_queue(*, council, status: str = "", area: str = "", service_type: str =
     if service_type:
         qs = qs.filter(service_type__code=service_type)
     if escalated:
-        qs = qs.filter(escalated_at__isnull=False)
+        qs = qs.filter(escalated_at__isnull=escalated != "yes")
     now = timezone.now()
     rows = list(qs.order_by("created_at", "id"))
     for row in rows:

@@ -18,7 +18,7 @@ from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, REFERRAL
 from caremarket.reference.models import Area, AreaPostcode, NeedLevel, ServiceType
 
 from . import notices
-from .models import CareRequest, CareRequestStatusChange, Person
+from .models import CareRequest, CareRequestStatusChange, Person, PersonRecordView
 
 
 def _postcode(raw: str) -> str:
@@ -26,6 +26,20 @@ def _postcode(raw: str) -> str:
         return reference_rules.normalise_postcode(raw)
     except reference_rules.ReferenceError as exc:
         raise ServiceError({"postcode": exc.message}) from exc
+
+
+def person_viewed(*, person: Person, viewer, what: str = "person", via: str = "page") -> PersonRecordView:
+    """Record that `viewer` (a person, or a token acting for one) opened `person`'s record, for their council."""
+    user, label = describe_actor(viewer)
+    return PersonRecordView.objects.create(
+        council_id=person.council_id,
+        person=person,
+        viewer=user,
+        viewer_label=label,
+        viewer_organisation_id=viewer.organisation_id,
+        what=what,
+        via=via,
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("record-views/", views.record_views, name="record-views"),
     path("people/<int:pk>/requests/new/", views.request_create, name="request-create"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/source/", views.request_source, name="request-source"),

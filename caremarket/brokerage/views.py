@@ -63,7 +63,23 @@ def person_create(request):
 @permission_required(Permission.BROKERAGE_READ)
 def person_detail(request, pk: int):
     person = selectors.person_get(council=request.user.organisation, pk=pk)
+    services.person_viewed(person=person, viewer=request.user)
     return render(request, "brokerage/person.html", {"person": person, "requests": person.requests.all()})
+
+
+@permission_required(Permission.AUDIT_READ)
+def record_views(request):
+    """Who opened a person's record: the council's answer to a subject access request, by the person's reference."""
+    council = request.user.organisation
+    form = forms.RecordViewsForm(request.GET or None)
+    person = views = None
+    if form.is_bound and form.is_valid():
+        person = selectors.person_find(council=council, pk=form.cleaned_data["person"])
+        if person is None:
+            form.add_error("person", "There is no person with this reference in your council")
+        else:
+            views = selectors.person_record_views(council=council, person=person)[:500]
+    return render(request, "brokerage/record_views.html", {"form": form, "person": person, "views": views})
 
 
 @permission_required(Permission.REQUESTS_CREATE)
@@ -110,6 +126,7 @@ def _request_page(request, care_request, status: int = 200, **forms_):
         "spot_form": forms_.get("spot_form") or _spot_form(council, None),
         "cancel_form": forms_.get("cancel_form") or forms.CancelRequestForm(),
     }
+    services.person_viewed(person=care_request.person, viewer=request.user, what=f"care request {care_request.pk}")
     return render(request, "brokerage/request.html", context, status=status)
 
 
@@ -370,6 +387,7 @@ def _placement_page(request, placement, status: int = 200, **forms_):
         "end_form": forms_.get("end_form")
         or forms.EndForm(reason_codes=selectors.reason_codes(council=council, kind="ending")),
     }
+    services.person_viewed(person=placement.person, viewer=request.user, what=f"placement {placement.pk}")
     return render(request, "brokerage/placement.html", context, status=status)
 
 

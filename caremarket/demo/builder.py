@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation, User
@@ -489,15 +490,46 @@ class DemoBuilder:
 
     @staticmethod
     def forget_past_emails() -> int:
-        """The history's award emails belong to the past: they are not sent when the worker starts. They are
-        enqueued when the demo's transaction commits, so this runs after `build`. Today's escalations stay."""
+        """The history's notifications belong to the past: they are read, and nobody is emailed about them when the
+        worker starts. What still waits today (children's requests to approve, a run to approve, the latest
+        escalations) stays unread and is emailed. Emails are enqueued when the demo's transaction commits, so
+        this runs after `build`."""
         from django_tasks_db.models import DBTaskResult
 
+        from caremarket.brokerage.models import CareRequest
+        from caremarket.finance.models import PaymentRun
+        from caremarket.notifications.models import Notification
+        from caremarket.notifications.tasks import send_notification_emails
+
+        waiting = {
+            f"request:{pk}:approval"
+            for pk in CareRequest.objects.in_group("awaiting_approval").values_list("pk", flat=True)
+        }
+        runs = {f"payment_run:{pk}:" for pk in PaymentRun.objects.in_group("to_approve").values_list("pk", flat=True)}
+        latest_escalations = set()
+        for organisation_id in (
+            Notification.objects.filter(kind="care_request.escalated")
+            .values_list("organisation_id", flat=True)
+            .distinct()
+        ):
+            latest = Notification.objects.filter(kind="care_request.escalated", organisation_id=organisation_id)
+            latest_escalations.add(latest.order_by("-created_at").values_list("event_key", flat=True).first())
+        keep = [
+            n.pk
+            for n in Notification.objects.only("pk", "event_key")
+            if n.event_key in waiting or n.event_key in latest_escalations or n.event_key.startswith(tuple(runs))
+        ]
+        now = timezone.now()
+        Notification.objects.exclude(pk__in=keep).update(read_at=now, emailed_at=now)
         deleted, _ = DBTaskResult.objects.filter(
-            task_path="caremarket.core.tasks.send_email",
             status="READY",
-            args_kwargs__kwargs__subject__regex=r"^(New placement|Request [0-9]+ placed)",
+            task_path__in=[
+                "caremarket.core.tasks.send_email",
+                "caremarket.notifications.tasks.send_notification_emails",
+            ],
         ).delete()
+        if keep:
+            send_notification_emails.enqueue(notification_ids=keep)
         return deleted
 
     @transaction.atomic

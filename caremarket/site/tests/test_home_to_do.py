@@ -39,16 +39,16 @@ def test_a_broker_and_a_team_leader_work_from_their_home_page(council, login):
     services.requests_escalate()
     client = login(broker)
     home = client.get("/").content.decode()
-    assert _count(home, "Unsourced requests") == 3
+    assert _count(home, "Unsourced requests, not yet escalated") == 2
     assert _count(home, "Escalated: unsourced longer than the council allows") == 1
     assert _requests_listed(home) == {str(r.pk) for r in unsourced}
-    queue = client.get("/brokerage/?status=unsourced").content.decode()
-    assert _requests_listed(queue) == {str(r.pk) for r in unsourced}
-    escalated = client.get("/brokerage/?status=unsourced&escalated=on").content.decode()
+    waiting = client.get("/brokerage/?status=unsourced&escalated=no").content.decode()
+    assert _requests_listed(waiting) == {str(r.pk) for r in unsourced[1:]}
+    escalated = client.get("/brokerage/?status=unsourced&escalated=yes").content.decode()
     assert _requests_listed(escalated) == {str(unsourced[0].pk)}
     leader_home = login(leader).get("/").content.decode()
     assert _count(leader_home, "Children's requests waiting for your approval") == 1
-    assert "Unsourced requests" not in leader_home  # not the team leader's work
+    assert "Unsourced requests, not yet escalated" not in leader_home  # not the team leader's work
 
 
 def test_finance_officers_see_runs_to_approve_and_their_own_waiting(council, login):
