@@ -274,7 +274,13 @@ class EndForm(forms.Form):
 
 
 class ProviderFailureForm(forms.Form):
-    provider = forms.ChoiceField(label="Provider", error_messages={"required": "Choose the provider"})
+    provider = forms.ChoiceField(
+        label="Provider",
+        error_messages={
+            "required": "Choose the provider",
+            "invalid_choice": "This provider has no active placements with you (any it had may already have ended)",
+        },
+    )
     ends_on = _date("Last day of care from this provider")
     reason_code = forms.ChoiceField(label="Why", error_messages={"required": "Choose why the placements end"})
 

@@ -204,6 +204,18 @@ def provider_get(*, pk):
     return found
 
 
+def live_placements_of(*, council, provider):
+    from .models import Placement
+
+    return (
+        Placement.objects.for_organisation(council)
+        .in_group("live")
+        .filter(provider=provider)
+        .select_related("person", "service_type", "area")
+        .order_by("person__family_name", "pk")
+    )
+
+
 def providers_with_placements(*, council):
     from caremarket.accounts.models import Organisation
 

@@ -465,6 +465,15 @@ def provider_failure(request):
         providers=selectors.providers_with_placements(council=council),
         reason_codes=selectors.reason_codes(council=council, kind="ending"),
     )
+    if request.method == "POST" and request.POST.get("confirm") != "yes" and form.is_valid():
+        # a check page first: which placements end, whose, and what follows; nothing is changed yet
+        provider = selectors.provider_get(pk=form.cleaned_data["provider"])
+        ending = selectors.live_placements_of(council=council, provider=provider)
+        return render(
+            request,
+            "brokerage/provider_failure_check.html",
+            {"form": form, "provider": provider, "ending": ending, "data": form.cleaned_data},
+        )
     created = submit(
         request,
         form,

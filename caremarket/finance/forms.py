@@ -169,3 +169,17 @@ class FundingRouteForm(forms.Form):
         ],
         error_messages={"required": "Choose the funding route"},
     )
+
+
+class ConfirmRunForm(forms.Form):
+    confirm = forms.BooleanField(label="")
+
+    def __init__(self, *args, step: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["confirm"]
+        if step == "approve":
+            field.label = "I have checked the totals, the people and the flagged lines, and approve these payments"
+            field.error_messages = {"required": "Confirm that you have checked the run before approving it"}
+        else:
+            field.label = "The council's finance system has paid these amounts"
+            field.error_messages = {"required": "Confirm that the payments have been made"}

@@ -45,10 +45,16 @@ def cost_of_care_page(*, user, council, worked: dict | None = None) -> dict:
     }
 
 
-def run_page(*, run) -> dict:
-    """A run's remittances, the cost per person, its adjustments, held and flagged lines, history and blocks."""
+def run_page(*, run, user=None) -> dict:
+    """A run's remittances, the cost per person, its adjustments, held and flagged lines, history and blocks, and
+    whether this person may approve it (the officer who calculated it may not, and is told why)."""
     lines = selectors.run_lines(run)
+    calculated_it = user is not None and run.calculated_by_id == user.pk
     return {
+        "can_approve": run.may_become("approved") and not calculated_it,
+        "why_not_approve": "You calculated this run, so another finance officer checks and approves it."
+        if run.may_become("approved") and calculated_it
+        else "",
         "run": run,
         "remittances": statements.remittances(run),
         "people": statements.person_costs(run)[:200],
@@ -121,3 +127,22 @@ def provider_money_to_do(*, provider) -> list[Item]:
             reverse("delivery:index"),
         )
     ]
+
+
+def run_check_page(*, run, user, step: str) -> dict:
+    """What approving or paying the run does, in numbers: how much to how many providers for how many people, in
+    how many lines; what stays held or flagged; who calculated it."""
+    lines = selectors.run_lines(run)
+    payable = lines.filter(held=False, flagged=False)
+    remittances = statements.remittances(run)
+    return {
+        "run": run,
+        "step": step,
+        "remittances": remittances,
+        "payable_lines": payable.count(),
+        "people": payable.exclude(person__isnull=True).values("person_id").distinct().count(),
+        "held_lines": lines.filter(held=True).count(),
+        "flagged_lines": lines.filter(flagged=True).count(),
+        "allowed": run.may_become("approved" if step == "approve" else "paid")
+        and not (step == "approve" and run.calculated_by_id == user.pk),
+    }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("contributions/", views.contributions, name="contributions"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/<str:step>/", views.run_step, name="run-step"),
     path("runs/<int:pk>/payments.csv", views.run_payments_csv, name="run-payments-csv"),
     path("runs/<int:pk>/payments.xlsx", views.run_payments_xlsx, name="run-payments-xlsx"),
     path("runs/<int:pk>/remittances/<int:provider_id>/", views.run_remittance, name="run-remittance"),

@@ -179,26 +179,41 @@ def run_list(request):
 @permission_required(Permission.PAYMENTS_RUN)
 def run_detail(request, pk: int):
     run = selectors.run_get(council=request.user.organisation, pk=pk)
-    if request.method == "POST":
-        action = {
-            "calculate": runs.payment_run_calculate,
-            "approve": runs.payment_run_approve,
-            "paid": runs.payment_run_mark_paid,
-        }.get(request.POST.get("action"))
-        if action is not None:
-            try:
-                action(run=run, actor=request.user)
-            except ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request,
-                    {"calculate": "Calculated", "approve": "Approved: it can now be exported", "paid": "Marked paid"}[
-                        request.POST["action"]
-                    ],
-                )
-            return redirect("finance:run", pk=pk)
-    return render(request, "finance/run.html", presenters.run_page(run=run))
+    if request.method == "POST" and request.POST.get("action") == "calculate":
+        try:
+            runs.payment_run_calculate(run=run, actor=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Calculated: another finance officer checks and approves it")
+        return redirect("finance:run", pk=pk)
+    return render(request, "finance/run.html", presenters.run_page(run=run, user=request.user))
+
+
+# what approving or paying a run does, said on its check page before anyone confirms it
+RUN_STEPS = {
+    "approve": (runs.payment_run_approve, "Approved: the payments file can now be exported"),
+    "paid": (runs.payment_run_mark_paid, "Marked paid: providers see their remittances as paid"),
+}
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def run_step(request, pk: int, step: str):
+    """Approving a run, or marking it paid, on a check page that says what it releases, with a confirmation. A
+    second submission changes nothing: the run has moved on and the page says so."""
+    run = selectors.run_get(council=request.user.organisation, pk=pk)
+    if step not in RUN_STEPS:
+        from django.http import Http404
+
+        raise Http404
+    form = forms.ConfirmRunForm(bound(request), step=step)
+    action, done_message = RUN_STEPS[step]
+    done = submit(request, form, lambda data: action(run=run, actor=request.user))
+    if done is not FAILED:
+        messages.success(request, done_message)
+        return redirect("finance:run", pk=pk)
+    page = presenters.run_check_page(run=run, user=request.user, step=step)
+    return render(request, "finance/run_check.html", {"form": form, **page}, status=400 if form.errors else 200)
 
 
 def _download(content, content_type, name):

@@ -183,6 +183,10 @@ def test_block_vacancy_then_the_placement_is_varied_in_hospital_and_the_provider
     page.get_by_label("Last day of care from this provider").fill((start + timedelta(days=30)).isoformat())
     page.get_by_label("Why").select_option(label="Provider left the market")
     journey.click(role="button", name="Move all its placements into sourcing")
+    # a check page first: which placements end and whose; nothing has changed yet
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1 placements with Evergreen Care Ltd end on")
+    expect(page.get_by_role("row", name=re.compile("Edna Sutcliffe"))).to_be_visible()
+    journey.click(role="button", name="End 1 placements and source their people again")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("1 placements ended")
     journey.click(role="link", name=re.compile(r"^\d+$"))
     expect(page.get_by_text(re.compile("Re-sourcing: this request replaces placement"))).to_be_visible()

@@ -149,13 +149,20 @@ def test_finance_officers_run_approve_and_export(journey, transactional_db):
     journey.click(role="button", name="Create the run")
     journey.click(role="button", name="Calculate")
     expect(page.locator(".govuk-summary-list__row", has_text="To pay")).to_contain_text("£56.20")
-    journey.click(role="button", name="Approve the run")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("cannot be the one who calculated")
+    # the officer who calculated it is not offered approval, and is told why
+    expect(page.get_by_role("button", name="Check and approve the run")).to_have_count(0)
+    expect(page.locator(".govuk-inset-text")).to_contain_text("another finance officer checks and approves it")
     run_url = page.url
     journey.click(role="button", name="Sign out")
     journey.sign_in("payments@stourshire.example", PASSWORD)
     journey.goto(run_url.replace(journey.base_url, ""))
-    journey.click(role="button", name="Approve the run")
+    journey.click(role="button", name="Check and approve the run")
+    expect(page.locator(".govuk-summary-list__row", has_text="Providers")).to_contain_text("1")
+    journey.click(role="button", name="Approve and release £56.20")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that you have checked the run")
+    page.get_by_label("I have checked the totals").check()
+    journey.click(role="button", name="Approve and release £56.20")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Approved")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     assert "Riverside Care Ltd,56.20" in Path(download.value.path()).read_text()

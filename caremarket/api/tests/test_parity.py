@@ -98,8 +98,10 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("finance:contributions", "route"): ["PUT /api/v1/placements/{placement_id}/funding-route"],
     ("finance:runs", None): ["POST /api/v1/payment-runs"],
     ("finance:run", "calculate"): ["POST /api/v1/payment-runs/{run_id}/calculation"],
-    ("finance:run", "approve"): ["POST /api/v1/payment-runs/{run_id}/approval"],
-    ("finance:run", "paid"): ["POST /api/v1/payment-runs/{run_id}/payment"],
+    ("finance:run-step", None): [
+        "POST /api/v1/payment-runs/{run_id}/approval",
+        "POST /api/v1/payment-runs/{run_id}/payment",
+    ],
     ("finance:holds", None): ["POST /api/v1/holds"],
     ("finance:hold-release", None): ["POST /api/v1/holds/{hold_id}/release"],
     ("delivery:index", "record"): ["POST /api/v1/delivery-records"],

@@ -42,14 +42,22 @@ def test_finance_officers_run_approve_and_export_and_the_provider_reads_its_remi
     made = client.post(reverse("finance:runs"), {"period_start": "2024-04-01", "period_end": "2024-04-28"})
     run_url = made["Location"]
     client.post(run_url, {"action": "calculate"})
-    client.post(run_url, {"action": "approve"})
-    page = client.get(run_url)
-    assert b"cannot be the one who calculated" in page.content and b"Calculated" in page.content
     run_id = int(run_url.rstrip("/").split("/")[-1])
+    approve_url = reverse("finance:run-step", args=[run_id, "approve"])
+    page = client.get(run_url).content.decode()
+    assert "Check and approve the run" not in page and "another finance officer checks and approves it" in page
+    assert b"cannot be the one who calculated" in client.post(approve_url, {"confirm": "on"}).content
     refused = client.get(reverse("finance:run-payments-csv", args=[run_id]))
     assert refused.status_code == 302  # not approved: not exported
     other = login(world["other_finance"])
-    other.post(run_url, {"action": "approve"})
+    check = other.get(approve_url).content.decode()
+    assert "Approve and release £28.10" in check and "Lines paid" in check
+    unconfirmed = other.post(approve_url, {})
+    assert unconfirmed.status_code == 400 and b"Confirm that you have checked the run" in unconfirmed.content
+    assert other.post(approve_url, {"confirm": "on"}).status_code == 302
+    # a second submission changes nothing and says why
+    again = other.post(approve_url, {"confirm": "on"})
+    assert again.status_code == 400 and b"Only a calculated run can be approved" in again.content
     csv = other.get(reverse("finance:run-payments-csv", args=[run_id]))
     assert f",Ash Care,28.10,CM-{run_id}-".encode() in csv.content
     assert other.get(reverse("finance:run-payments-xlsx", args=[run_id])).status_code == 200
