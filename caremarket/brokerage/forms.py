@@ -73,10 +73,17 @@ class CareRequestForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="Name, postcode or request number", required=False, max_length=100)
     status = forms.ChoiceField(
         label="State",
         required=False,
-        choices=[("", "Any open state")] + [s for s in REQUEST_STATUSES if s[0] != "cancelled"],
+        choices=[("", "Open: waiting for approval or a provider"), ("any", "Any state, placed included")]
+        + [s for s in REQUEST_STATUSES if s[0] != "cancelled"],
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[("start", "Starting soonest first"), ("waiting", "Waiting longest first")],
     )
     area = forms.ChoiceField(label="Area", required=False)
     service_type = forms.ChoiceField(label="Service", required=False)

@@ -50,20 +50,52 @@ def request_get(*, council, pk) -> CareRequest:
     return get_for_organisation_or_404(qs, council, pk=pk)
 
 
-def work_queue(*, council, status: str = "", area: str = "", service_type: str = "", escalated: str = ""):
-    """Oldest first; each request carries its age in days."""
+def work_queue(
+    *,
+    council,
+    status: str = "",
+    area: str = "",
+    service_type: str = "",
+    escalated: str = "",
+    q: str = "",
+    sort: str = "start",
+):
+    """The broker's queue: by default the open requests (waiting for approval or a provider), those starting
+    soonest first; `status` "any" includes placed ones. `q` finds a request by its number, or its person by name
+    or postcode."""
     qs = CareRequest.objects.for_organisation(council).select_related("person", "service_type", "area", "need_level")
-    qs = qs.outside_group("cancelled")
-    if status:
+    if status == "any":
+        qs = qs.outside_group("cancelled")
+    elif status:
         qs = qs.filter(status=status)
+    else:
+        qs = qs.in_group("open")
     if area:
         qs = qs.filter(area__code=area)
     if service_type:
         qs = qs.filter(service_type__code=service_type)
     if escalated:
         qs = qs.filter(escalated_at__isnull=escalated != "yes")
-    now = timezone.now()
-    rows = list(qs.order_by("created_at", "id"))
+    q = (q or "").strip()
+    if q.isdigit():
+        qs = qs.filter(pk=int(q))
+    elif q:
+        words = Q()
+        for word in q.split():
+            words &= (
+                Q(person__given_name__icontains=word)
+                | Q(person__family_name__icontains=word)
+                | Q(person__postcode__icontains=word)
+            )
+        qs = qs.filter(words | Q(person__postcode__iexact=q))
+    order = ("created_at", "id") if sort == "waiting" else ("start_on", "created_at", "id")
+    return qs.order_by(*order)
+
+
+def with_ages(rows, now=None):
+    """Each request with its age in days, for the rows on one page."""
+    now = now or timezone.now()
+    rows = list(rows)
     for row in rows:
         row.age_days = (now - row.created_at).days
     return rows

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,9 +28,21 @@ def queue(request):
         service_types=reference.service_type_list(council=council, active_only=True),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    rows = selectors.work_queue(council=council, **{k: v for k, v in filters.items() if v})
+    page = Paginator(selectors.work_queue(council=council, **{k: v for k, v in filters.items() if v}), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "brokerage/queue.html", {"form": form, "rows": rows, "counts": selectors.queue_counts(council=council)}
+        request,
+        "brokerage/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": selectors.with_ages(page.object_list),
+            "query": query.urlencode(),
+            "counts": selectors.queue_counts(council=council),
+        },
     )
 
 
