@@ -490,10 +490,10 @@ class DemoBuilder:
 
     @staticmethod
     def forget_past_emails() -> int:
-        """The history's notifications belong to the past: they are read, and nobody is emailed about them when the
-        worker starts. What still waits today (children's requests to approve, a run to approve, the latest
-        escalations) stays unread and is emailed. Emails are enqueued when the demo's transaction commits, so
-        this runs after `build`."""
+        """The history's notifications belong to the past: they are read, and nobody is emailed about them. What
+        still waits today (children's requests to approve, a run to approve, the latest escalations) is unread and
+        emailed when the worker starts. The history's other emails (to practitioners) are enqueued when the demo's
+        transaction commits, so this runs after `build` and drops them."""
         from django_tasks_db.models import DBTaskResult
 
         from caremarket.brokerage.models import CareRequest
@@ -521,6 +521,7 @@ class DemoBuilder:
         ]
         now = timezone.now()
         Notification.objects.exclude(pk__in=keep).update(read_at=now, emailed_at=now)
+        Notification.objects.filter(pk__in=keep).update(read_at=None, emailed_at=None)
         deleted, _ = DBTaskResult.objects.filter(
             status="READY",
             task_path__in=[
@@ -547,12 +548,13 @@ class DemoBuilder:
         brokerage.postcode_districts()
         brokerage.cqc_directory()
         self.created["people"] = brokerage.people_and_requests(random.Random(2027))
-        from . import history
+        from caremarket.notifications.services import history as as_history
 
-        self.created["history"] = history.build(random.Random(2028))
-        from . import payments
+        from . import history, payments
 
-        self.created["history"].update(payments.build(random.Random(2029)))
+        with as_history():  # the past year asks nobody to act: its notifications are read and nobody is emailed
+            self.created["history"] = history.build(random.Random(2028))
+            self.created["history"].update(payments.build(random.Random(2029)))
         self.passwords()
         return self.created
 

@@ -7,6 +7,17 @@ from caremarket.domain.notifications import Email, Kind
 from .models import EmailPreference, Notification, WebhookDelivery, WebhookSubscription
 
 
+def email_choice(user, kind: Kind) -> Email:
+    chosen = EmailPreference.objects.filter(user=user, kind=kind.value).values_list("email", flat=True).first()
+    return Email(chosen) if chosen else rules.KINDS[kind].email
+
+
+def email_choices(*, users, kind: Kind) -> dict[int, Email]:
+    """Each person's email choice for one kind, in one query: their own, or the kind's default."""
+    chosen = dict(EmailPreference.objects.filter(user__in=users, kind=kind.value).values_list("user_id", "email"))
+    return {u.pk: Email(chosen[u.pk]) if u.pk in chosen else rules.KINDS[kind].email for u in users}
+
+
 def notification_list(*, user, unread_only: bool = False):
     found = Notification.objects.filter(recipient=user)
     return found.filter(read_at__isnull=True) if unread_only else found

@@ -4,19 +4,13 @@ keyed by the event, so nothing is told or sent twice."""
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import secrets
-import socket
+import threading
 import uuid
-from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
@@ -26,7 +20,9 @@ from caremarket.domain import notifications as rules
 from caremarket.domain.notifications import Email, Kind
 from caremarket.domain.roles import GRANTS
 
+from . import selectors, sending
 from .models import EmailPreference, Notification, WebhookDelivery, WebhookSubscription
+from .tasks import deliver_webhooks, send_notification_emails
 
 EVENT_NAMESPACE = uuid.UUID("7b0e53a4-4a43-4a7e-9f55-2f1f4d0c2a61")
 
@@ -37,9 +33,18 @@ def people_asked(organisation: Organisation, kind: Kind):
     return User.objects.filter(organisation=organisation, is_active=True, role_grants__role__in=roles).distinct()
 
 
-def email_choice(user: User, kind: Kind) -> Email:
-    chosen = EmailPreference.objects.filter(user=user, kind=kind.value).values_list("email", flat=True).first()
-    return Email(chosen) if chosen else rules.KINDS[kind].email
+_quiet = threading.local()
+
+
+@contextmanager
+def history():
+    """Events recorded as history (the demo's past year, an import): the notifications are kept, read, and nothing
+    is emailed or sent to webhooks, because nobody is asked to act on the past."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
 
 
 def notify(
@@ -57,30 +62,51 @@ def notify(
 ) -> list[Notification]:
     """Tell the people `organisation` has to act on this event (or `recipients`, its people only), once per event.
     Emails and webhooks go after the caller's transaction commits, so a rolled-back event tells nobody."""
-    people = list(recipients if recipients is not None else people_asked(organisation, kind))
     skip = {getattr(u, "pk", u) for u in exclude if u is not None}
-    made = []
-    for person in people:
-        if person.pk in skip or person.organisation_id != organisation.pk or not person.is_active:
-            continue
-        notification, created = Notification.objects.get_or_create(
+    people = [
+        p
+        for p in (recipients if recipients is not None else people_asked(organisation, kind))
+        if p.pk not in skip and p.organisation_id == organisation.pk and p.is_active
+    ]
+    told = set(
+        Notification.objects.filter(event_key=event_key, recipient__in=people).values_list("recipient_id", flat=True)
+    )
+    quiet = getattr(_quiet, "on", False)
+    now = timezone.now()
+    fresh = [
+        Notification(
+            organisation=organisation,
             recipient=person,
+            kind=kind.value,
+            subject=subject[:300],
+            body=body,
+            link=link,
+            deadline_at=deadline_at,
             event_key=event_key,
-            defaults={
-                "organisation": organisation,
-                "kind": kind.value,
-                "subject": subject[:300],
-                "body": body,
-                "link": link,
-                "deadline_at": deadline_at,
-            },
+            created_at=now,
+            read_at=now if quiet else None,
+            emailed_at=now if quiet else None,
         )
-        if created:
+        for person in people
+        if person.pk not in told
+    ]
+    try:
+        with transaction.atomic():  # a savepoint: a notification never undoes the event it tells of
+            made = Notification.objects.bulk_create(fresh)
+    except IntegrityError:  # told at the same moment by another worker: keep only what is new
+        made = []
+        for notification in fresh:
+            try:
+                with transaction.atomic():
+                    notification.save()
+            except IntegrityError:
+                continue
             made.append(notification)
-    now_ids = [n.pk for n in made if email_choice(n.recipient, kind) == Email.IMMEDIATELY]
+    if quiet or not made:
+        return made
+    chosen = selectors.email_choices(users=[n.recipient for n in made], kind=kind)
+    now_ids = [n.pk for n in made if chosen[n.recipient_id] == Email.IMMEDIATELY]
     if now_ids:
-        from .tasks import send_notification_emails
-
         transaction.on_commit(lambda: send_notification_emails.enqueue(notification_ids=now_ids))
     _queue_webhooks(kind=kind, organisation=organisation, event_key=event_key, subject=subject, link=link, data=data)
     return made
@@ -109,58 +135,7 @@ def _queue_webhooks(*, kind, organisation, event_key, subject, link, data) -> No
         if created:
             queued.append(delivery.pk)
     if queued:
-        from .tasks import deliver_webhooks
-
         transaction.on_commit(lambda: deliver_webhooks.enqueue(delivery_ids=queued))
-
-
-def emails_send(*, notification_ids: list[int]) -> int:
-    """Email each notification not yet emailed to a person still active (the worker's task calls this)."""
-    sent = 0
-    for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
-        "recipient"
-    ):
-        # claimed first, so a second worker or a retried task sends nothing twice
-        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            continue
-        if not notification.recipient.is_active:
-            continue
-        send_mail(
-            notification.subject,
-            f"{notification.body}\n\n{_absolute(notification.link)}\n",
-            None,
-            [notification.recipient.email],
-        )
-        sent += 1
-    return sent
-
-
-def digests_send(*, now: datetime | None = None) -> int:
-    """One email to each person who chose a daily digest, listing what came since the last one."""
-    now = now or timezone.now()
-    waiting = defaultdict(list)
-    for notification in Notification.objects.filter(
-        emailed_at__isnull=True, recipient__is_active=True, created_at__lte=now
-    ).select_related("recipient"):
-        if email_choice(notification.recipient, Kind(notification.kind)) == Email.DAILY:
-            waiting[notification.recipient].append(notification)
-    for person, items in waiting.items():
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
-        lines = "\n".join(f"- {n.subject}\n  {_absolute(n.link)}" for n in reversed(items))
-        send_mail(
-            f"Caremarket: {len(items)} new {'item' if len(items) == 1 else 'items'} for you",
-            f"Since your last summary:\n\n{lines}\n\nChoose what you are emailed about in Caremarket, "
-            "under Notifications.\n",
-            None,
-            [person.email],
-        )
-    return len(waiting)
-
-
-def _absolute(link: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{link}"
 
 
 @transaction.atomic
@@ -199,28 +174,6 @@ def email_preferences_set(*, user: User, choices: dict[str, str]) -> list[EmailP
 # -- webhooks ------------------------------------------------------------------------------------------------
 
 
-def _address_refused(url: str) -> str | None:
-    """Why an address may not receive webhooks, or None: https only, and never a private, loopback or link-local
-    host (a subscription must not reach into the installation's own network), unless the settings allow it."""
-    parts = urlsplit(url)
-    allow_private = getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
-    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
-        return "Give an https:// address"
-    if not parts.hostname:
-        return "Give the full address of your system's endpoint, such as https://rota.example.com/caremarket"
-    if allow_private:
-        return None
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError:
-        return f"{parts.hostname} cannot be found"
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            return "The address is on a private network; give one your system receives on from the internet"
-    return None
-
-
 @transaction.atomic
 def webhook_subscribe(
     *, organisation: Organisation, actor, url: str, kinds: list[str], description: str = ""
@@ -228,7 +181,7 @@ def webhook_subscribe(
     """A subscription with a new secret; the caller shows the secret once."""
     url = (url or "").strip()
     errors = {}
-    refused = _address_refused(url) if url else "Give the address of your system's endpoint"
+    refused = sending.address_refused(url) if url else "Give the address of your system's endpoint"
     if refused:
         errors["url"] = refused
     allowed = {k.value for k in rules.PROVIDER_EVENTS} if organisation.is_provider else {k.value for k in rules.KINDS}
@@ -273,71 +226,3 @@ def webhook_deactivate(*, subscription: WebhookSubscription, actor) -> WebhookSu
             after={"url": subscription.url},
         )
     return subscription
-
-
-LEASE = rules.RETRY_AFTER[0]
-
-
-def webhook_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
-    """Try one delivery once, if it is due. It is claimed with a lease first, so two workers never send it at once;
-    no transaction is held open while the receiver answers."""
-    import requests
-
-    now = now or timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status__in=["pending", "retrying"], next_attempt_at__lte=now, subscription__is_active=True
-    ).update(next_attempt_at=now + LEASE)
-    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
-    if not claimed:
-        return delivery.status
-    subscription = delivery.subscription
-    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
-    code, error = None, ""
-    refused = _address_refused(subscription.url)
-    if refused:
-        error = refused
-    else:
-        try:
-            response = requests.post(
-                subscription.url,
-                data=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": "Caremarket-Webhooks/1",
-                    rules.SIGNATURE_HEADER: rules.signature(subscription.secret, int(now.timestamp()), body),
-                    "Caremarket-Event": delivery.kind,
-                    "Caremarket-Delivery": str(delivery.event_id),
-                },
-                timeout=rules.WEBHOOK_TIMEOUT_SECONDS,
-                allow_redirects=False,
-            )
-            code = response.status_code
-            if not 200 <= code < 300:
-                error = f"the receiver answered {code}"
-        except requests.RequestException as exc:
-            error = f"no answer: {type(exc).__name__}"
-    delivery.attempts += 1
-    delivery.last_status_code = code
-    delivery.last_error = error[:300]
-    if not error:
-        delivery.status, delivery.delivered_at = "delivered", now
-        WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=None)
-    else:
-        wait = rules.retry_after(delivery.attempts)
-        delivery.status = "retrying" if wait else "failed"
-        delivery.next_attempt_at = now + wait if wait else now
-        WebhookSubscription.objects.filter(pk=subscription.pk, failing_since__isnull=True).update(failing_since=now)
-    delivery.save(
-        update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"]
-    )
-    return delivery.status
-
-
-def webhooks_retry_due(*, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    due = WebhookDelivery.objects.filter(
-        Q(status="pending") | Q(status="retrying"), next_attempt_at__lte=now, subscription__is_active=True
-    ).values_list("pk", flat=True)[:500]
-    for pk in list(due):
-        webhook_attempt(delivery_id=pk, now=now)
-    return len(due)

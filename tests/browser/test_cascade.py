@@ -55,6 +55,9 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
 
     journey.sign_in("broker@westmarch.example", PASSWORD)
     journey.click(role="link", name="Care requests")
+    expect(page.get_by_role("link", name=re.compile(r"^\d+$"))).to_have_count(0)  # placed: out of the open queue
+    page.get_by_label("State").select_option(label="Any state, placed included")
+    journey.click(role="button", name="Filter")
     journey.click(role="link", name=re.compile(r"^\d+$"))
     expect(page.get_by_text("Placed with Maplegate Home Care Ltd")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text(

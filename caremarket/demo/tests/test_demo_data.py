@@ -104,6 +104,22 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
             run.lines.filter(held=False, flagged=False).values_list("amount", flat=True), Decimal("0.00")
         )
 
+    # the year's notifications are history, read; only what still waits today is unread
+    from caremarket.brokerage.models import CareRequest
+    from caremarket.notifications.models import Notification
+
+    unread = Notification.objects.filter(read_at__isnull=True)
+    waiting = CareRequest.objects.in_group("awaiting_approval")
+    assert Notification.objects.filter(read_at__isnull=False).count() > 1000
+    assert {n.event_key for n in unread.filter(kind="approval.waiting")} == {
+        f"request:{pk}:approval" for pk in waiting.values_list("pk", flat=True)
+    }
+    assert set(unread.values_list("kind", flat=True)) <= {
+        "approval.waiting",
+        "care_request.escalated",
+        "payment_run.awaiting_approval",
+    }
+
     # every demo person signs in with the demo password, so a password reset reaches them too
     people = list(User.objects.filter(is_active=True))
     assert all(user.check_password(DEMO_PASSWORD) for user in people)

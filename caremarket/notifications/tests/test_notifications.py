@@ -17,6 +17,7 @@ from caremarket.brokerage.tests.test_competitions import CLOSES, offer, publish
 from caremarket.core.errors import ServiceError
 from caremarket.domain import notifications as rules
 from caremarket.domain.roles import Role
+from caremarket.notifications import sending
 from caremarket.notifications import services as notifications
 from caremarket.notifications.models import Notification, WebhookDelivery
 
@@ -81,10 +82,10 @@ def test_each_person_chooses_email_now_daily_or_never_and_leavers_are_not_emaile
     emailed = sorted(to for m in mail.outbox for to in m.to)
     assert emailed == [ash_user.email]  # the leaver, the daily and the never people: not now
     assert all(len(_told(u)) == 1 for u in (ash_user, daily, never))
-    assert notifications.digests_send() == 1
+    assert sending.digests_send() == 1
     digest = mail.outbox[-1]
     assert digest.to == [daily.email] and "1 new item" in digest.subject and "/referrals/" in digest.body
-    assert notifications.digests_send() == 0  # nothing new since
+    assert sending.digests_send() == 0  # nothing new since
 
 
 def test_who_is_told_of_approvals_runs_competitions_awards_and_escalations(council, other_council, make_user):
@@ -182,16 +183,16 @@ def test_a_webhook_that_fails_twice_is_retried_with_back_off_then_delivered_once
         subscription.refresh_from_db()
         assert subscription.failing_since is not None
         # not due yet: nothing is sent
-        assert notifications.webhooks_retry_due(now=delivery.next_attempt_at - timedelta(seconds=1)) == 0
+        assert sending.webhooks_retry_due(now=delivery.next_attempt_at - timedelta(seconds=1)) == 0
         assert len(receiver.received) == 1
-        notifications.webhooks_retry_due(now=delivery.next_attempt_at)
+        sending.webhooks_retry_due(now=delivery.next_attempt_at)
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts) == ("retrying", 2)
         assert delivery.next_attempt_at - delivery.created_at >= timedelta(minutes=5)  # backed off further
-        notifications.webhooks_retry_due(now=delivery.next_attempt_at)
+        sending.webhooks_retry_due(now=delivery.next_attempt_at)
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 3, 204)
-        assert notifications.webhooks_retry_due(now=delivery.next_attempt_at + timedelta(days=1)) == 0
+        assert sending.webhooks_retry_due(now=delivery.next_attempt_at + timedelta(days=1)) == 0
         assert len(receiver.received) == 3  # delivered once, never again
         headers, body = receiver.received[-1]
         assert rules.signature_valid(subscription.secret, headers[rules.SIGNATURE_HEADER], body)
@@ -223,7 +224,7 @@ def test_a_receiver_that_never_answers_well_is_marked_failed_and_sourcing_goes_o
         delivery = WebhookDelivery.objects.get(subscription=subscription)
         for _ in range(len(rules.RETRY_AFTER)):
             delivery.refresh_from_db()
-            notifications.webhooks_retry_due(now=delivery.next_attempt_at)
+            sending.webhooks_retry_due(now=delivery.next_attempt_at)
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts) == ("failed", len(rules.RETRY_AFTER) + 1)
         assert first.status == "offered"  # the referral stood throughout
