@@ -397,3 +397,7 @@ class WithdrawApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the application is withdrawn"},
     )
+
+
+class ConfirmForm(forms.Form):
+    """An action with nothing to fill in but a confirmation, given on its check page."""

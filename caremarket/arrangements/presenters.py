@@ -144,3 +144,74 @@ def commissioner_to_do(*, council, now: datetime | None = None) -> list[Item]:
             ),
         ),
     ]
+
+
+# -- check pages before consequential actions ----------------------------------------------------------------
+
+
+def suspension_check(*, admission, reason_code: str, reason: str = "", all_of_provider: bool = False) -> dict:
+    from caremarket.domain.lifecycles import ADMISSION
+
+    suspended = (
+        list(admission.arrangement.admissions.filter(provider=admission.provider).in_group("offerable"))
+        if all_of_provider
+        else [admission]
+    )
+    where = [
+        a.area.name if a.area_id else f"lot {a.lot.number}" for a in suspended if ADMISSION.can(a.status, "suspended")
+    ]
+    return {
+        "caption": f"{admission.arrangement.reference}: {admission.provider.name}",
+        "heading": f"Suspend {len(where)} admission(s) of {admission.provider.name}?",
+        "says": [
+            "From now no new referral, competition or block vacancy is offered to the provider under these "
+            "admissions. Its current placements continue. You can reinstate it with a reason."
+        ],
+        "listing_heading": "Admissions suspended",
+        "listing": where,
+        "warning": "The provider is told it is suspended, with the reason, in its audit log.",
+        "button": f"Suspend {admission.provider.name}",
+        "action": reverse("arrangements:suspend", args=[admission.arrangement_id, admission.pk]),
+        "back": reverse("arrangements:admissions", args=[admission.arrangement_id]),
+    }
+
+
+def removal_check(*, admission) -> dict:
+    return {
+        "caption": f"{admission.arrangement.reference}: {admission.provider.name}",
+        "heading": f"Remove {admission.provider.name} from this lot?",
+        "says": [
+            "Removal is final: the provider is excluded from this admission and no work is offered under it "
+            "again. Its current placements continue until they end or are moved.",
+        ],
+        "rows": [
+            ("Lot", f"{admission.lot.number}: {admission.lot.title}"),
+            ("Area", admission.area.name if admission.area_id else "Every area of the lot"),
+        ],
+        "warning": "This cannot be undone; a suspension can.",
+        "button": f"Remove {admission.provider.name}",
+        "action": reverse("arrangements:admission-change", args=[admission.arrangement_id, admission.pk, "remove"]),
+        "back": reverse("arrangements:admissions", args=[admission.arrangement_id]),
+    }
+
+
+def positions_check(*, arrangement) -> dict:
+    current = arrangement.admissions.in_group("current").filter(area__isnull=False)
+    return {
+        "caption": arrangement.reference,
+        "heading": "Compute the positions on a live framework?",
+        "says": [
+            "New positions route work from the moment they are computed: primary and secondary providers in each "
+            "area may change, and with them who is offered the next referrals. The previous positions are kept "
+            "and can be read."
+        ],
+        "rows": [
+            ("Admissions with an area", str(current.count())),
+            ("Providers", str(current.values("provider").distinct().count())),
+            ("Areas", str(current.values("area").distinct().count())),
+        ],
+        "warning": "Referrals already offered are not changed; the next ones follow the new positions.",
+        "button": "Compute the positions",
+        "action": reverse("arrangements:award-compute", args=[arrangement.pk]),
+        "back": reverse("arrangements:admissions", args=[arrangement.pk]),
+    }

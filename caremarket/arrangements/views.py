@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, attachment, bound, bound_files, submit
+from caremarket.core.govuk import FAILED, attachment, bound, bound_files, check_page, confirmed, submit
 from caremarket.core.permissions import check_permission, permission_required
 from caremarket.domain import arrangements as rules
 from caremarket.domain.roles import Permission
@@ -235,6 +235,14 @@ def admission_list(request, pk: int):
 @permission_required(Permission.ARRANGEMENTS_MANAGE)
 def award_compute(request, pk: int):
     arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
+    live_positions = arrangement.mechanism_enum != rules.Mechanism.RANKED_FRAMEWORK and arrangement.status_enum == (
+        rules.Status.LIVE
+    )
+    if live_positions and not confirmed(request):
+        # positions on a live framework route work from the moment they change: say what is at stake first
+        return check_page(
+            request, forms.ConfirmForm(request.POST), **presenters.positions_check(arrangement=arrangement)
+        )
     try:
         if arrangement.mechanism_enum == rules.Mechanism.RANKED_FRAMEWORK:
             admissions.ranking_compute(arrangement=arrangement, actor=request.user)
@@ -261,6 +269,8 @@ def admission_suspend(request, pk: int, admission_pk: int):
         bound(request),
         reason_codes=reference.reason_code_list(council=council, kind="suspension").filter(is_active=True),
     )
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        return check_page(request, form, **presenters.suspension_check(admission=admission, **form.cleaned_data))
     done = submit(
         request, form, lambda data: admissions.admission_suspend(admission=admission, actor=request.user, **data)
     )
@@ -304,6 +314,8 @@ def admission_change(request, pk: int, admission_pk: int, action: str):
     if admission.arrangement_id != pk or action not in {"reinstate", "remove"}:
         raise Http404("No such admission on this arrangement")
     form = forms.ReasonForm(bound(request))
+    if action == "remove" and request.method == "POST" and form.is_valid() and not confirmed(request):
+        return check_page(request, form, **presenters.removal_check(admission=admission))
     change = admissions.admission_reinstate if action == "reinstate" else admissions.admission_remove
     done = submit(request, form, lambda data: change(admission=admission, actor=request.user, reason=data["reason"]))
     if done is not FAILED:

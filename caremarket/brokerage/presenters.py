@@ -254,3 +254,52 @@ def _one_working_hour(now: datetime) -> datetime:
     from caremarket.domain import routing
 
     return timezone.make_aware(routing.add_working_hours(timezone.localtime(now).replace(tzinfo=None), 1))
+
+
+# -- check pages before consequential actions ----------------------------------------------------------------
+
+
+def award_check(*, competition, offer, offers) -> dict:
+    request = competition.request
+    starts = max(request.start_on, offer.earliest_start_on)
+    others = sorted({o.provider.name for o in offers if o.pk != offer.pk})
+    return {
+        "caption": f"Competition {competition.pk}: request {request.pk}",
+        "heading": f"Award the care to {offer.provider.name}?",
+        "says": [
+            f"This places request {request.pk} with {offer.provider.name} at the price it offered, and binds the "
+            "council to it. Every provider that offered is told the outcome."
+        ],
+        "rows": [
+            ("Price", f"£{offer.price} {competition.get_price_unit_display().lower()}"),
+            ("Rank", f"{offer.rank} of {len(offers)}"),
+            ("Total score", str(offer.total_score)),
+            ("Placement starts", f"{starts:%-d %B %Y}"),
+        ]
+        + ([("Told they were not chosen", ", ".join(others))] if others else []),
+        "warning": "The placement is made when you confirm; it cannot be unmade, only ended.",
+        "button": f"Award to {offer.provider.name}",
+        "action": reverse("brokerage:competition-award", args=[competition.pk]),
+        "back": reverse("brokerage:competition", args=[competition.pk]),
+    }
+
+
+def provider_failure_check(*, council, provider, ends_on) -> dict:
+    ending = list(selectors.live_placements_of(council=council, provider=provider))
+    return {
+        "caption": "A provider has failed or left",
+        "heading": f"{len(ending)} placements with {provider.name} end on {ends_on:%-d %B %Y}",
+        "says": [
+            "For each person below the placement ends and a new request goes into sourcing, pointing back to it. "
+            f"{provider.name}'s admissions on your arrangements are suspended from now, with the reason, so no new "
+            "work is offered to it. A child's new request waits for a team leader's approval, as any other."
+        ],
+        "listing_heading": "Placements that end",
+        "listing": [f"Placement {p.pk}: {p.person}, {p.service_type.name}, {p.area.name}" for p in ending],
+        "warning": "This cannot be undone: the placements end and their people are sourced again.",
+        "button": f"End {len(ending)} placements and source their people again",
+        "action": reverse("brokerage:provider-failure"),
+        "back": reverse("brokerage:provider-failure"),
+        "allowed": bool(ending),
+        "why_not": f"{provider.name} has no active placements with you.",
+    }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, bound, submit
+from caremarket.core.govuk import FAILED, bound, check_page, confirmed, submit
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.core.spreadsheets import SafeWriter
 from caremarket.domain.roles import Permission
@@ -341,6 +341,9 @@ def competition_award(request, pk: int):
     except competitions.SealedError as exc:
         raise PermissionDenied(str(exc)) from exc
     form = forms.AwardForm(request.POST, offers=offers)
+    if form.is_valid() and not confirmed(request):
+        chosen = next(o for o in offers if str(o.pk) == form.cleaned_data["offer"])
+        return check_page(request, form, **presenters.award_check(competition=competition, offer=chosen, offers=offers))
     placement = submit(
         request,
         form,
@@ -478,14 +481,14 @@ def provider_failure(request):
         providers=selectors.providers_with_placements(council=council),
         reason_codes=selectors.reason_codes(council=council, kind="ending"),
     )
-    if request.method == "POST" and request.POST.get("confirm") != "yes" and form.is_valid():
-        # a check page first: which placements end, whose, and what follows; nothing is changed yet
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
         provider = selectors.provider_get(pk=form.cleaned_data["provider"])
-        ending = selectors.live_placements_of(council=council, provider=provider)
-        return render(
+        return check_page(
             request,
-            "brokerage/provider_failure_check.html",
-            {"form": form, "provider": provider, "ending": ending, "data": form.cleaned_data},
+            form,
+            **presenters.provider_failure_check(
+                council=council, provider=provider, ends_on=form.cleaned_data["ends_on"]
+            ),
         )
     created = submit(
         request,

@@ -162,3 +162,17 @@ def attachment(field_file):
     from django.http import FileResponse
 
     return FileResponse(field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
+
+
+def confirmed(request) -> bool:
+    """A consequential form is sent twice: first to its check page (nothing changes), then again from that page
+    with confirm=yes."""
+    return request.POST.get("confirm") == "yes"
+
+
+def check_page(request, form, **check):
+    """The check page of a consequential form: `check` says what will happen (heading, caption, says, rows,
+    listing, warning, button, action, back), and its button sends the same data again, confirmed."""
+    from django.shortcuts import render
+
+    return render(request, "includes/check_page.html", {"form": form, "check": {"allowed": True, **check}})

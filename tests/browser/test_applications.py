@@ -138,6 +138,8 @@ def test_provider_applies_council_evaluates_and_admits_provider_reads_feedback(j
     journey.click(role="link", name=re.compile("^Suspend Hollybrook"))
     page.get_by_label("Quality concern under investigation").check()
     journey.click(role="button", name="Suspend")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Suspend 1 admission(s) of Hollybrook")
+    journey.click(role="button", name=re.compile("^Suspend Hollybrook"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("no new work is routed to them")
     expect(page.get_by_role("cell", name="Suspended")).to_be_visible()
     sign_out(journey)

@@ -89,9 +89,13 @@ def test_apply_score_decide_and_read_feedback(client, council, council_admin, ma
     )
     admission = Admission.objects.get()
     assert "Hollybrook" in client.get(f"/arrangements/{arrangement.pk}/admissions/").content.decode()
+    suspend_url = f"/arrangements/{arrangement.pk}/admissions/{admission.pk}/suspend/"
+    check = client.post(suspend_url, {"reason_code": "quality-concern", "reason": "Missed visits reported"})
+    assert "Suspend 1 admission(s) of Hollybrook" in check.content.decode()
+    admission.refresh_from_db()
+    assert admission.status == "active"  # nothing changes on the check page
     response = client.post(
-        f"/arrangements/{arrangement.pk}/admissions/{admission.pk}/suspend/",
-        {"reason_code": "quality-concern", "reason": "Missed visits reported"},
+        suspend_url, {"reason_code": "quality-concern", "reason": "Missed visits reported", "confirm": "yes"}
     )
     assert response.status_code == 302
     admission.refresh_from_db()
@@ -167,7 +171,10 @@ def test_documents_reinstatement_and_removal(client, council, council_admin, mak
     assert client.post(f"{base}/reinstate/", {"reason": "Action plan met"}).status_code == 302
     admission.refresh_from_db()
     assert admission.status == "active"
-    assert client.post(f"{base}/remove/", {"reason": "Excluded: serious safeguarding failure"}).status_code == 302
+    check = client.post(f"{base}/remove/", {"reason": "Excluded: serious safeguarding failure"})
+    assert "This cannot be undone" in check.content.decode()
+    removal = {"reason": "Excluded: serious safeguarding failure", "confirm": "yes"}
+    assert client.post(f"{base}/remove/", removal).status_code == 302
     admission.refresh_from_db()
     assert admission.status == "removed"
     assert client.get(f"{base}/delete/").status_code == 404

@@ -74,7 +74,11 @@ def test_after_closing_the_broker_reads_scores_and_awards_and_the_export_has_the
     client.post(reverse("brokerage:competition-score", args=[competition.pk]), {f"quality_{offer.pk}": "75"})
     offer.refresh_from_db()
     assert (offer.total_score, offer.rank) == (Decimal("85.00"), 1)
-    done = client.post(reverse("brokerage:competition-award", args=[competition.pk]), {"offer": str(offer.pk)})
+    award_url = reverse("brokerage:competition-award", args=[competition.pk])
+    check = client.post(award_url, {"offer": str(offer.pk)}).content.decode()
+    assert "Award the care to Ash?" in check and "£26.40 per hour" in check
+    assert not Offer.objects.filter(pk=offer.pk, placement__isnull=False).exists()  # nothing yet
+    done = client.post(award_url, {"offer": str(offer.pk), "confirm": "yes"})
     assert done.status_code == 302
     placement = offer.placement
     assert placement.provider == providers["Ash"][0]
