@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.core.pages import paginate
 from caremarket.core.permissions import has_permission
 from caremarket.core.todo import Item, Row
 from caremarket.domain import arrangements as rules
@@ -80,10 +81,18 @@ def application_page(*, arrangement, application, scored) -> dict:
     }
 
 
-def admissions_page(*, user, council, arrangement) -> dict:
+def admissions_page(*, request, user, council, arrangement) -> dict:
+    page, query = paginate(
+        request,
+        selectors.admission_list(council=council, arrangement=arrangement).order_by(
+            "provider__name", "area__name", "pk"
+        ),
+    )
     return {
         "arrangement": arrangement,
-        "admissions": selectors.admission_list(council=council, arrangement=arrangement),
+        "admissions": page.object_list,
+        "page": page,
+        "query": query,
         "positions": selectors.latest_run(arrangement, "positions"),
         "ranking": selectors.latest_run(arrangement, "ranking"),
         "can_manage": has_permission(user, Permission.ARRANGEMENTS_MANAGE),

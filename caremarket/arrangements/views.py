@@ -227,7 +227,7 @@ def admission_list(request, pk: int):
     return render(
         request,
         "arrangements/admissions.html",
-        presenters.admissions_page(user=request.user, council=council, arrangement=arrangement),
+        presenters.admissions_page(request=request, user=request.user, council=council, arrangement=arrangement),
     )
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, check_page, confirmed, submit
+from caremarket.core.pages import paginate
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.core.spreadsheets import SafeWriter
 from caremarket.domain.roles import Permission
@@ -28,11 +28,7 @@ def queue(request):
         service_types=reference.service_type_list(council=council, active_only=True),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.work_queue(council=council, **{k: v for k, v in filters.items() if v}), 50).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, selectors.work_queue(council=council, **{k: v for k, v in filters.items() if v}))
     return render(
         request,
         "brokerage/queue.html",
@@ -40,7 +36,7 @@ def queue(request):
             "form": form,
             "page": page,
             "rows": selectors.with_ages(page.object_list),
-            "query": query.urlencode(),
+            "query": query,
             "counts": selectors.queue_counts(council=council),
         },
     )
@@ -382,11 +378,14 @@ def competition_no_award(request, pk: int):
 def placement_list(request):
     council = request.user.organisation
     spot_only = request.GET.get("route") == "spot"
+    page, query = paginate(request, placements.placement_list(council=council, spot_only=spot_only))
     return render(
         request,
         "brokerage/placements.html",
         {
-            "placements": placements.placement_list(council=council, spot_only=spot_only)[:500],
+            "placements": page.object_list,
+            "page": page,
+            "query": query,
             "spot_only": spot_only,
             "spot_count": placements.placement_list(council=council, spot_only=True).count(),
             "total": placements.placement_list(council=council).count(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.core.pages import paginate
 from caremarket.core.permissions import has_permission
 from caremarket.core.todo import Item, Row
 from caremarket.domain import pricing
@@ -15,9 +16,14 @@ from caremarket.reference import selectors as reference
 from . import selectors, statements
 
 
-def rates_page(*, user, council) -> dict:
+def rates_page(*, request, user, council) -> dict:
+    page, query = paginate(
+        request, selectors.rate_list(council=council).order_by("arrangement__reference", "kind", "starts_on")
+    )
     return {
-        "rates": selectors.rate_list(council=council).order_by("arrangement__reference", "kind", "starts_on")[:400],
+        "rates": page.object_list,
+        "page": page,
+        "query": query,
         "can_manage": has_permission(user, Permission.RATES_MANAGE),
         "cost_of_care": reference.cost_of_care_on(council, timezone.localdate()),
     }

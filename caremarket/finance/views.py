@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, submit
+from caremarket.core.pages import paginate
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
@@ -37,7 +38,7 @@ def _rates_page(request, status=200, **forms_):
         request,
         "finance/rates.html",
         {
-            **presenters.rates_page(user=request.user, council=council),
+            **presenters.rates_page(request=request, user=request.user, council=council),
             "rate_form": forms_.get("rate_form") or _rate_form(council),
             "uplift_form": forms_.get("uplift_form") or forms.UpliftForm(arrangements=arrangements),
             "explain_form": forms_.get("explain_form") or forms.ExplainForm(),
@@ -283,8 +284,11 @@ def _remittance(request, run, provider_id: int, fmt: str, *, for_provider: bool 
             f"remittance-{run.pk}-{provider_id}.pdf",
         )
     total = sum((line.amount for line in lines), Decimal("0.00"))
+    page, query = paginate(request, list(lines))
     return render(
-        request, "finance/remittance.html", {"run": run, "provider": provider, "lines": lines, "total": total}
+        request,
+        "finance/remittance.html",
+        {"run": run, "provider": provider, "lines": lines, "total": total, "page": page, "query": query},
     )
 
 

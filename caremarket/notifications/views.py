@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from caremarket.core.govuk import FAILED, bound, submit
+from caremarket.core.pages import paginate
 from caremarket.core.permissions import organisation_required, permission_required
 from caremarket.domain.roles import Permission
 
@@ -18,13 +18,11 @@ from . import forms, selectors, services
 @organisation_required
 def notification_list(request):
     unread_only = request.GET.get("show") == "unread"
-    page = Paginator(selectors.notification_list(user=request.user, unread_only=unread_only), 25).get_page(
-        request.GET.get("page")
-    )
+    page, query = paginate(request, selectors.notification_list(user=request.user, unread_only=unread_only))
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(user=request.user)},
+        {"page": page, "query": query, "unread_only": unread_only, "unread": selectors.unread_count(user=request.user)},
     )
 
 
@@ -85,5 +83,9 @@ def webhook_detail(request, pk: int):
     if done is not FAILED:
         messages.success(request, f"No more events will be sent to {subscription.url}")
         return redirect("notifications:webhooks")
-    page = Paginator(selectors.delivery_list(subscription=subscription), 50).get_page(request.GET.get("page"))
-    return render(request, "notifications/webhook.html", {"subscription": subscription, "form": form, "page": page})
+    page, query = paginate(request, selectors.delivery_list(subscription=subscription))
+    return render(
+        request,
+        "notifications/webhook.html",
+        {"subscription": subscription, "form": form, "page": page, "query": query},
+    )

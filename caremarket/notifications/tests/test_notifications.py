@@ -346,3 +346,26 @@ def test_a_rostering_system_reads_its_notifications_subscribes_and_answers_by_ma
     assert bad.status_code == 400
     ended = client.post(f"/api/v1/webhooks/{hook_id}/deactivation", **auth)
     assert ended.json()["is_active"] is False
+
+
+def test_long_lists_are_paged_fifty_at_a_time_keeping_the_query(council, make_user, login):
+    from caremarket.notifications.models import Notification
+
+    leader = make_user(council, Role.TEAM_LEADER)
+    Notification.objects.bulk_create(
+        Notification(
+            organisation=council,
+            recipient=leader,
+            kind="approval.waiting",
+            subject=f"Request {n} waits",
+            body="x",
+            link="/",
+            event_key=f"test:{n}",
+        )
+        for n in range(55)
+    )
+    client = login(leader)
+    first = client.get("/notifications/?show=unread").content.decode()
+    second = client.get("/notifications/?show=unread&page=2").content.decode()
+    assert first.count("cm-notification--unread") == 50 and second.count("cm-notification--unread") == 5
+    assert 'href="?show=unread&amp;page=2"' in first and "govuk-pagination" in first
