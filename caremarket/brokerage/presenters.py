@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.core.permissions import has_permission
+from caremarket.core.scheduling import working_hours_after
 from caremarket.core.todo import Item, Row
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, PLACEMENT
 from caremarket.domain.roles import Permission
@@ -124,7 +125,7 @@ def provider_placement_page(*, placement) -> dict:
 def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
     """Unsourced and escalated requests, referrals about to time out, competitions closing today, awards to make."""
     now = now or timezone.now()
-    soon = _one_working_hour(now)
+    soon = working_hours_after(now, 1)
     requests = CareRequest.objects.for_organisation(council).select_related("service_type", "area")
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
     competitions_ = Competition.objects.filter(council=council).select_related("request__service_type")
@@ -248,12 +249,6 @@ def provider_to_do(*, provider, now: datetime | None = None) -> list[Item]:
             ),
         ),
     ]
-
-
-def _one_working_hour(now: datetime) -> datetime:
-    from caremarket.domain import routing
-
-    return timezone.make_aware(routing.add_working_hours(timezone.localtime(now).replace(tzinfo=None), 1))
 
 
 # -- check pages before consequential actions ----------------------------------------------------------------

@@ -17,7 +17,8 @@ from caremarket.arrangements.models import Arrangement
 from caremarket.core.audit import audit_record
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move
-from caremarket.domain import lifecycles, routing
+from caremarket.core.scheduling import working_hours_after
+from caremarket.domain import lifecycles
 from caremarket.domain.lifecycles import CARE_REQUEST, REFERRAL
 from caremarket.reference.selectors import reason_code_find
 
@@ -31,8 +32,7 @@ GONE = lifecycles.GONE
 
 def _offer_step(request: CareRequest, arrangement: Arrangement, steps, number: int, actor, now) -> list[Referral]:
     step = steps[number - 1]
-    local = timezone.localtime(now).replace(tzinfo=None)
-    deadline = timezone.make_aware(routing.add_working_hours(local, float(arrangement.response_hours)))
+    deadline = working_hours_after(now, float(arrangement.response_hours))
     admissions = {
         a.provider.name: a
         for a in arrangement_reads.admissions_in(
@@ -231,8 +231,7 @@ def deadlines_remind(*, now: datetime | None = None) -> int:
     """Those who have yet to answer a referral or a competition that closes within one working hour are told, once
     (run by the worker every few minutes). Returns how many referrals and competitions were told of."""
     now = now or timezone.now()
-    local = timezone.localtime(now).replace(tzinfo=None)
-    soon = timezone.make_aware(routing.add_working_hours(local, 1))
+    soon = working_hours_after(now, 1)
     told = 0
     for referral in (
         Referral.objects.in_group("open")

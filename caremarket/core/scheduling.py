@@ -53,3 +53,11 @@ def enqueue_due_tasks(now: datetime | None = None) -> list[str]:
             state.save(update_fields=["last_enqueued_at", "next_due_at"])
             enqueued.append(name)
     return enqueued
+
+
+def working_hours_after(moment: datetime, hours: float) -> datetime:
+    """The moment `hours` working hours after `moment`, in local time (domain.routing counts them)."""
+    from caremarket.domain import routing
+
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    return timezone.make_aware(routing.add_working_hours(local, hours))

@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from caremarket.accounts import services as accounts
 from caremarket.accounts.models import Organisation, User
@@ -519,8 +518,6 @@ class DemoBuilder:
             for n in Notification.objects.only("pk", "event_key")
             if n.event_key in waiting or n.event_key in latest_escalations or n.event_key.startswith(tuple(runs))
         ]
-        now = timezone.now()
-        Notification.objects.exclude(pk__in=keep).update(read_at=now, emailed_at=now)
         Notification.objects.filter(pk__in=keep).update(read_at=None, emailed_at=None)
         deleted, _ = DBTaskResult.objects.filter(
             status="READY",
@@ -535,24 +532,24 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self) -> dict[str, int]:
-        councils = [self.westmarch(), self.stourshire(), self.mereford()]
-        for council in councils:
-            self.staff(council, f"{COUNCILS[council.name]}.example", COUNCIL_STAFF_ROLES)
-        self.providers()
-        self.sign_ins()
-        from .arrangements import build as build_arrangements
-
-        self.created["arrangements"] = build_arrangements(random.Random(2026))
-        from . import brokerage
-
-        brokerage.postcode_districts()
-        brokerage.cqc_directory()
-        self.created["people"] = brokerage.people_and_requests(random.Random(2027))
         from caremarket.notifications.services import history as as_history
 
-        from . import history, payments
+        # the demo's past asks nobody to act: its notifications are recorded read and nobody is emailed; what
+        # still waits today is made unread afterwards (forget_past_emails)
+        with as_history():
+            councils = [self.westmarch(), self.stourshire(), self.mereford()]
+            for council in councils:
+                self.staff(council, f"{COUNCILS[council.name]}.example", COUNCIL_STAFF_ROLES)
+            self.providers()
+            self.sign_ins()
+            from .arrangements import build as build_arrangements
 
-        with as_history():  # the past year asks nobody to act: its notifications are read and nobody is emailed
+            self.created["arrangements"] = build_arrangements(random.Random(2026))
+            from . import brokerage, history, payments
+
+            brokerage.postcode_districts()
+            brokerage.cqc_directory()
+            self.created["people"] = brokerage.people_and_requests(random.Random(2027))
             self.created["history"] = history.build(random.Random(2028))
             self.created["history"].update(payments.build(random.Random(2029)))
         self.passwords()

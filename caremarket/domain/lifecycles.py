@@ -220,3 +220,25 @@ GONE = "This request has gone to another provider"
 CANCELLED = "The council has cancelled this request"
 REFERRAL_CLOSED = {"withdrawn": GONE, "cancelled": CANCELLED}
 REQUEST_CLOSED = {"placed": GONE, "cancelled": CANCELLED}
+
+# A webhook delivery: tried until delivered, or until its retries are spent (domain/notifications.RETRY_AFTER).
+WEBHOOK_DELIVERY = Lifecycle(
+    "webhook delivery",
+    {
+        "pending": "Waiting to be sent",
+        "retrying": "Failed; will try again",
+        "delivered": "Delivered",
+        "failed": "Failed; no more tries",
+    },
+    _moves(
+        pending={"retrying", "delivered", "failed"},
+        retrying={"retrying", "delivered", "failed"},
+    ),
+    {
+        "due": frozenset({"pending", "retrying"}),
+        "waiting": frozenset({"pending"}),
+        "retrying": frozenset({"retrying"}),
+        "delivered": frozenset({"delivered"}),
+        "failed": frozenset({"failed"}),
+    },
+)

@@ -82,6 +82,12 @@ KINDS: dict[Kind, KindRule] = {
 # Providers' systems may subscribe to the events that ask a provider to act.
 PROVIDER_EVENTS = frozenset(k for k, rule in KINDS.items() if rule.asks == Permission.REFERRALS_ANSWER)
 
+
+def kinds_for(*, provider: bool) -> list[Kind]:
+    """The kinds a provider's people (or a council's) may be told of, choose emails for and subscribe to."""
+    return [k for k in KINDS if (k in PROVIDER_EVENTS) == provider]
+
+
 # A webhook delivery that fails is tried again after each of these waits, then marked failed (about a day in all).
 RETRY_AFTER = (
     timedelta(minutes=1),

@@ -55,12 +55,10 @@ def run_page(*, run, user=None) -> dict:
     """A run's remittances, the cost per person, its adjustments, held and flagged lines, history and blocks, and
     whether this person may approve it (the officer who calculated it may not, and is told why)."""
     lines = selectors.run_lines(run)
-    calculated_it = user is not None and run.calculated_by_id == user.pk
+    why_not = _why_not_approve(run, user)
     return {
-        "can_approve": run.may_become("approved") and not calculated_it,
-        "why_not_approve": "You calculated this run, so another finance officer checks and approves it."
-        if run.may_become("approved") and calculated_it
-        else "",
+        "can_approve": run.may_become("approved") and not why_not,
+        "why_not_approve": why_not,
         "run": run,
         "remittances": statements.remittances(run),
         "people": statements.person_costs(run)[:200],
@@ -150,5 +148,15 @@ def run_check_page(*, run, user, step: str) -> dict:
         "held_lines": lines.filter(held=True).count(),
         "flagged_lines": lines.filter(flagged=True).count(),
         "allowed": run.may_become("approved" if step == "approve" else "paid")
-        and not (step == "approve" and run.calculated_by_id == user.pk),
+        and not (step == "approve" and _why_not_approve(run, user)),
+        "why_not": (step == "approve" and _why_not_approve(run, user))
+        or f"This run is {run.get_status_display().lower()}: there is nothing to "
+        + ("approve." if step == "approve" else "mark paid."),
     }
+
+
+def _why_not_approve(run, user) -> str:
+    """The two-person rule, said to the officer it stops (runs.payment_run_approve enforces it)."""
+    if user is not None and run.may_become("approved") and run.calculated_by_id == user.pk:
+        return "You calculated this run, so another finance officer checks and approves it."
+    return ""

@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from caremarket.core.lifecycle import LifecycleModelMixin
 from caremarket.core.tenancy import TenantModel
+from caremarket.domain.lifecycles import WEBHOOK_DELIVERY
 from caremarket.domain.notifications import KINDS, Email
 
 KIND_CHOICES = [(k.value, rule.label) for k, rule in KINDS.items()]
@@ -76,22 +78,19 @@ class WebhookSubscription(TenantModel):
         ordering = ["-created_at"]
 
 
-DELIVERY_STATES = [
-    ("pending", "Waiting to be sent"),
-    ("retrying", "Failed; will try again"),
-    ("delivered", "Delivered"),
-    ("failed", "Failed; no more tries"),
-]
+DELIVERY_STATES = WEBHOOK_DELIVERY.choices
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(LifecycleModelMixin, models.Model):
     """One event for one subscription: its body, fixed when the event happened, and what each try got back."""
+
+    LIFECYCLE = WEBHOOK_DELIVERY
 
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.UUIDField(default=uuid.uuid4)
     kind = models.CharField(max_length=40, choices=KIND_CHOICES)
     payload = models.JSONField()
-    status = models.CharField(max_length=10, choices=DELIVERY_STATES, default="pending")
+    status = models.CharField(max_length=10, choices=DELIVERY_STATES, default=WEBHOOK_DELIVERY.state("waiting"))
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)

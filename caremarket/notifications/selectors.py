@@ -7,11 +7,6 @@ from caremarket.domain.notifications import Email, Kind
 from .models import EmailPreference, Notification, WebhookDelivery, WebhookSubscription
 
 
-def email_choice(user, kind: Kind) -> Email:
-    chosen = EmailPreference.objects.filter(user=user, kind=kind.value).values_list("email", flat=True).first()
-    return Email(chosen) if chosen else rules.KINDS[kind].email
-
-
 def email_choices(*, users, kind: Kind) -> dict[int, Email]:
     """Each person's email choice for one kind, in one query: their own, or the kind's default."""
     chosen = dict(EmailPreference.objects.filter(user__in=users, kind=kind.value).values_list("user_id", "email"))
@@ -39,11 +34,13 @@ def notification_get(*, user, pk) -> Notification:
 def email_preferences(*, user) -> list[dict]:
     """Every kind the person may be told of (their organisation's side only), with their choice or the default."""
     chosen = dict(EmailPreference.objects.filter(user=user).values_list("kind", "email"))
-    provider = user.organisation is not None and user.organisation.is_provider
     return [
-        {"kind": kind.value, "label": rule.label, "email": Email(chosen.get(kind.value, rule.email.value))}
-        for kind, rule in rules.KINDS.items()
-        if (kind in rules.PROVIDER_EVENTS) == provider
+        {
+            "kind": kind.value,
+            "label": rules.KINDS[kind].label,
+            "email": Email(chosen.get(kind, rules.KINDS[kind].email)),
+        }
+        for kind in kinds_for(user.organisation)
     ]
 
 
@@ -60,4 +57,4 @@ def delivery_list(*, subscription):
 
 
 def kinds_for(organisation) -> list[Kind]:
-    return [k for k in rules.KINDS if (k in rules.PROVIDER_EVENTS) == organisation.is_provider]
+    return rules.kinds_for(provider=organisation is not None and organisation.is_provider)

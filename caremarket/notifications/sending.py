@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.utils import timezone
 
 from caremarket.domain import notifications as rules
+from caremarket.domain.lifecycles import WEBHOOK_DELIVERY
 from caremarket.domain.notifications import Email, Kind
 
 from . import selectors
@@ -49,14 +49,20 @@ def digests_send(*, now: datetime | None = None) -> int:
     """One email to each person who chose a daily digest, listing what came since the last one."""
     now = now or timezone.now()
     waiting = defaultdict(list)
-    for notification in Notification.objects.filter(
-        emailed_at__isnull=True, recipient__is_active=True, created_at__lte=now
-    ).select_related("recipient"):
-        if selectors.email_choice(notification.recipient, Kind(notification.kind)) == Email.DAILY:
-            waiting[notification.recipient].append(notification)
+    unsent = list(
+        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True, created_at__lte=now)
+        .select_related("recipient")
+        .order_by("created_at", "id")
+    )
+    for kind in {n.kind for n in unsent}:
+        of_kind = [n for n in unsent if n.kind == kind]
+        chosen = selectors.email_choices(users=[n.recipient for n in of_kind], kind=Kind(kind))
+        for notification in of_kind:
+            if chosen[notification.recipient_id] == Email.DAILY:
+                waiting[notification.recipient].append(notification)
     for person, items in waiting.items():
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
-        lines = "\n".join(f"- {n.subject}\n  {_absolute(n.link)}" for n in reversed(items))
+        lines = "\n".join(f"- {n.subject}\n  {_absolute(n.link)}" for n in sorted(items, key=lambda n: n.created_at))
         send_mail(
             f"Caremarket: {len(items)} new {'item' if len(items) == 1 else 'items'} for you",
             f"Since your last summary:\n\n{lines}\n\nChoose what you are emailed about in Caremarket, "
@@ -94,6 +100,7 @@ def address_refused(url: str) -> str | None:
 
 
 LEASE = rules.RETRY_AFTER[0]
+DUE = WEBHOOK_DELIVERY.group("due")
 
 
 def webhook_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
@@ -103,7 +110,7 @@ def webhook_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
 
     now = now or timezone.now()
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status__in=["pending", "retrying"], next_attempt_at__lte=now, subscription__is_active=True
+        pk=delivery_id, status__in=DUE, next_attempt_at__lte=now, subscription__is_active=True
     ).update(next_attempt_at=now + LEASE)
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     if not claimed:
@@ -138,11 +145,11 @@ def webhook_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
     delivery.last_status_code = code
     delivery.last_error = error[:300]
     if not error:
-        delivery.status, delivery.delivered_at = "delivered", now
+        delivery.status, delivery.delivered_at = WEBHOOK_DELIVERY.state("delivered"), now
         WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=None)
     else:
         wait = rules.retry_after(delivery.attempts)
-        delivery.status = "retrying" if wait else "failed"
+        delivery.status = WEBHOOK_DELIVERY.state("retrying" if wait else "failed")
         delivery.next_attempt_at = now + wait if wait else now
         WebhookSubscription.objects.filter(pk=subscription.pk, failing_since__isnull=True).update(failing_since=now)
     delivery.save(
@@ -154,7 +161,7 @@ def webhook_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
 def webhooks_retry_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
-        Q(status="pending") | Q(status="retrying"), next_attempt_at__lte=now, subscription__is_active=True
+        status__in=DUE, next_attempt_at__lte=now, subscription__is_active=True
     ).values_list("pk", flat=True)[:500]
     for pk in list(due):
         webhook_attempt(delivery_id=pk, now=now)

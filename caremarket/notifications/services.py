@@ -17,6 +17,7 @@ from caremarket.accounts.models import Organisation, User
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import notifications as rules
+from caremarket.domain.lifecycles import WEBHOOK_DELIVERY
 from caremarket.domain.notifications import Email, Kind
 from caremarket.domain.roles import GRANTS
 
@@ -155,8 +156,7 @@ def notifications_read_all(*, user: User, now: datetime | None = None) -> int:
 def email_preferences_set(*, user: User, choices: dict[str, str]) -> list[EmailPreference]:
     """Set the person's email choice for each kind given; unknown kinds or choices are refused, nothing saved."""
     errors = {}
-    side = user.organisation is not None and user.organisation.is_provider
-    mine = {k.value for k in rules.KINDS if (k in rules.PROVIDER_EVENTS) == side}
+    mine = set(selectors.kinds_for(user.organisation))
     for kind, choice in choices.items():
         if kind not in mine:
             errors[kind] = "There is no such kind of notification for your organisation"
@@ -168,6 +168,9 @@ def email_preferences_set(*, user: User, choices: dict[str, str]) -> list[EmailP
     for kind, choice in choices.items():
         preference, _ = EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": choice})
         saved.append(preference)
+    audit_record(
+        actor=user, organisation=user.organisation, action="email_preferences.changed", target=user, after=choices
+    )
     return saved
 
 
@@ -184,7 +187,7 @@ def webhook_subscribe(
     refused = sending.address_refused(url) if url else "Give the address of your system's endpoint"
     if refused:
         errors["url"] = refused
-    allowed = {k.value for k in rules.PROVIDER_EVENTS} if organisation.is_provider else {k.value for k in rules.KINDS}
+    allowed = set(selectors.kinds_for(organisation))
     chosen = sorted(set(kinds or []))
     if not chosen:
         errors["kinds"] = "Choose at least one kind of event"
@@ -215,8 +218,8 @@ def webhook_deactivate(*, subscription: WebhookSubscription, actor) -> WebhookSu
     if subscription.is_active:
         subscription.is_active = False
         subscription.save(update_fields=["is_active"])
-        WebhookDelivery.objects.filter(subscription=subscription, status__in=["pending", "retrying"]).update(
-            status="failed", last_error="the subscription was ended"
+        WebhookDelivery.objects.filter(subscription=subscription, status__in=WEBHOOK_DELIVERY.group("due")).update(
+            status=WEBHOOK_DELIVERY.state("failed"), last_error="the subscription was ended"
         )
         audit_record(
             actor=actor,

@@ -12,18 +12,19 @@ from caremarket.domain.roles import Permission, Role
 from caremarket.finance.presenters import finance_to_do, provider_money_to_do
 from caremarket.reference.selectors import reference_summary
 
+
+def _provider(user, organisation):
+    return provider_to_do(provider=organisation) + provider_money_to_do(provider=organisation)
+
+
 # What each role's home page lists as waiting for them; each item links where it is done.
 TO_DO = {
     Role.BROKER: lambda user, organisation: broker_to_do(council=organisation),
     Role.TEAM_LEADER: lambda user, organisation: team_leader_to_do(council=organisation),
     Role.FINANCE_OFFICER: lambda user, organisation: finance_to_do(user=user, council=organisation),
     Role.COMMISSIONER: lambda user, organisation: commissioner_to_do(council=organisation),
-    Role.PROVIDER_ADMIN: lambda user, organisation: (
-        provider_to_do(provider=organisation) + provider_money_to_do(provider=organisation)
-    ),
-    Role.PROVIDER_STAFF: lambda user, organisation: (
-        provider_to_do(provider=organisation) + provider_money_to_do(provider=organisation)
-    ),
+    Role.PROVIDER_ADMIN: _provider,
+    Role.PROVIDER_STAFF: _provider,
 }
 
 
@@ -34,12 +35,9 @@ def home(request):
     to_do, shown = {}, set()
     for role in roles:
         make = TO_DO.get(role)
-        if make is not None and make not in shown:
+        if make is not None and make not in shown:  # a provider admin who is also staff sees the list once
             shown.add(make)
             to_do[role] = make(request.user, organisation)
-    # a provider admin who is also staff sees the one list once
-    if Role.PROVIDER_ADMIN in to_do and Role.PROVIDER_STAFF in to_do:
-        del to_do[Role.PROVIDER_STAFF]
     context = {"organisation": organisation, "roles": roles, "to_do": to_do}
     if organisation.is_council and has_permission(request.user, Permission.REFERENCE_MANAGE):
         context["summary"] = reference_summary(council=organisation)
