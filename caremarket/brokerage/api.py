@@ -251,9 +251,24 @@ def create_person(request, payload: PersonIn):
 
 
 @router.get("/care-requests", response=list[CareRequestOut])
-def list_requests(request, status: str = "", area: str = "", service_type: str = ""):
+def list_requests(
+    request,
+    status: str = "",
+    area: str = "",
+    service_type: str = "",
+    escalated: str = "",
+    q: str = "",
+    sort: str = "start",
+    limit: int = 500,
+):
+    """The broker's queue, as on the page: open requests by default (`status=any` includes placed ones), starting
+    soonest first (`sort=waiting`: waiting longest), `escalated=yes|no`, `q` a name, postcode or request number."""
     require(request, Permission.BROKERAGE_READ)
-    return selectors.work_queue(council=_council(request), status=status, area=area, service_type=service_type)
+    found = selectors.work_queue(
+        council=_council(request), status=status, area=area, service_type=service_type, escalated=escalated, q=q,
+        sort=sort,
+    )  # fmt: skip
+    return list(found[: max(1, min(limit, 2000))])
 
 
 @router.post("/care-requests", response={201: CareRequestOut})

@@ -3,10 +3,14 @@ composition root mounts them."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import NinjaAPI, Schema
 
-from caremarket.accounts.api_auth import ApiTokenAuth
+from caremarket.accounts.api_auth import ApiTokenAuth, acting_person
 from caremarket.api import problems
+
+from .todo import to_do_for
 
 api = NinjaAPI(
     title="Caremarket API",
@@ -41,6 +45,33 @@ def me(request):
         "token_name": token.name,
         "roles": token.roles,
     }
+
+
+class ToDoRowOut(Schema):
+    text: str
+    href: str
+    when: datetime | None
+    when_label: str
+
+
+class ToDoItemOut(Schema):
+    role: str
+    label: str
+    count: int
+    href: str
+    rows: list[ToDoRowOut]
+
+
+@api.get("/to-do", response=list[ToDoItemOut], tags=["auth"], summary="What waits for the token's person")
+def to_do(request):
+    """The home page's to-do list by machine: for each of the token's roles, what waits, each linking where it
+    is done."""
+    person = acting_person(request)
+    return [
+        {"role": role.value, **vars(item)}
+        for role, items in to_do_for(person, request.auth.role_set).items()
+        for item in items
+    ]
 
 
 from caremarket.accounts.api import router as accounts_router  # noqa: E402

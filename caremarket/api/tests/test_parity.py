@@ -120,6 +120,7 @@ READS = [
     "GET /api/v1/payment-runs/{run_id}/remittances",
     "GET /api/v1/holds",
     "GET /api/v1/notifications",
+    "GET /api/v1/to-do",
     "GET /api/v1/people/{person_id}/record-views",
     "POST /api/v1/notifications/{notification_id}/read",
     "GET /api/v1/notifications/email-preferences",

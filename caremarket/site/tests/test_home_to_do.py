@@ -77,3 +77,22 @@ def test_a_provider_sees_referrals_to_answer_with_deadlines_and_a_commissioner_a
     page = login(commissioner).get("/").content.decode()
     assert _count(page, "Applications to evaluate and decide") == 1
     assert f"/applications/{application.pk}/" in page
+
+
+def test_the_to_do_list_and_the_queue_by_machine(council, client):
+    from caremarket.accounts import services as accounts
+
+    broker = UserFactory(organisation=council, roles=[Role.BROKER, Role.TEAM_LEADER])
+    waiting = CareRequestFactory(council=council, state="unsourced")
+    child = CareRequestFactory(council=council, state="awaiting-approval")
+    secret = accounts.api_token_create(
+        organisation=council, name="Case system", roles=["broker", "team_leader"], actor=broker
+    ).secret
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    items = {(i["role"], i["label"]): i for i in client.get("/api/v1/to-do", **auth).json()}
+    unsourced = items[("broker", "Unsourced requests, not yet escalated")]
+    assert unsourced["count"] == 1 and unsourced["rows"][0]["href"] == f"/brokerage/requests/{waiting.pk}/"
+    assert items[("team_leader", "Children's requests waiting for your approval")]["count"] == 1
+    queue = client.get("/api/v1/care-requests?status=unsourced&escalated=no", **auth).json()
+    assert [r["id"] for r in queue] == [waiting.pk]
+    assert [r["id"] for r in client.get(f"/api/v1/care-requests?q={child.pk}", **auth).json()] == [child.pk]
