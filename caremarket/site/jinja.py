@@ -7,10 +7,12 @@ from jinja2 import Environment
 
 from caremarket.core.jinja import environment as core_environment
 
-from .navigation import role_home, service_navigation
+from .navigation import role_home, service_navigation, unread_notifications
 
 
 def environment(**options) -> Environment:
     env = core_environment(**options)
-    env.globals.update({"service_navigation": service_navigation, "role_home": role_home})
+    env.globals.update(
+        {"service_navigation": service_navigation, "role_home": role_home, "unread_notifications": unread_notifications}
+    )
     return env

@@ -27,6 +27,17 @@ SECTIONS = [
 ]
 
 
+def unread_notifications(request) -> int:
+    """The signed-in person's unread notifications, counted once per request (the navigation and the line under
+    it both show it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return 0
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_count(user=user)
+    return request._unread_notifications
+
+
 def service_navigation(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -41,7 +52,7 @@ def service_navigation(request) -> list[dict]:
         items.append({"text": text, "href": href, "active": active, "current": path == href})
     if user.organisation_id is not None:
         # always there, with the count of what is unread: the person's own to-do signal on every page
-        unread = unread_count(user=user)
+        unread = unread_notifications(request)
         href = reverse("notifications:list")
         items.append(
             {

@@ -42,12 +42,14 @@ def test_a_referral_offered_is_in_the_providers_list_with_its_deadline_emailed_a
     assert [m.to for m in mail.outbox if m.subject == told.subject] == [[ash_user.email]]
     assert "Ada" not in told.body and "Byrne" not in told.body  # the person's name is for after placement
     client = login(ash_user)
-    assert "Notifications (1 unread)" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "Notifications (1 unread)" in home  # in the navigation, and under it where a small screen shows it
+    assert 'href="/notifications/?show=unread">1 unread notification</a>' in home
     opened = client.get(f"/notifications/{told.pk}/")
     assert opened.status_code == 302 and opened["Location"] == f"/referrals/{first.pk}/"
     told.refresh_from_db()
     assert told.read_at is not None
-    assert "Notifications (1 unread)" not in client.get("/").content.decode()
+    assert "unread" not in client.get("/").content.decode()
     # the same event is never told twice
     notifications.notify(
         kind=rules.Kind.REFERRAL_OFFERED,
