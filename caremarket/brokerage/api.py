@@ -14,6 +14,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.audit import describe_actor
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain.lifecycles import COMPETITION
@@ -71,6 +72,7 @@ class CareRequestIn(Schema):
 
 class CareRequestOut(Schema):
     id: int
+    reference: str = Field(description="The reference both sides use, e.g. R-4821")
     person_id: int
     service_type: str = Field(alias="service_type.code")
     need_level: int | None = Field(None, alias="need_level_id")
@@ -87,6 +89,23 @@ class CareRequestOut(Schema):
     requires_approval: bool
     escalated_at: datetime | None
     created_at: datetime
+    owner: str | None = Field(None, description="The broker working the request")
+    owned_at: datetime | None
+    deadline: datetime | None = Field(
+        None, description="In the queue: the soonest moment a provider must answer (referral or competition)"
+    )
+
+    @staticmethod
+    def resolve_owner(obj) -> str | None:
+        return obj.owner.full_name if obj.owner_id else None
+
+    @staticmethod
+    def resolve_deadline(obj) -> datetime | None:
+        return getattr(obj, "deadline", None)
+
+
+class TakeIn(Schema):
+    take_over: bool = Field(False, description="Take a request another broker holds (agreed with them)")
 
 
 class VerdictOut(Schema):
@@ -259,14 +278,16 @@ def list_requests(
     escalated: str = "",
     q: str = "",
     sort: str = "start",
+    owner: str = "",
     limit: int = 500,
 ):
     """The broker's queue, as on the page: open requests by default (`status=any` includes placed ones), starting
-    soonest first (`sort=waiting`: waiting longest), `escalated=yes|no`, `q` a name, postcode or request number."""
+    soonest first (`sort=waiting`: waiting longest; `sort=deadline`: provider's answer due soonest),
+    `escalated=yes|no`, `owner=me|nobody`, `q` a name, postcode or request reference."""
     require(request, Permission.BROKERAGE_READ)
     found = selectors.work_queue(
         council=_council(request), status=status, area=area, service_type=service_type, escalated=escalated, q=q,
-        sort=sort,
+        sort=sort, owner=owner, user=describe_actor(request.auth)[0],
     )  # fmt: skip
     return list(found[: max(1, min(limit, 2000))])
 
@@ -287,6 +308,25 @@ def get_request(request, request_id: int):
     found = selectors.request_get(council=_council(request), pk=request_id)
     services.person_viewed(person=found.person, viewer=request.auth, what=f"care request {found.pk}", via="api")
     return found
+
+
+@router.post("/care-requests/{request_id}/take", response=CareRequestOut)
+def take_request(request, request_id: int, payload: TakeIn):
+    """Take the request to work it; 409 says who holds it unless `take_over`."""
+    require(request, Permission.SOURCING_RUN)
+    council = _council(request)
+    care_request = selectors.request_get(council=council, pk=request_id)
+    services.care_request_take(request=care_request, actor=request.auth, take_over=payload.take_over)
+    return selectors.request_get(council=council, pk=request_id)
+
+
+@router.post("/care-requests/{request_id}/release", response=CareRequestOut)
+def release_request(request, request_id: int):
+    """Give the request back to the queue."""
+    require(request, Permission.SOURCING_RUN)
+    council = _council(request)
+    services.care_request_release(request=selectors.request_get(council=council, pk=request_id), actor=request.auth)
+    return selectors.request_get(council=council, pk=request_id)
 
 
 @router.get("/care-requests/{request_id}/eligibility", response=list[VerdictOut])

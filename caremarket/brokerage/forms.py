@@ -73,7 +73,7 @@ class CareRequestForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label="Name, postcode or request number", required=False, max_length=100)
+    q = forms.CharField(label="Name, postcode or request reference", required=False, max_length=100)
     status = forms.ChoiceField(
         label="State",
         required=False,
@@ -83,7 +83,16 @@ class QueueFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="Order",
         required=False,
-        choices=[("start", "Starting soonest first"), ("waiting", "Waiting longest first")],
+        choices=[
+            ("start", "Starting soonest first"),
+            ("deadline", "Provider's answer due soonest first"),
+            ("waiting", "Waiting longest first"),
+        ],
+    )
+    owner = forms.ChoiceField(
+        label="Owner",
+        required=False,
+        choices=[("", "Anyone's or nobody's"), ("me", "Mine"), ("nobody", "Nobody's yet")],
     )
     area = forms.ChoiceField(label="Area", required=False)
     service_type = forms.ChoiceField(label="Service", required=False)

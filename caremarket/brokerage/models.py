@@ -77,6 +77,19 @@ class PersonRecordView(TenantModel):
         raise ValueError("A record of a view cannot be deleted")
 
 
+REFERENCE_PREFIX = "R-"
+
+
+def reference_of(pk: int | None) -> str:
+    return f"{REFERENCE_PREFIX}{pk}" if pk else ""
+
+
+def pk_of_reference(text: str) -> int | None:
+    """The request a reference names: "R-4821", "r4821" or "4821"."""
+    text = (text or "").strip().upper().removeprefix(REFERENCE_PREFIX.rstrip("-")).lstrip("-").strip()
+    return int(text) if text.isdigit() else None
+
+
 class CareRequest(LifecycleModelMixin, TenantModel):
     """A person's assessed needs, turned into a request for care."""
 
@@ -109,6 +122,9 @@ class CareRequest(LifecycleModelMixin, TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The broker working the request: one at a time, so two do not phone the same providers.
+    owner = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    owned_at = models.DateTimeField(null=True, blank=True)
     replaces_placement = models.ForeignKey(
         "brokerage.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -133,7 +149,13 @@ class CareRequest(LifecycleModelMixin, TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Request {self.pk}: {self.service_type.name} for {self.person}"
+        return f"Request {self.reference}: {self.service_type.name} for {self.person}"
+
+    @property
+    def reference(self) -> str:
+        """The one reference both sides use: on the broker's queue, on the provider's referral, competition and
+        placement pages, in notifications and in the API."""
+        return reference_of(self.pk)
 
     @property
     def audit_label(self) -> str:
@@ -190,7 +212,7 @@ class Referral(LifecycleModelMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Request {self.request_id} to {self.provider} ({self.step})"
+        return f"Request {reference_of(self.request_id)} to {self.provider} ({self.step})"
 
 
 PRICE_UNITS = [("hour", "per hour"), ("day", "per day"), ("week", "per week"), ("package", "for the package")]
@@ -244,7 +266,7 @@ class Competition(LifecycleModelMixin, TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Competition {self.pk} for request {self.request_id}"
+        return f"Competition {self.pk} for request {reference_of(self.request_id)}"
 
     def is_sealed(self, now) -> bool:
         return now < self.closes_at

@@ -33,7 +33,7 @@ def referral_offered(referral: Referral) -> None:
     notify(
         kind=Kind.REFERRAL_OFFERED,
         organisation=referral.provider,
-        subject=f"Referral {referral.pk}: {request.service_type.name} in {request.area.name}, "
+        subject=f"Request {request.reference}: {request.service_type.name} in {request.area.name}, "
         f"answer by {_when(referral.deadline_at)}",
         body=f"{request.council.name} offers you {_care(request)}. Accept or decline it by "
         f"{_when(referral.deadline_at)}; after that it passes to the next provider.",
@@ -42,7 +42,7 @@ def referral_offered(referral: Referral) -> None:
         deadline_at=referral.deadline_at,
         data={
             "referral_id": referral.pk,
-            "request_reference": request.pk,
+            "request_reference": request.reference,
             "council": request.council.name,
             "service_type": request.service_type.code,
             "area": request.area.name,
@@ -60,12 +60,17 @@ def referral_deadline_near(referral: Referral) -> list:
     return notify(
         kind=Kind.DEADLINE_NEAR,
         organisation=referral.provider,
-        subject=f"Referral {referral.pk} closes at {_when(referral.deadline_at)}",
-        body=f"Less than a working hour is left to answer referral {referral.pk} ({_care(referral.request)}).",
+        subject=f"Request {referral.request.reference} closes at {_when(referral.deadline_at)}",
+        body=f"Less than a working hour is left to answer the referral of request {referral.request.reference} "
+        f"({_care(referral.request)}).",
         link=reverse("referrals:detail", args=[referral.pk]),
         event_key=f"referral:{referral.pk}:deadline",
         deadline_at=referral.deadline_at,
-        data={"referral_id": referral.pk, "deadline_at": referral.deadline_at.isoformat()},
+        data={
+            "referral_id": referral.pk,
+            "request_reference": referral.request.reference,
+            "deadline_at": referral.deadline_at.isoformat(),
+        },
     )
 
 
@@ -75,7 +80,7 @@ def competition_opened(competition: Competition) -> None:
         notify(
             kind=Kind.COMPETITION_OPENED,
             organisation=invitation.provider,
-            subject=f"Competition {competition.pk}: {request.service_type.name} in {request.area.name}, "
+            subject=f"Request {request.reference}: competition for {request.service_type.name} in {request.area.name}, "
             f"offers by {_when(competition.closes_at)}",
             body=f"{competition.council.name} invites sealed offers for {_care(request)} on "
             f"{competition.arrangement.reference}. Offers close at {_when(competition.closes_at)}.",
@@ -84,6 +89,7 @@ def competition_opened(competition: Competition) -> None:
             deadline_at=competition.closes_at,
             data={
                 "competition_id": competition.pk,
+                "request_reference": request.reference,
                 "arrangement": competition.arrangement.reference,
                 "closes_at": competition.closes_at.isoformat(),
                 "offer": f"/api/v1/competitions/{competition.pk}/offers",
@@ -95,7 +101,7 @@ def competition_deadline_near(competition: Competition, provider) -> list:
     return notify(
         kind=Kind.DEADLINE_NEAR,
         organisation=provider,
-        subject=f"Competition {competition.pk} closes at {_when(competition.closes_at)}",
+        subject=f"Request {competition.request.reference}: the competition closes at {_when(competition.closes_at)}",
         body=f"Less than a working hour is left to make an offer in competition {competition.pk}.",
         link=reverse("referrals:competition", args=[competition.pk]),
         event_key=f"competition:{competition.pk}:deadline",
@@ -112,7 +118,7 @@ def competition_decided(competition: Competition, winner=None) -> None:
         notify(
             kind=Kind.OFFER_AWARDED if won else Kind.OFFER_NOT_AWARDED,
             organisation=provider,
-            subject=f"Competition {competition.pk}: "
+            subject=f"Request {competition.request.reference}: "
             + ("your offer is awarded" if won else "your offer is not awarded"),
             body="The placement's terms and the person's details are on the placement page."
             if won
@@ -128,7 +134,7 @@ def placement_made(placement: Placement) -> None:
     notify(
         kind=Kind.PLACEMENT_MADE,
         organisation=placement.provider,
-        subject=f"New placement {placement.pk} from {placement.council.name}",
+        subject=f"New placement {placement.pk} (request {placement.request.reference}) from {placement.council.name}",
         body=f"{placement.council.name} has placed a package of care with you{flag}: placement {placement.pk}, "
         f"{placement.service_type.name}, starting {placement.start_on:%-d %B %Y}. The person's details and the "
         "agreed terms are on the placement page.",
@@ -143,12 +149,12 @@ def request_cancelled(request: CareRequest, providers) -> None:
         notify(
             kind=Kind.REQUEST_CANCELLED,
             organisation=provider,
-            subject=f"Request {request.pk} cancelled",
-            body=f"{request.council.name} has cancelled care request {request.pk}: it no longer needs a provider. "
-            "Any referral or competition for it is closed. Nothing more is needed from you.",
+            subject=f"Request {request.reference} cancelled",
+            body=f"{request.council.name} has cancelled care request {request.reference}: it no longer needs a "
+            "provider. Any referral or competition for it is closed. Nothing more is needed from you.",
             link=reverse("referrals:list"),
             event_key=f"request:{request.pk}:cancelled",
-            data={"request_reference": request.pk},
+            data={"request_reference": request.reference},
         )
 
 
@@ -156,7 +162,7 @@ def approval_waiting(request: CareRequest, actor) -> None:
     notify(
         kind=Kind.APPROVAL_WAITING,
         organisation=request.council,
-        subject=f"Request {request.pk} for a child waits for your approval",
+        subject=f"Request {request.reference} for a child waits for your approval",
         body=f"{_care(request)}. A team leader other than the person who made it approves it before sourcing.",
         link=reverse("brokerage:request", args=[request.pk]),
         event_key=f"request:{request.pk}:approval",
@@ -165,7 +171,7 @@ def approval_waiting(request: CareRequest, actor) -> None:
 
 
 def requests_escalated(council, due: list[CareRequest], now) -> None:
-    lines = "\n".join(f"- Request {r.pk}: {r.service_type.name}, {r.area.name}" for r in due)
+    lines = "\n".join(f"- Request {r.reference}: {r.service_type.name}, {r.area.name}" for r in due)
     notify(
         kind=Kind.REQUEST_ESCALATED,
         organisation=council,

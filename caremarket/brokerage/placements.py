@@ -40,12 +40,12 @@ def _notify_placement(placement: Placement) -> None:
     flag = " (spot purchase)" if placement.is_spot else ""
     if request.created_by_id and request.created_by.email:
         body = (
-            f"The care request {request.pk} has been placed with {placement.provider.name}"
+            f"The care request {request.reference} has been placed with {placement.provider.name}"
             f"{flag}, by {placement.get_route_display().lower()}, starting {placement.start_on:%-d %B %Y}.\n"
         )
         to = [request.created_by.email]
         transaction.on_commit(
-            lambda body=body: send_email.enqueue(subject=f"Request {request.pk} placed", body=body, to=to)
+            lambda body=body: send_email.enqueue(subject=f"Request {request.reference} placed", body=body, to=to)
         )
 
 

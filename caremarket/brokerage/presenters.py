@@ -16,7 +16,7 @@ from caremarket.domain.roles import Permission
 from caremarket.reference.selectors import price_floor_flags as floor_flags
 
 from . import competitions, selectors
-from .models import CareRequest, Competition, Referral
+from .models import CareRequest, Competition, Referral, reference_of
 
 
 def request_page(*, user, care_request) -> dict:
@@ -52,6 +52,10 @@ def request_page(*, user, care_request) -> dict:
         "can_spot": can_source and to_source and not live_competition,
         "replaces": care_request.replaces_placement,
         "can_cancel": has_permission(user, Permission.REQUESTS_CREATE) and CARE_REQUEST.is_in(state, "open"),
+        # a broker takes an open request; another broker's is taken over only on purpose
+        "can_take": can_source and CARE_REQUEST.is_in(state, "open") and care_request.owner_id != user.pk,
+        "take_over": care_request.owner_id is not None and care_request.owner_id != user.pk,
+        "can_release": can_source and care_request.owner_id is not None,
     }
 
 
@@ -122,8 +126,9 @@ def provider_placement_page(*, placement) -> dict:
 # -- home pages: what waits for each role ------------------------------------------------------------------
 
 
-def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
-    """Unsourced and escalated requests, referrals about to time out, competitions closing today, awards to make."""
+def broker_to_do(*, council, user=None, now: datetime | None = None) -> list[Item]:
+    """The requests this broker is working, unsourced and escalated requests, referrals about to time out,
+    competitions closing today, awards to make."""
     now = now or timezone.now()
     soon = working_hours_after(now, 1)
     requests = CareRequest.objects.for_organisation(council).select_related("service_type", "area")
@@ -132,7 +137,7 @@ def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
 
     def request_row(r):
         return Row(
-            f"Request {r.pk}: {r.service_type.name}, {r.area.name}",
+            f"Request {r.reference}: {r.service_type.name}, {r.area.name}",
             reverse("brokerage:request", args=[r.pk]),
             r.status_changed_at,
             "waiting since",
@@ -140,13 +145,25 @@ def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
 
     def competition_row(c):
         return Row(
-            f"Competition {c.pk}: request {c.request_id}, {c.request.service_type.name}",
+            f"Request {c.request.reference}: competition {c.pk}, {c.request.service_type.name}",
             reverse("brokerage:competition", args=[c.pk]),
             c.closes_at,
             "closes",
         )
 
-    return [
+    mine = (
+        [
+            Item.of(
+                "Requests you are working",
+                requests.in_group("open").filter(owner=user).order_by("start_on"),
+                request_row,
+                reverse("brokerage:queue") + "?owner=me",
+            )
+        ]
+        if user is not None
+        else []
+    )
+    return mine + [
         Item.of(
             "Escalated: unsourced longer than the council allows",
             requests.in_group("escalates").filter(escalated_at__isnull=False).order_by("status_changed_at"),
@@ -167,7 +184,7 @@ def broker_to_do(*, council, now: datetime | None = None) -> list[Item]:
             .select_related("provider")
             .order_by("deadline_at"),
             lambda f: Row(
-                f"Request {f.request_id}: offered to {f.provider.name}",
+                f"Request {reference_of(f.request_id)}: offered to {f.provider.name}",
                 reverse("brokerage:request", args=[f.request_id]),
                 f.deadline_at,
                 "times out",
@@ -199,7 +216,7 @@ def team_leader_to_do(*, council) -> list[Item]:
             "Children's requests waiting for your approval",
             waiting.order_by("created_at"),
             lambda r: Row(
-                f"Request {r.pk}: {r.service_type.name}, {r.area.name}",
+                f"Request {r.reference}: {r.service_type.name}, {r.area.name}",
                 reverse("brokerage:request", args=[r.pk]),
                 r.created_at,
                 "made",
@@ -218,7 +235,7 @@ def provider_to_do(*, provider, now: datetime | None = None) -> list[Item]:
             "Referrals to answer",
             selectors.referrals_for_provider(provider=provider).in_group("open").order_by("deadline_at"),
             lambda f: Row(
-                f"Referral {f.pk}: {f.request.service_type.name}, {f.request.area.name}",
+                f"Request {f.request.reference}: {f.request.service_type.name}, {f.request.area.name}",
                 reverse("referrals:detail", args=[f.pk]),
                 f.deadline_at,
                 "answer by",
@@ -230,8 +247,8 @@ def provider_to_do(*, provider, now: datetime | None = None) -> list[Item]:
             .filter(competition__status__in=COMPETITION.group("taking_offers"), competition__closes_at__gt=now)
             .order_by("competition__closes_at"),
             lambda i: Row(
-                f"Competition {i.competition_id}: {i.competition.request.service_type.name}, "
-                f"{i.competition.request.area.name}",
+                f"Request {reference_of(i.competition.request_id)}: competition for "
+                f"{i.competition.request.service_type.name}, {i.competition.request.area.name}",
                 reverse("referrals:competition", args=[i.competition_id]),
                 i.competition.closes_at,
                 "offers by",
@@ -259,11 +276,11 @@ def award_check(*, competition, offer, offers) -> dict:
     starts = max(request.start_on, offer.earliest_start_on)
     others = sorted({o.provider.name for o in offers if o.pk != offer.pk})
     return {
-        "caption": f"Competition {competition.pk}: request {request.pk}",
+        "caption": f"Competition {competition.pk}: request {request.reference}",
         "heading": f"Award the care to {offer.provider.name}?",
         "says": [
-            f"This places request {request.pk} with {offer.provider.name} at the price it offered, and binds the "
-            "council to it. Every provider that offered is told the outcome."
+            f"This places request {request.reference} with {offer.provider.name} at the price it offered, and binds "
+            "the council to it. Every provider that offered is told the outcome."
         ],
         "rows": [
             ("Price", f"£{offer.price} {competition.get_price_unit_display().lower()}"),

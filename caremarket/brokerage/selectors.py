@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from caremarket.arrangements import selectors as arrangement_reads
@@ -10,9 +11,9 @@ from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.cqc.models import CqcLocation
 from caremarket.domain import arrangements as arrangement_rules
 from caremarket.domain import disclosure, eligibility, routing
-from caremarket.domain.lifecycles import ADMISSION, PLACEMENT
+from caremarket.domain.lifecycles import ADMISSION, COMPETITION, PLACEMENT, REFERRAL
 
-from .models import CareRequest, Person
+from .models import CareRequest, Person, pk_of_reference
 
 if TYPE_CHECKING:
     from caremarket.accounts.models import Organisation
@@ -46,7 +47,7 @@ def person_record_views(*, council, person):
 
 
 def request_get(*, council, pk) -> CareRequest:
-    qs = CareRequest.objects.select_related("person", "service_type", "need_level", "area", "approved_by")
+    qs = CareRequest.objects.select_related("person", "service_type", "need_level", "area", "approved_by", "owner")
     return get_for_organisation_or_404(qs, council, pk=pk)
 
 
@@ -59,11 +60,30 @@ def work_queue(
     escalated: str = "",
     q: str = "",
     sort: str = "start",
+    owner: str = "",
+    user=None,
 ):
     """The broker's queue: by default the open requests (waiting for approval or a provider), those starting
-    soonest first; `status` "any" includes placed ones. `q` finds a request by its number, or its person by name
-    or postcode."""
-    qs = CareRequest.objects.for_organisation(council).select_related("person", "service_type", "area", "need_level")
+    soonest first; `status` "any" includes placed ones. `q` finds a request by its reference, or its person by name
+    or postcode; `owner` is "me" (with `user`) or "nobody". Each row carries `deadline`: the soonest moment a
+    provider must answer (an open referral's deadline or an open competition's close); "deadline" sorts by it."""
+    qs = (
+        CareRequest.objects.for_organisation(council)
+        .select_related("person", "service_type", "area", "need_level", "owner")
+        .annotate(
+            referral_deadline=Min("referrals__deadline_at", filter=Q(referrals__status__in=REFERRAL.group("open"))),
+            competition_deadline=Min(
+                "competitions__closes_at", filter=Q(competitions__status__in=COMPETITION.group("taking_offers"))
+            ),
+        )
+        # SQLite's MIN(a, b) is null when either is: each side falls back on the other
+        .annotate(
+            deadline=Least(
+                Coalesce("referral_deadline", "competition_deadline"),
+                Coalesce("competition_deadline", "referral_deadline"),
+            )
+        )
+    )
     if status == "any":
         qs = qs.outside_group("cancelled")
     elif status:
@@ -76,9 +96,13 @@ def work_queue(
         qs = qs.filter(service_type__code=service_type)
     if escalated:
         qs = qs.filter(escalated_at__isnull=escalated != "yes")
+    if owner == "me" and user is not None:
+        qs = qs.filter(owner=user)
+    elif owner == "nobody":
+        qs = qs.filter(owner__isnull=True)
     q = (q or "").strip()
-    if q.isdigit():
-        qs = qs.filter(pk=int(q))
+    if pk_of_reference(q) is not None:
+        qs = qs.filter(pk=pk_of_reference(q))
     elif q:
         words = Q()
         for word in q.split():
@@ -88,6 +112,8 @@ def work_queue(
                 | Q(person__postcode__icontains=word)
             )
         qs = qs.filter(words | Q(person__postcode__iexact=q))
+    if sort == "deadline":
+        return qs.order_by(F("deadline").asc(nulls_last=True), "start_on", "id")
     order = ("created_at", "id") if sort == "waiting" else ("start_on", "created_at", "id")
     return qs.order_by(*order)
 

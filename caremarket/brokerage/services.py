@@ -309,3 +309,55 @@ def escalation_set(
         changes["provider_access_days"] = provider_access_days
     changes_save(council, actor=actor, organisation=council, changes=changes, action="brokerage.settings_changed")
     return council
+
+
+@transaction.atomic
+def care_request_take(*, request: CareRequest, actor, take_over: bool = False) -> CareRequest:
+    """A broker takes an open request to work it. Taking one's own request again changes nothing; taking one another
+    broker holds needs `take_over`, so two brokers clicking at once do not both think it theirs: the second is told
+    who has it."""
+    request = CareRequest.objects.select_for_update().select_related("owner").get(pk=request.pk)
+    user = describe_actor(actor)[0]
+    if user is None:
+        raise ServiceError("A request is taken by a person, not a system", status=403)
+    if not CARE_REQUEST.is_in(request.status, "open"):
+        raise ServiceError(f"A {request.get_status_display().lower()} request has nothing left to work", status=409)
+    if request.owner_id == user.pk:
+        return request
+    if request.owner_id is not None and not take_over:
+        raise ServiceError(
+            f"{request.owner.full_name} took this request at {timezone.localtime(request.owned_at):%H:%M on %-d %B}: "
+            "take it over only if you have agreed it with them",
+            status=409,
+        )
+    before = request.owner.full_name if request.owner_id else ""
+    request.owner, request.owned_at = user, timezone.now()
+    request.save(update_fields=["owner", "owned_at"])
+    audit_record(
+        actor=actor,
+        organisation=request.council,
+        action="care_request.taken",
+        target=request,
+        before={"owner": before},
+        after={"owner": user.full_name},
+    )
+    return request
+
+
+@transaction.atomic
+def care_request_release(*, request: CareRequest, actor) -> CareRequest:
+    """The owner gives the request back to the queue (going on leave, say)."""
+    request = CareRequest.objects.select_for_update().select_related("owner").get(pk=request.pk)
+    if request.owner_id is None:
+        return request
+    before = request.owner.full_name
+    request.owner, request.owned_at = None, None
+    request.save(update_fields=["owner", "owned_at"])
+    audit_record(
+        actor=actor,
+        organisation=request.council,
+        action="care_request.released",
+        target=request,
+        before={"owner": before},
+    )
+    return request

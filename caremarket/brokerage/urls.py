@@ -12,6 +12,7 @@ urlpatterns = [
     path("record-views/", views.record_views, name="record-views"),
     path("people/<int:pk>/requests/new/", views.request_create, name="request-create"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/owner/", views.request_owner, name="request-owner"),
     path("requests/<int:pk>/source/", views.request_source, name="request-source"),
     path("requests/<int:pk>/compete/", views.request_compete, name="request-compete"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),

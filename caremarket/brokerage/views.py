@@ -28,7 +28,10 @@ def queue(request):
         service_types=reference.service_type_list(council=council, active_only=True),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page, query = paginate(request, selectors.work_queue(council=council, **{k: v for k, v in filters.items() if v}))
+    page, query = paginate(
+        request,
+        selectors.work_queue(council=council, user=request.user, **{k: v for k, v in filters.items() if v}),
+    )
     return render(
         request,
         "brokerage/queue.html",
@@ -164,6 +167,24 @@ def request_detail(request, pk: int):
 
 
 @require_POST
+@permission_required(Permission.SOURCING_RUN)
+def request_owner(request, pk: int):
+    """Take the request, take it over from another broker, or give it back to the queue."""
+    care_request = selectors.request_get(council=request.user.organisation, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "release":
+            services.care_request_release(request=care_request, actor=request.user)
+            messages.success(request, f"Request {care_request.reference} is back in the queue")
+        else:
+            services.care_request_take(request=care_request, actor=request.user, take_over=action == "take-over")
+            messages.success(request, f"Request {care_request.reference} is yours to work")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("brokerage:request", pk=pk)
+
+
+@require_POST
 @permission_required(Permission.REQUESTS_CREATE)
 def request_cancel(request, pk: int):
     care_request = selectors.request_get(council=request.user.organisation, pk=pk)
@@ -175,7 +196,7 @@ def request_cancel(request, pk: int):
     )
     if done is FAILED:
         return _request_page(request, care_request, status=400, cancel_form=form)
-    messages.success(request, f"Request {done.pk} cancelled")
+    messages.success(request, f"Request {done.reference} cancelled")
     return redirect("brokerage:request", pk=pk)
 
 

@@ -14,7 +14,7 @@ def _provider(user, organisation):
 
 # What each role's home page lists as waiting for them; each item links where it is done.
 TO_DO = {
-    Role.BROKER: lambda user, organisation: broker_to_do(council=organisation),
+    Role.BROKER: lambda user, organisation: broker_to_do(council=organisation, user=user),
     Role.TEAM_LEADER: lambda user, organisation: team_leader_to_do(council=organisation),
     Role.FINANCE_OFFICER: lambda user, organisation: finance_to_do(user=user, council=organisation),
     Role.COMMISSIONER: lambda user, organisation: commissioner_to_do(council=organisation),

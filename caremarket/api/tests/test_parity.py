@@ -66,6 +66,9 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("brokerage:request-source", None): ["POST /api/v1/care-requests/{request_id}/sourcing"],
     ("brokerage:request-compete", None): ["POST /api/v1/care-requests/{request_id}/competitions"],
     ("brokerage:request-cancel", None): ["POST /api/v1/care-requests/{request_id}/cancel"],
+    ("brokerage:request-owner", "take"): ["POST /api/v1/care-requests/{request_id}/take"],
+    ("brokerage:request-owner", "take-over"): ["POST /api/v1/care-requests/{request_id}/take"],
+    ("brokerage:request-owner", "release"): ["POST /api/v1/care-requests/{request_id}/release"],
     ("brokerage:request-spot", None): [
         "GET /api/v1/spot-purchase/providers",
         "POST /api/v1/care-requests/{request_id}/spot-purchase",

@@ -95,7 +95,10 @@ def test_award_emails_the_provider_and_the_practitioner(council, make_user, djan
     with django_capture_on_commit_callbacks(execute=True):
         placement, _, _ = _placed(council, make_user)
     subjects = sorted(m.subject for m in mail.outbox)
-    assert subjects == [f"New placement {placement.pk} from {council.name}", f"Request {placement.request_id} placed"]
+    assert subjects == [
+        f"New placement {placement.pk} (request R-{placement.request_id}) from {council.name}",
+        f"Request R-{placement.request_id} placed",
+    ]
     provider_mail = next(m for m in mail.outbox if m.subject.startswith("New placement"))
     assert "Ada" not in provider_mail.body  # details are on the placement page, behind sign-in
 
