@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from caremarket.domain.money import format_money
+from caremarket.domain.money import format_change, format_money, format_quantity
 from caremarket.domain.roles import Permission
 
 from .govuk import error_summary_params, field_params
@@ -63,5 +63,13 @@ def environment(**options) -> Environment:
             "csp_nonce": _csp_nonce,
         }
     )
-    env.filters.update({"money": format_money, "datetime": datetime_format, "date": date_format})
+    env.filters.update(
+        {
+            "money": format_money,
+            "signed_money": format_change,
+            "quantity": format_quantity,
+            "datetime": datetime_format,
+            "date": date_format,
+        }
+    )
     return env

@@ -327,6 +327,31 @@ def payment_runs(rng: random.Random, until: date, made: dict) -> dict[str, int]:
     return counts
 
 
+def ledger_codes() -> int:
+    """Each council's cost centres (a default and one per service) and supplier codes for the providers it pays,
+    but the one it placed with last, whose supplier set-up is still with the ledger team."""
+    from caremarket.finance import selectors, services
+    from caremarket.reference.models import ServiceType
+
+    made = 0
+    for council in Organisation.objects.filter(kind="council").order_by("name"):
+        officer = _finance_officers(council)[0]
+        prefix = "".join(word[0] for word in council.name.split()[:2]).upper()
+        services.cost_centre_set(council=council, actor=officer, code=f"{prefix}-ASC-000", account="52000")
+        for number, service in enumerate(ServiceType.objects.filter(council=council).order_by("name"), start=1):
+            services.cost_centre_set(
+                council=council, actor=officer, service_type=service, code=f"{prefix}-ASC-{number:03}", account="52100"
+            )
+            made += 1
+        providers = list(selectors.providers_paid(council=council))
+        newest = Placement.objects.filter(council=council).order_by("-created_at").values_list("provider_id", flat=True)
+        for provider in providers:
+            if provider.pk != newest.first():
+                services.supplier_code_set(council=council, actor=officer, provider=provider, code=f"S{provider.pk:06}")
+                made += 1
+    return made
+
+
 def build(rng: random.Random) -> dict[str, int]:
     from django.utils import timezone
 
@@ -335,5 +360,6 @@ def build(rng: random.Random) -> dict[str, int]:
     until = timezone.localdate() - timedelta(days=1)
     made = set_up_rates(rng)
     counts = {"delivery records": deliveries(rng, until), "contribution assessments": contributions(rng)}
+    counts["ledger codes"] = ledger_codes()
     counts.update(payment_runs(rng, until, made))
     return counts

@@ -62,3 +62,17 @@ def format_money(value: Decimal | int | str) -> str:
     amount = round_money(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
+
+
+def format_change(value: Decimal | int | str) -> str:
+    """A change in money, always signed: '+£1,234.50', '-£3.20', '£0.00'."""
+    amount = round_money(value)
+    return ("+" if amount > 0 else "") + format_money(amount)
+
+
+def format_quantity(value: Decimal | int) -> str:
+    """A count or a quantity without trailing zeros: '1,234', '12.5'."""
+    if isinstance(value, int):
+        return f"{value:,}"
+    text = f"{Decimal(value).quantize(Decimal('0.01')):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

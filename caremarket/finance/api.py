@@ -17,7 +17,7 @@ from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 from caremarket.reference import services as reference_services
 
-from . import delivery, exports, rates, runs, selectors, services, statements
+from . import delivery, exports, rates, reconciliation, runs, selectors, services, statements
 
 router = Router(tags=["finance"])
 
@@ -559,11 +559,138 @@ def run_mark_paid(request, run_id: int):
 
 
 @router.get("/payment-runs/{run_id}/lines", response=list[LineOut])
-def run_lines(request, run_id: int, provider_id: int | None = None, offset: int = 0, limit: int = 1000):
+def run_lines(
+    request,
+    run_id: int,
+    provider_id: int | None = None,
+    flagged: bool | None = None,
+    offset: int = 0,
+    limit: int = 1000,
+):
+    """The run's lines; `flagged=true` the lines above plan or in hospital that are not paid."""
     require(request, Permission.PAYMENTS_RUN)
     run = selectors.run_get(council=_council(request), pk=run_id)
     offset, limit = max(offset, 0), max(1, min(limit, 10_000))
-    return selectors.run_lines(run, provider_id=provider_id)[offset : offset + limit]
+    lines = selectors.run_lines(run, provider_id=provider_id)
+    if flagged is not None:
+        lines = lines.filter(flagged=flagged)
+    return lines[offset : offset + limit]
+
+
+class ControlsOut(Schema):
+    total: Decimal
+    lines: int
+    providers: int
+    people: int
+    visits: int
+    hours: Decimal
+    days: Decimal
+    weeks: Decimal
+    held_total: Decimal
+    held_lines: int
+    flagged_total: Decimal
+    flagged_lines: int
+
+
+class VarianceOut(Schema):
+    provider_id: int
+    provider: str
+    now: Decimal
+    before: Decimal
+    change: Decimal
+    percent: Decimal | None
+    new: bool
+    gone: bool
+
+
+class ReconciliationOut(Schema):
+    run_id: int
+    previous_run_id: int | None
+    controls: ControlsOut
+    previous_controls: ControlsOut | None
+    providers: list[VarianceOut]
+    ledger_gaps: list[str] = Field(description="What stops the payments file being booked: missing codes")
+
+
+@router.get("/payment-runs/{run_id}/reconciliation", response=ReconciliationOut)
+def run_reconciliation(request, run_id: int):
+    """What the run page shows to reconcile: control totals, the change from the previous approved run per
+    provider, and missing ledger codes."""
+    require(request, Permission.PAYMENTS_RUN)
+    run = selectors.run_get(council=_council(request), pk=run_id)
+    previous = reconciliation.previous_run(run)
+    return {
+        "run_id": run.pk,
+        "previous_run_id": previous.pk if previous else None,
+        "controls": vars(reconciliation.controls(run)),
+        "previous_controls": vars(reconciliation.controls(previous)) if previous else None,
+        "providers": reconciliation.variance(run, previous),
+        "ledger_gaps": reconciliation.ledger_gaps(run),
+    }
+
+
+class SupplierCodeIn(Schema):
+    code: str = Field(description="Blank removes it")
+
+
+class LedgerCodesOut(Schema):
+    suppliers: dict[str, str] = Field(description="Provider id to supplier code")
+    cost_centres: dict[str, dict[str, str]] = Field(
+        description="Service code (empty for the default) to its cost centre and account"
+    )
+
+
+class CostCentreIn(Schema):
+    service_type: str = Field("", description="The service's code; empty for the default")
+    code: str
+    account: str = ""
+
+
+def _ledger_codes(council) -> dict:
+    codes = reconciliation.ledger(council)
+    return {
+        "suppliers": {str(k): v for k, v in codes.suppliers.items()},
+        "cost_centres": {
+            (c.service_type.code if c.service_type_id else ""): {"code": c.code, "account": c.account}
+            for c in codes.centres.values()
+        },
+    }
+
+
+@router.get("/ledger-codes", response=LedgerCodesOut)
+def ledger_codes(request):
+    require(request, Permission.PAYMENTS_RUN)
+    return _ledger_codes(_council(request))
+
+
+@router.put("/ledger-codes/suppliers/{provider_id}", response=LedgerCodesOut)
+def supplier_code_set(request, provider_id: int, payload: SupplierCodeIn):
+    require(request, Permission.PAYMENTS_RUN)
+    council = _council(request)
+    provider = selectors.providers_paid(council=council).filter(pk=provider_id).first()
+    if provider is None:
+        from django.http import Http404
+
+        raise Http404("The council pays no such provider")
+    services.supplier_code_set(council=council, actor=request.auth, provider=provider, code=payload.code)
+    return _ledger_codes(council)
+
+
+@router.put("/ledger-codes/cost-centres", response=LedgerCodesOut)
+def cost_centre_set(request, payload: CostCentreIn):
+    require(request, Permission.PAYMENTS_RUN)
+    council = _council(request)
+    service = None
+    if payload.service_type:
+        service = reference.service_type_list(council=council).filter(code=payload.service_type).first()
+        if service is None:
+            from django.http import Http404
+
+            raise Http404("No such service")
+    services.cost_centre_set(
+        council=council, actor=request.auth, service_type=service, code=payload.code, account=payload.account
+    )
+    return _ledger_codes(council)
 
 
 @router.get("/payment-runs/{run_id}/payments.{fmt}", response={200: None})

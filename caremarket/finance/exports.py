@@ -5,12 +5,45 @@ from __future__ import annotations
 
 import io
 
+from caremarket.brokerage.models import reference_of
 from caremarket.core.spreadsheets import SafeWriter, append
 from caremarket.domain.lifecycles import PAYMENT_RUN
 
-from . import statements
+from . import reconciliation
 
-PAYMENT_COLUMNS = ["run", "period_start", "period_end", "provider_id", "provider", "amount", "reference"]
+PAYMENT_COLUMNS = [
+    "run",
+    "period_start",
+    "period_end",
+    "supplier_code",
+    "provider_id",
+    "provider",
+    "service",
+    "cost_centre",
+    "account",
+    "amount",
+    "lines",
+    "reference",
+]
+LINE_COLUMNS = [
+    "line",
+    "provider_id",
+    "provider",
+    "request",
+    "placement",
+    "person_reference",
+    "person",
+    "kind",
+    "day",
+    "description",
+    "quantity",
+    "unit",
+    "rate",
+    "amount",
+    "held",
+    "flagged",
+    "key",
+]
 REMITTANCE_COLUMNS = ["date", "placement", "person", "kind", "description", "quantity", "unit", "rate", "amount"]
 
 
@@ -22,19 +55,71 @@ def _exportable(run) -> None:
 
 
 def payment_rows(run) -> list[list]:
+    """One row per provider and service: the council's supplier code, cost centre and account with the amount, so
+    the file loads into the ledger; the reference is the one on the provider's remittance."""
     _exportable(run)
     return [
         [
             run.pk,
             run.period_start.isoformat(),
             run.period_end.isoformat(),
+            r["supplier_code"],
             r["provider_id"],
             r["provider"],
-            f"{r['total']:.2f}",
-            f"CM-{run.pk}-{r['provider_id']}",
+            r["service"],
+            r["cost_centre"],
+            r["account"],
+            f"{r['amount']:.2f}",
+            r["lines"],
+            payment_reference(run, r["provider_id"]),
         ]
-        for r in statements.remittances(run)
+        for r in reconciliation.booked(run)
     ]
+
+
+def payment_reference(run, provider_id: int) -> str:
+    return f"CM-{run.pk}-{provider_id}"
+
+
+def line_rows(run, *, flagged_only: bool = False):
+    """Every line of a calculated run (or only the flagged ones), people told apart by their reference."""
+    if run.calculated_at is None:
+        from caremarket.core.errors import ServiceError
+
+        raise ServiceError("Calculate the run first", status=409)
+    lines = run.lines.select_related("provider", "person", "placement").order_by(
+        "provider__name", "placement_id", "day", "key"
+    )
+    if flagged_only:
+        lines = lines.filter(flagged=True)
+    for line in lines.iterator(chunk_size=2000):
+        yield [
+            line.pk,
+            line.provider_id,
+            line.provider.name,
+            reference_of(line.placement.request_id) if line.placement_id else "",
+            line.placement_id or "",
+            f"person {line.person_id}" if line.person_id else "",
+            str(line.person or ""),
+            line.kind,
+            line.day.isoformat(),
+            line.description,
+            f"{line.quantity:.4f}",
+            line.unit,
+            f"{line.rate:.2f}",
+            f"{line.amount:.2f}",
+            "yes" if line.held else "no",
+            "yes" if line.flagged else "no",
+            line.key,
+        ]
+
+
+def lines_csv(run, *, flagged_only: bool = False) -> str:
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(LINE_COLUMNS)
+    writer.writerows(line_rows(run, flagged_only=flagged_only))
+    return out.getvalue()
 
 
 def payments_csv(run) -> str:
@@ -54,10 +139,11 @@ def payments_xlsx(run) -> bytes:
     sheet = book.active
     sheet.title = f"Run {run.pk}"
     append(sheet, PAYMENT_COLUMNS)
+    amount = PAYMENT_COLUMNS.index("amount")
     for row in payment_rows(run):
-        row[5] = Decimal(row[5])
+        row[amount] = Decimal(row[amount])
         append(sheet, row)
-        sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
+        sheet.cell(row=sheet.max_row, column=amount + 1).number_format = "#,##0.00"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -183,3 +183,41 @@ class ConfirmRunForm(forms.Form):
         else:
             field.label = "The council's finance system has paid these amounts"
             field.error_messages = {"required": "Confirm that the payments have been made"}
+
+
+class SupplierCodeForm(forms.Form):
+    provider = forms.ChoiceField(label="Provider", error_messages={"required": "Choose the provider"})
+    code = forms.CharField(
+        label="Supplier code",
+        required=False,
+        max_length=40,
+        help_text="The provider's supplier number in the council's finance system; leave blank to remove it",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Choose a provider")] + [(p.pk, p.name) for p in providers]
+
+
+class CostCentreForm(forms.Form):
+    service_type = forms.ChoiceField(label="Service", required=False)
+    code = forms.CharField(
+        label="Cost centre",
+        max_length=40,
+        error_messages={"required": "Enter the cost centre"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    account = forms.CharField(
+        label="Account code (optional)",
+        required=False,
+        max_length=40,
+        help_text="The subjective or nominal code the spend is booked to",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, service_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].choices = [("", "Default: any service without its own")] + [
+            (s.pk, s.name) for s in service_types
+        ]

@@ -323,3 +323,44 @@ class PaymentLine(models.Model):
             models.UniqueConstraint(fields=["key"], condition=Q(committed=True), name="a_line_is_paid_once"),
             models.UniqueConstraint(fields=["run", "key"], name="one_line_per_key_per_run"),
         ]
+
+
+class SupplierCode(TenantModel):
+    """The council's supplier number for a provider in its finance ledger, carried on the payments file."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "provider"], name="one_supplier_code_per_provider"),
+            models.CheckConstraint(condition=~Q(code=""), name="supplier_code_not_blank"),
+        ]
+
+
+class CostCentre(TenantModel):
+    """Where the council's ledger books a service's spend: a cost centre and an account (subjective) code. The one
+    without a service is the default, for lines no service names (blocks of hours)."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    service_type = models.ForeignKey(
+        "reference.ServiceType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField(max_length=40)
+    account = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["service_type__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "service_type"], name="one_cost_centre_per_service"),
+            models.UniqueConstraint(
+                fields=["council"], condition=Q(service_type__isnull=True), name="one_default_cost_centre"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="cost_centre_not_blank"),
+        ]

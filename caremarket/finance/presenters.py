@@ -13,7 +13,7 @@ from caremarket.domain import pricing
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
 
-from . import selectors, statements
+from . import reconciliation, selectors, statements
 
 
 def rates_page(*, request, user, council) -> dict:
@@ -56,7 +56,13 @@ def run_page(*, run, user=None) -> dict:
     whether this person may approve it (the officer who calculated it may not, and is told why)."""
     lines = selectors.run_lines(run)
     why_not = _why_not_approve(run, user)
+    previous = reconciliation.previous_run(run)
     return {
+        "previous": previous,
+        "controls": reconciliation.controls(run),
+        "previous_controls": reconciliation.controls(previous),
+        "variance": reconciliation.variance(run, previous) if run.calculated_at else [],
+        "ledger_gaps": reconciliation.ledger_gaps(run) if run.calculated_at else [],
         "can_approve": run.may_become("approved") and not why_not,
         "why_not_approve": why_not,
         "run": run,
@@ -143,6 +149,7 @@ def run_check_page(*, run, user, step: str) -> dict:
         "run": run,
         "step": step,
         "remittances": remittances,
+        "ledger_gaps": reconciliation.ledger_gaps(run),
         "payable_lines": payable.count(),
         "people": payable.exclude(person__isnull=True).values("person_id").distinct().count(),
         "held_lines": lines.filter(held=True).count(),
@@ -160,3 +167,18 @@ def _why_not_approve(run, user) -> str:
     if user is not None and run.may_become("approved") and run.calculated_by_id == user.pk:
         return "You calculated this run, so another finance officer checks and approves it."
     return ""
+
+
+def ledger_codes_page(*, council) -> dict:
+    """Each provider the council pays with its supplier code, each service with its cost centre."""
+    codes = reconciliation.ledger(council)
+    return {
+        "providers": [
+            {"provider": p, "code": codes.suppliers.get(p.pk, "")} for p in selectors.providers_paid(council=council)
+        ],
+        "services": [
+            {"service": s, "centre": codes.centres.get(s.pk)}
+            for s in reference.service_type_list(council=council, active_only=False)
+        ],
+        "default": codes.centres.get(None),
+    }

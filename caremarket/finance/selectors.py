@@ -69,6 +69,16 @@ def providers():
     return Organisation.objects.filter(kind="provider", is_active=True).order_by("name")
 
 
+def providers_paid(*, council):
+    """The providers the council has placed with or pays for a block of hours: those the ledger needs codes for."""
+    from caremarket.accounts.models import Organisation
+    from caremarket.brokerage.models import Placement
+
+    placed = Placement.objects.for_organisation(council).values("provider_id")
+    blocks = HoursBlock.objects.for_organisation(council).values("provider_id")
+    return Organisation.objects.filter(Q(pk__in=placed) | Q(pk__in=blocks)).order_by("name")
+
+
 def provider_placements(*, provider):
     from caremarket.brokerage.models import Placement
 

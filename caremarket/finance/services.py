@@ -14,7 +14,7 @@ from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain.money import MoneyError, parse_money
 
-from .models import ContributionAssessment, HoursBlock, PaymentRules
+from .models import ContributionAssessment, CostCentre, HoursBlock, PaymentRules, SupplierCode
 
 FUNDING_ROUTES = {"gross", "net", "direct-payment", "isf"}
 
@@ -188,3 +188,67 @@ def funding_route_set(*, council: Organisation, actor, placement, funding_route:
         after={"funding_route": funding_route},
     )
     return placement
+
+
+def _ledger_code(value: str, field: str, what: str) -> str:
+    value = (value or "").strip()
+    if len(value) > 40 or any(ch in value for ch in ',;"\t\r\n'):
+        raise ServiceError({field: f"A {what} is up to 40 letters, digits, spaces, dashes or slashes"})
+    return value
+
+
+@transaction.atomic
+def supplier_code_set(*, council: Organisation, actor, provider: Organisation, code: str) -> SupplierCode | None:
+    """The provider's supplier number in the council's ledger; blank removes it."""
+    if not provider.is_provider:
+        raise ServiceError({"provider": "Choose a provider"})
+    code = _ledger_code(code, "code", "supplier code")
+    current = SupplierCode.objects.select_for_update().filter(council=council, provider=provider).first()
+    before = current.code if current else ""
+    if code == before:
+        return current
+    if not code:
+        current.delete()
+        found = None
+    elif current is None:
+        found = SupplierCode.objects.create(council=council, provider=provider, code=code)
+    else:
+        current.code = code
+        current.save(update_fields=["code"])
+        found = current
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="finance.supplier_code_set",
+        target=provider,
+        before={"code": before},
+        after={"code": code},
+    )
+    return found
+
+
+@transaction.atomic
+def cost_centre_set(*, council: Organisation, actor, service_type=None, code: str, account: str = "") -> CostCentre:
+    """The cost centre and account a service's spend is booked to; without a service, the default."""
+    if service_type is not None and service_type.council_id != council.pk:
+        raise ServiceError({"service_type": "No such service in your council"}, status=404)
+    code = _ledger_code(code, "code", "cost centre")
+    account = _ledger_code(account, "account", "account code")
+    if not code:
+        raise ServiceError({"code": "Enter the cost centre"})
+    current = CostCentre.objects.select_for_update().filter(council=council, service_type=service_type).first()
+    before = {"code": current.code, "account": current.account} if current else {}
+    if current is None:
+        current = CostCentre.objects.create(council=council, service_type=service_type, code=code, account=account)
+    else:
+        current.code, current.account = code, account
+        current.save(update_fields=["code", "account"])
+    audit_record(
+        actor=actor,
+        organisation=council,
+        action="finance.cost_centre_set",
+        target=current,
+        before=before,
+        after={"service": service_type.code if service_type else "", "code": code, "account": account},
+    )
+    return current

@@ -293,6 +293,59 @@ def _remittance(request, run, provider_id: int, fmt: str, *, for_provider: bool 
 
 
 @permission_required(Permission.PAYMENTS_RUN)
+def run_lines_csv(request, pk: int):
+    """Every line of the run, or with ?flagged=yes only the lines above plan or in hospital that are not paid."""
+    flagged = request.GET.get("flagged") == "yes"
+    return _exported(
+        request,
+        pk,
+        lambda run: _download(
+            exports.lines_csv(run, flagged_only=flagged),
+            "text/csv; charset=utf-8",
+            f"run-{run.pk}-{'flagged' if flagged else 'lines'}.csv",
+        ),
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
+def ledger_codes(request):
+    """The council's supplier code for each provider it pays and cost centre for each service: what the payments
+    file carries into the ledger."""
+    council = request.user.organisation
+    service_types = reference.service_type_list(council=council)
+    supplier_form = forms.SupplierCodeForm(
+        request.POST if request.POST.get("action") == "supplier" else None,
+        providers=selectors.providers_paid(council=council),
+    )
+    centre_form = forms.CostCentreForm(
+        request.POST if request.POST.get("action") == "centre" else None, service_types=service_types
+    )
+
+    def supplier(data):
+        provider = selectors.providers_paid(council=council).filter(pk=data["provider"]).first()
+        if provider is None:
+            raise ServiceError({"provider": "Choose a provider the council pays"})
+        return services.supplier_code_set(council=council, actor=request.user, provider=provider, code=data["code"])
+
+    def centre(data):
+        service = service_types.filter(pk=data["service_type"]).first() if data["service_type"] else None
+        return services.cost_centre_set(
+            council=council, actor=request.user, service_type=service, code=data["code"], account=data["account"]
+        )
+
+    for form, action in ((supplier_form, supplier), (centre_form, centre)):
+        if form.is_bound and submit(request, form, action) is not FAILED:
+            messages.success(request, "Saved: the next payments file carries it")
+            return redirect("finance:ledger-codes")
+    return render(
+        request,
+        "finance/ledger_codes.html",
+        {"supplier_form": supplier_form, "centre_form": centre_form, **presenters.ledger_codes_page(council=council)},
+        status=400 if supplier_form.errors or centre_form.errors else 200,
+    )
+
+
+@permission_required(Permission.PAYMENTS_RUN)
 def hold_list(request):
     council = request.user.organisation
     form = forms.HoldForm(bound(request), providers=selectors.providers())

@@ -106,6 +106,8 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
         "POST /api/v1/payment-runs/{run_id}/payment",
     ],
     ("finance:holds", None): ["POST /api/v1/holds"],
+    ("finance:ledger-codes", "supplier"): ["PUT /api/v1/ledger-codes/suppliers/{provider_id}"],
+    ("finance:ledger-codes", "centre"): ["PUT /api/v1/ledger-codes/cost-centres"],
     ("finance:hold-release", None): ["POST /api/v1/holds/{hold_id}/release"],
     ("delivery:index", "record"): ["POST /api/v1/delivery-records"],
     ("delivery:index", "upload"): ["POST /api/v1/delivery-uploads"],
@@ -118,6 +120,8 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
 # What the browser reads and a machine needs too: checked the same way.
 READS = [
     "GET /api/v1/delivery-records",
+    "GET /api/v1/payment-runs/{run_id}/reconciliation",
+    "GET /api/v1/ledger-codes",
     "GET /api/v1/payment-runs/{run_id}/lines",
     "GET /api/v1/payment-runs/{run_id}/payments.{fmt}",
     "GET /api/v1/payment-runs/{run_id}/remittances",

@@ -59,7 +59,7 @@ def test_finance_officers_run_approve_and_export_and_the_provider_reads_its_remi
     again = other.post(approve_url, {"confirm": "on"})
     assert again.status_code == 400 and b"Only a calculated run can be approved" in again.content
     csv = other.get(reverse("finance:run-payments-csv", args=[run_id]))
-    assert f",Ash Care,28.10,CM-{run_id}-".encode() in csv.content
+    assert f",Ash Care,Home care,,,28.10,1,CM-{run_id}-".encode() in csv.content  # codes: see test_reconciliation
     assert other.get(reverse("finance:run-payments-xlsx", args=[run_id])).status_code == 200
     provider_client = login(world["staff"])
     page = provider_client.get(reverse("delivery:remittance", args=[run_id]))
