@@ -172,9 +172,12 @@ def run_calculate(request, run_id: int):
 
 
 class UploadErrorOut(Schema):
-    row: int
+    problem: str = Field("", description="The kind of problem, e.g. Not a date")
     column: str
-    message: str
+    row: int = Field(description="The first row with it")
+    message: str = Field(description="That row's problem in full")
+    rows: list[int] = Field(default_factory=list, description="The rows with it (the first 50)")
+    count: int = Field(1, description="How many rows have it")
 
 
 class UploadOut(Schema):
@@ -184,8 +187,9 @@ class UploadOut(Schema):
     rows: int
     created: int
     already_recorded: int
-    errors: list[UploadErrorOut] = Field(description="The first 100 errors")
-    error_count: int = Field(description="How many errors in all")
+    errors: list[UploadErrorOut] = Field(description="Each distinct problem once, with its rows")
+    error_count: int = Field(description="How many rows' errors in all")
+    skipped: int = Field(0, description="Visit rows left without times: planned, not delivered")
     uploaded_at: datetime
 
 

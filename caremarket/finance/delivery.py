@@ -6,26 +6,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
-from caremarket.brokerage.models import Placement
+from caremarket.brokerage.models import Placement, reference_of
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.spreadsheets import SafeWriter, append
 from caremarket.domain import pricing
 
 from .models import DeliveryRecord, DeliveryUpload
-
-COLUMNS = ["placement", "date", "start", "end", "carers"]
-TEMPLATE_HELP = [
-    "One row per visit (start and end times, number of carers), per attendance day (date only) or per week "
-    "(the Monday of the week). Dates as 2026-11-02, times as 09:30.",
-]
 
 
 def kind_for(placement: Placement) -> str:
@@ -38,25 +33,112 @@ def kind_for(placement: Placement) -> str:
 
 @dataclass
 class RowError:
+    """One row's problem. `problem` names the kind of problem, so a file with the same mistake on 294 rows shows
+    one problem with its rows, not 294 errors."""
+
     row: int
     column: str
     message: str
+    problem: str = ""
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.message, "problem": self.problem}
 
 
-def _parse_date(value: str) -> date:
-    return date.fromisoformat(str(value).strip()[:10])
+# What each kind of problem is called when its rows are grouped.
+PROBLEMS = {
+    "placement": "Not one of your placements",
+    "date": "Not a date",
+    "outside": "Outside the placement's dates",
+    "future": "In the future",
+    "hospital": "The person was in hospital",
+    "time": "Not a time",
+    "order": "Ends before it starts",
+    "not-yet": "Ends later than now",
+    "carers": "Not a number of carers from 1 to 4",
+    "monday": "A week is recorded by its Monday",
+    "twice": "Recorded twice in this file",
+    "overlap": "Overlaps another visit for the same person",
+}
+GROUP_ROWS = 50  # the rows listed under each problem; `count` says how many in all
 
 
-def _parse_time(value) -> time:
-    if isinstance(value, time):
-        return value
+def grouped(errors: list[RowError]) -> list[dict]:
+    """One entry per distinct problem (its column and kind), in the order first met: what it is, the first
+    example in full, the rows it is on and how many."""
+    groups: dict[tuple[str, str], dict] = {}
+    for error in errors:
+        key = (error.column, error.problem or error.message)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = {
+                "problem": PROBLEMS.get(error.problem, error.message),
+                "column": error.column,
+                "row": error.row,
+                "message": error.message,
+                "rows": [],
+                "count": 0,
+            }
+        group["count"] += 1
+        if len(group["rows"]) < GROUP_ROWS:
+            group["rows"].append(error.row)
+    return list(groups.values())
+
+
+def row_ranges(rows: list[int]) -> str:
+    """'2, 5 to 9, 12': the rows of a problem, read at a glance."""
+    spans: list[list[int]] = []
+    for row in sorted(rows):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in spans)
+
+
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (after its 1900 leap-year bug)
+UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
+
+
+def parse_date(value) -> date:
+    """A date as providers' files have them: 01/11/2026 (day first, as in the UK), 1/11/26, 2026-11-01, a
+    spreadsheet's own date, or Excel's day number (46327)."""
     if isinstance(value, datetime):
-        return value.time()
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20_000 < value < 80_000:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError(value)
     text = str(value).strip()
-    return time.fromisoformat(text if len(text) > 4 else "0" + text)
+    if text.isdigit() and len(text) == 5:
+        return parse_date(int(text))
+    found = UK_DATE.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return date(year + 2000 if year < 100 else year, month, day)
+    return date.fromisoformat(text[:10])
+
+
+def parse_time(value) -> time:
+    """09:30, 9:30, 9.30, 09:30:00, a spreadsheet's own time, or Excel's fraction of a day (0.395833)."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, float) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return time(minutes // 60, minutes % 60) if minutes < 24 * 60 else time(23, 59)
+    found = TIME.match(str(value).strip())
+    if not found:
+        raise ValueError(value)
+    return time(int(found.group(1)), int(found.group(2)))
+
+
+def _shown(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value or "")
 
 
 def check_row(
@@ -67,12 +149,12 @@ def check_row(
     raw = str(row.get("placement") or "").strip()
     placement = placements.get(int(raw)) if raw.isdigit() else None
     if placement is None:
-        errors.append(RowError(number, "placement", f"'{raw}' is not one of your placements"))
+        errors.append(RowError(number, "placement", f"'{raw}' is not one of your placements", "placement"))
         return None, errors
     try:
-        day = _parse_date(row.get("date") or "")
-    except ValueError:
-        errors.append(RowError(number, "date", f"'{row.get('date') or ''}' is not a date like 2026-11-02"))
+        day = parse_date(row.get("date") or "")
+    except (ValueError, TypeError, OverflowError):
+        errors.append(RowError(number, "date", f"'{_shown(row.get('date'))}' is not a date like 02/11/2026", "date"))
         return None, errors
     if day < placement.start_on or (placement.ended_on and day > placement.ended_on):
         errors.append(
@@ -81,11 +163,14 @@ def check_row(
                 "date",
                 f"{day:%-d %B %Y} is outside placement {placement.pk}, which runs from {placement.start_on:%-d %B %Y}"
                 + (f" to {placement.ended_on:%-d %B %Y}" if placement.ended_on else ""),
+                "outside",
             )
         )
     today = timezone.localdate()
     if day > today:
-        errors.append(RowError(number, "date", f"{day:%-d %B %Y} is in the future: record care once it is delivered"))
+        errors.append(
+            RowError(number, "date", f"{day:%-d %B %Y} is in the future: record care once it is delivered", "future")
+        )
     stay = pricing.stay_on(day, placement.hospital_stays.all())
     if stay is not None:
         until = f" until {stay.discharged_on:%-d %B %Y}" if stay.discharged_on else ", not yet discharged"
@@ -95,42 +180,42 @@ def check_row(
                 "date",
                 f"The person was in hospital on {day:%-d %B %Y} (admitted {stay.admitted_on:%-d %B %Y}{until}): "
                 "care is not delivered during a stay; the first 2 days of an unplanned stay are paid by the council",
+                "hospital",
             )
         )
     kind = kind_for(placement)
     record = {"placement": placement, "kind": kind, "day": day, "start": None, "end": None, "minutes": 0, "carers": 1}
     if kind == "visit":
         try:
-            start = _parse_time(row.get("start") or "")
+            start = parse_time(row.get("start") or "")
         except ValueError:
-            errors.append(RowError(number, "start", f"'{row.get('start') or ''}' is not a time like 09:30"))
+            errors.append(RowError(number, "start", f"'{_shown(row.get('start'))}' is not a time like 09:30", "time"))
             start = None
         try:
-            end = _parse_time(row.get("end") or "")
+            end = parse_time(row.get("end") or "")
         except ValueError:
-            errors.append(RowError(number, "end", f"'{row.get('end') or ''}' is not a time like 10:15"))
+            errors.append(RowError(number, "end", f"'{_shown(row.get('end'))}' is not a time like 10:15", "time"))
             end = None
         if start and end:
             minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
             if minutes <= 0:
-                errors.append(RowError(number, "end", "The visit ends before it starts"))
+                errors.append(RowError(number, "end", "The visit ends before it starts", "order"))
             elif day == today and end > timezone.localtime().time():
-                errors.append(RowError(number, "end", f"The visit ends at {end:%H:%M}, later than now"))
+                errors.append(RowError(number, "end", f"The visit ends at {end:%H:%M}, later than now", "not-yet"))
             record.update(start=start, end=end, minutes=minutes)
-        carers = str(row.get("carers") or "1").strip()
+        carers = str(row.get("carers") or "1").strip().removesuffix(".0")
         if not carers.isdigit() or not 1 <= int(carers) <= 4:
-            errors.append(RowError(number, "carers", f"'{carers}' is not a number of carers from 1 to 4"))
+            errors.append(RowError(number, "carers", f"'{carers}' is not a number of carers from 1 to 4", "carers"))
         else:
             record["carers"] = int(carers)
     elif kind == "week" and day.weekday() != 0:
-        errors.append(RowError(number, "date", "A week is recorded by the date of its Monday"))
+        errors.append(RowError(number, "date", "A week is recorded by the date of its Monday", "monday"))
     return (None if errors else record), errors
 
 
 # A month of visits for a large provider is some ten thousand rows; anything far beyond is refused.
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
-FIRST_ERRORS = 100
 
 
 class TooManyRows(Exception):
@@ -184,10 +269,56 @@ def _existing(record: dict) -> DeliveryRecord | None:
     ).first()
 
 
+def _left_blank(row: dict, placements: dict[int, Placement]) -> bool:
+    """A visit row of the pre-filled template with no times: planned, not delivered; skipped, not an error."""
+    raw = str(row.get("placement") or "").strip().removesuffix(".0")
+    placement = placements.get(int(raw)) if raw.isdigit() else None
+    blank = not str(row.get("start") or "").strip() and not str(row.get("end") or "").strip()
+    return blank and placement is not None and kind_for(placement) == "visit"
+
+
+def _overlaps(records: list[tuple[int, dict]], provider: Organisation) -> list[RowError]:
+    """Visits that overlap another visit for the same person: one already recorded (on any of the provider's
+    placements for them) or an earlier row of the file. A row with the same placement, day and start as a
+    recorded visit is that visit again, not a clash."""
+    visits = [(n, r) for n, r in records if r["kind"] == "visit"]
+    if not visits:
+        return []
+    people = {r["placement"].person_id for _, r in visits}
+    days = {r["day"] for _, r in visits}
+    booked: dict[tuple[int, date], list[tuple]] = {}
+    for placement_id, person_id, day, start, end in DeliveryRecord.objects.filter(
+        provider=provider, kind="visit", day__in=days, placement__person_id__in=people
+    ).values_list("placement_id", "placement__person_id", "day", "start", "end"):
+        booked.setdefault((person_id, day), []).append((placement_id, start, end, "already recorded"))
+    errors = []
+    for number, record in visits:
+        slot = booked.setdefault((record["placement"].person_id, record["day"]), [])
+        start, end = record["start"], record["end"]
+        for placement_id, other_start, other_end, where in slot:
+            if placement_id == record["placement"].pk and other_start == start:
+                continue  # the same visit: recorded again, or corrected
+            if start < other_end and other_start < end:
+                errors.append(
+                    RowError(
+                        number,
+                        "start",
+                        f"{start:%H:%M} to {end:%H:%M} on {record['day']:%-d %B %Y} overlaps the visit from "
+                        f"{other_start:%H:%M} to {other_end:%H:%M} {where} for this person "
+                        f"(placement {placement_id})",
+                        "overlap",
+                    )
+                )
+                break
+        slot.append((record["placement"].pk, start, end, f"in row {number}"))
+    return errors
+
+
 @transaction.atomic
 def deliveries_upload(*, provider: Organisation, actor, file_name: str, content: bytes) -> DeliveryUpload:
-    """Check every row; any error rejects the whole file (nothing is recorded) and lists the first errors with the
-    count of the rest. Files over 10 MB or 50,000 rows are refused before they are checked."""
+    """Check every row; any error rejects the whole file (nothing is recorded) and lists each distinct problem
+    once, with its rows. Files over 10 MB or 50,000 rows are refused before they are checked. Visit rows left
+    without times (the pre-filled template's planned visits that did not happen) are skipped."""
     if len(content) > MAX_BYTES:
         raise ServiceError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it by month"})
     try:
@@ -208,25 +339,40 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         .prefetch_related("hospital_stays")
     }
     errors: list[RowError] = []
-    records, seen = [], {}
+    records: list[tuple[int, dict]] = []
+    seen: dict[tuple, int] = {}
+    skipped = 0
     for number, row in enumerate(rows, start=2):  # row 1 is the header
+        if _left_blank(row, placements):
+            skipped += 1
+            continue
+        row = {**row, "placement": str(row.get("placement") or "").strip().removesuffix(".0")}
         record, row_errors = check_row(provider=provider, placements=placements, row=row, number=number)
         errors += row_errors
         if record is None:
             continue
         key = (record["placement"].pk, record["day"], record["start"])
         if key in seen:
-            errors.append(RowError(number, "date", f"The same as row {seen[key]}: recorded twice in this file"))
+            errors.append(
+                RowError(number, "date", f"The same as row {seen[key]}: recorded twice in this file", "twice")
+            )
             continue
         seen[key] = number
-        records.append(record)
+        records.append((number, record))
+    errors += _overlaps(records, provider)
+    councils = {r["placement"].council_id: r["placement"].council for _, r in records}
     upload = DeliveryUpload(
-        provider=provider, file_name=file_name[:200], rows=len(rows), uploaded_by=describe_actor(actor)[0]
+        provider=provider,
+        file_name=file_name[:200],
+        rows=len(rows),
+        skipped=skipped,
+        uploaded_by=describe_actor(actor)[0],
     )
     if errors:
-        upload.status, upload.errors = "rejected", [e.as_dict() for e in errors[:FIRST_ERRORS]]
-        upload.error_count = len(errors)
+        errors.sort(key=lambda e: e.row)
+        upload.status, upload.errors, upload.error_count = "rejected", grouped(errors), len(errors)
         upload.save()
+        upload.councils.set(councils.values())
         audit_record(
             actor=actor,
             organisation=provider,
@@ -237,8 +383,9 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         return upload
     upload.status = "accepted"
     upload.save()
+    upload.councils.set(councils.values())
     created = already = 0
-    for record in records:
+    for _, record in records:
         existing = _existing(record)
         if existing is not None:
             if (existing.end, existing.carers) != (record["end"], record["carers"]):
@@ -252,14 +399,13 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         created += 1
     upload.created, upload.already_recorded = created, already
     upload.save(update_fields=["created", "already_recorded"])
-    councils = {r["placement"].council_id: r["placement"].council for r in records}
     audit_record(
         actor=actor,
         organisation=provider,
         also=list(councils.values()),
         action="delivery.uploaded",
         target=upload,
-        after={"rows": len(rows), "created": created, "already_recorded": already},
+        after={"rows": len(rows), "created": created, "already_recorded": already, "skipped": skipped},
     )
     return upload
 
@@ -281,6 +427,8 @@ def delivery_record(
         "carers": str(carers or 1),
     }
     record, errors = check_row(provider=provider, placements=placements, row=row, number=1)
+    if record is not None and _existing(record) is None:
+        errors += _overlaps([(1, record)], provider)
     if errors:
         raise ServiceError({e.column: e.message for e in errors})
     if _existing(record) is not None:
@@ -303,22 +451,137 @@ def delivery_record(
     return made
 
 
-def template_csv() -> str:
+TEMPLATE_COLUMNS = ["placement", "request", "person", "date", "start", "end", "carers"]
+
+
+def period_of(month: str | None, today: date | None = None) -> tuple[date, date]:
+    """The month a template is for ("2026-10"), up to today; this month when none is given or it is not a month."""
+    today = today or timezone.localdate()
+    try:
+        first = date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    if first > today:
+        first = today.replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, min(following - timedelta(days=1), today)
+
+
+def _usual_week(placement: Placement, before: date) -> dict[int, list[DeliveryRecord]]:
+    """The visits of the latest week recorded before `before`, by weekday: the pattern the rota repeats."""
+    recent = list(
+        DeliveryRecord.objects.filter(
+            placement=placement, kind="visit", day__lt=before, day__gte=before - timedelta(days=35)
+        ).order_by("-day", "start")
+    )
+    if not recent:
+        return {}
+    monday = recent[0].day - timedelta(days=recent[0].day.weekday())
+    week: dict[int, list[DeliveryRecord]] = {}
+    for record in sorted(recent, key=lambda r: (r.day, r.start)):
+        if record.day >= monday:
+            week.setdefault(record.day.weekday(), []).append(record)
+    return week
+
+
+def _planned_day(placement: Placement, kind: str, day: date) -> bool:
+    """An attendance day as the run plans them (the first days of the week), or a week's Monday."""
+    if kind == "attendance":
+        return day.weekday() < min(placement.days_per_week or 5, 7)
+    return kind == "week" and day.weekday() == 0
+
+
+def template_rows(*, provider: Organisation, start: date, end: date) -> list[list]:
+    """The provider's placements running in the period, one row per planned visit, attendance day or week: the
+    visits are the latest recorded week repeated (times to correct), attendance days as planned, weeks by their
+    Monday. A visit row left without times is skipped on upload; days already recorded are left out."""
+    from caremarket.domain import pricing as days_of
+
+    rows = []
+    placements = (
+        Placement.objects.filter(provider=provider, start_on__lte=end)
+        .exclude(ended_on__lt=start)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    for placement in placements:
+        recorded = set(
+            DeliveryRecord.objects.filter(placement=placement, day__range=(start, end)).values_list("day", "start")
+        )
+        kind, reference = kind_for(placement), reference_of(placement.request_id)
+        week = _usual_week(placement, start) if kind == "visit" else {}
+        first, last = max(start, placement.start_on), min(end, placement.ended_on or end)
+        for day in days_of.days(first, last):
+            planned: list[tuple] = []
+            if kind == "visit":
+                planned = [(v.start, v.end, v.carers) for v in week.get(day.weekday(), [])] or [(None, None, 1)]
+            elif _planned_day(placement, kind, day):
+                planned = [(None, None, None)]
+            for visit_start, visit_end, carers in planned:
+                if (day, visit_start) in recorded:
+                    continue
+                rows.append(
+                    [
+                        placement.pk,
+                        reference,
+                        str(placement.person),
+                        day,
+                        visit_start,
+                        visit_end,
+                        carers,
+                    ]
+                )
+    return rows
+
+
+TEMPLATE_HELP = [
+    "One row per visit (start and end times, number of carers), per attendance day (date only) or per week "
+    "(the Monday of the week).",
+    "Dates as 02/11/2026 (day first), times as 09:30. The request and person columns are there to help you: "
+    "only the placement number, date, times and carers are read.",
+    "The pre-filled visits repeat the latest week you recorded: correct the times, add visits, and leave start "
+    "and end blank for a planned visit that did not happen (the row is skipped).",
+]
+
+
+def template_csv(*, provider: Organisation | None = None, start: date | None = None, end: date | None = None) -> str:
     out = io.StringIO()
     writer = SafeWriter(out)
-    writer.writerow(COLUMNS)
-    writer.writerow(["1234", "2026-11-02", "08:00", "08:45", "1"])
+    writer.writerow(TEMPLATE_COLUMNS)
+    rows = template_rows(provider=provider, start=start, end=end) if provider else []
+    for placement, request, person, day, visit_start, visit_end, carers in rows:
+        writer.writerow(
+            [
+                placement,
+                request,
+                person,
+                f"{day:%d/%m/%Y}",
+                f"{visit_start:%H:%M}" if visit_start else "",
+                f"{visit_end:%H:%M}" if visit_end else "",
+                carers or "",
+            ]
+        )
     return out.getvalue()
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(*, provider: Organisation | None = None, start: date | None = None, end: date | None = None) -> bytes:
+    """The same as an Excel workbook, with real dates and times (shown day first) so the sheet sorts and checks
+    them, and a sheet saying how to fill it in."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Delivery"
-    append(sheet, COLUMNS)
-    append(sheet, [1234, "2026-11-02", "08:00", "08:45", 1])
+    append(sheet, TEMPLATE_COLUMNS)
+    for row in template_rows(provider=provider, start=start, end=end) if provider else []:
+        append(sheet, row)
+        line = sheet.max_row
+        sheet.cell(row=line, column=4).number_format = "dd/mm/yyyy"
+        for column in (5, 6):
+            sheet.cell(row=line, column=column).number_format = "hh:mm"
+    for column, width in zip("ABCDEFG", (11, 10, 24, 12, 8, 8, 7), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
     notes = book.create_sheet("How to fill it in")
     for line in TEMPLATE_HELP:
         append(notes, [line])

@@ -44,7 +44,19 @@ LINE_COLUMNS = [
     "flagged",
     "key",
 ]
-REMITTANCE_COLUMNS = ["date", "placement", "person", "kind", "description", "quantity", "unit", "rate", "amount"]
+REMITTANCE_COLUMNS = [
+    "date",
+    "placement",
+    "person",
+    "kind",
+    "description",
+    "quantity",
+    "unit",
+    "rate",
+    "amount",
+    "payment_reference",
+    "payment_date",
+]
 
 
 def _exportable(run) -> None:
@@ -171,6 +183,7 @@ def remittance_csv(run, provider_id: int, *, for_provider: bool = False) -> str:
     out = io.StringIO()
     writer = SafeWriter(out)
     writer.writerow(REMITTANCE_COLUMNS)
+    reference, paid = payment_reference(run, provider_id), run.paid_at.date().isoformat() if run.paid_at else ""
     for line in remittance_lines(run, provider_id, for_provider=for_provider):
         writer.writerow(
             [
@@ -183,6 +196,8 @@ def remittance_csv(run, provider_id: int, *, for_provider: bool = False) -> str:
                 line.unit,
                 f"{line.rate:.2f}",
                 f"{line.amount:.2f}",
+                reference,
+                paid,
             ]
         )
     return out.getvalue()
@@ -209,6 +224,10 @@ def remittance_pdf(run, provider_id: int, provider_name: str, *, for_provider: b
     )
     total = sum((line.amount for line in lines), start=type(run.total)("0.00"))
     pdf.cell(0, 6, _latin(f"Total: GBP {total:,.2f} in {len(lines)} lines."), new_x="LMARGIN", new_y="NEXT")
+    paid = f"paid on {run.paid_at:%-d %B %Y}" if run.paid_at else f"approved on {run.approved_at:%-d %B %Y}, to be paid"
+    pdf.cell(
+        0, 6, _latin(f"Payment reference {payment_reference(run, provider_id)}, {paid}."), new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 8)
     widths = [20, 18, 40, 70, 18, 22]

@@ -148,8 +148,12 @@ class DeliveryUpload(models.Model):
     rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     already_recorded = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)  # the first errors only (FIRST_ERRORS); error_count says how many
+    # one entry per distinct problem with the rows it is on (delivery.grouped); error_count counts every row's
+    errors = models.JSONField(default=list)
     error_count = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # planned visits left without times: not delivered
+    # the councils whose placements the file names, so their finance officers see an upload that failed
+    councils = models.ManyToManyField("accounts.Organisation", related_name="+", blank=True)
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 

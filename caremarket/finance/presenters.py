@@ -3,6 +3,8 @@ state apart from its forms (the views add those) and from the writes (services, 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,11 +88,61 @@ def rules_page(*, user, council) -> dict:
 
 
 def delivery_page(*, provider, placements) -> dict:
+    """Uploads, remittances, placements, and the pre-filled templates of this month and the two before."""
+    first = timezone.localdate().replace(day=1)
+    months = [first]
+    for _ in range(2):
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
     return {
+        "months": [
+            {"value": f"{m:%Y-%m}", "label": f"{m:%B %Y}" + (" (to date)" if m == first else "")} for m in months
+        ],
         "uploads": selectors.uploads(provider=provider),
         "remittances": selectors.provider_remittances(provider=provider),
         "placements": placements[:200],
     }
+
+
+def remittance_summary(run, provider_id: int, lines) -> dict:
+    """What a provider checks a remittance against its invoice and bank statement: the payment reference, when it
+    was paid, the hours, visits, days and weeks paid for, and the total."""
+    from decimal import Decimal
+
+    from .exports import payment_reference
+
+    hours = sum((line.quantity for line in lines if line.unit == "hour"), Decimal(0))
+    days = sum((line.quantity for line in lines if line.unit == "day"), Decimal(0))
+    weeks = sum((line.quantity for line in lines if line.unit == "week"), Decimal(0))
+    return {
+        "reference": payment_reference(run, provider_id),
+        "paid_on": run.paid_at,
+        "approved_on": run.approved_at,
+        "hours": hours,
+        "visits": sum(1 for line in lines if line.kind == "care" and ":visit:" in line.key),
+        "days": days,
+        "weeks": weeks,
+        "total": sum((line.amount for line in lines), Decimal("0.00")),
+    }
+
+
+def upload_page(*, upload) -> dict:
+    """An upload with its problems, one per kind, each with its rows as ranges ("5 to 298")."""
+    from .delivery import row_ranges
+
+    problems = []
+    for entry in upload.errors:
+        rows = entry.get("rows") or [entry["row"]]
+        count = entry.get("count", len(rows))
+        problems.append(
+            {
+                "problem": entry.get("problem") or entry["message"],
+                "column": entry["column"],
+                "example": entry["message"],
+                "rows": row_ranges(rows) + (f" and {count - len(rows)} more" if count > len(rows) else ""),
+                "count": count,
+            }
+        )
+    return {"upload": upload, "problems": problems, "rejected": upload.status == "rejected"}
 
 
 def finance_to_do(*, user, council) -> list[Item]:

@@ -60,18 +60,28 @@ def index(request):
 @permission_required(Permission.DELIVERY_RECORD)
 def upload_detail(request, pk: int):
     upload = selectors.upload_get(provider=_provider(request), pk=pk)
-    return render(request, "finance/provider/upload.html", {"upload": upload, "upload_form": forms.UploadForm()})
+    return render(
+        request,
+        "finance/provider/upload.html",
+        {"upload_form": forms.UploadForm(), **presenters.upload_page(upload=upload)},
+    )
 
 
 @permission_required(Permission.DELIVERY_RECORD)
 def template(request, fmt: str):
+    """The template for a month (?month=2026-10), pre-filled with the provider's placements and planned visits."""
+    provider = _provider(request)
+    start, end = delivery.period_of(request.GET.get("month"))
     if fmt == "xlsx":
         response = HttpResponse(
-            delivery.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            delivery.template_xlsx(provider=provider, start=start, end=end),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(delivery.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="delivery-template.{fmt}"'
+        response = HttpResponse(
+            delivery.template_csv(provider=provider, start=start, end=end), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="delivery-{start:%Y-%m}.{fmt}"'
     return response
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -283,12 +281,18 @@ def _remittance(request, run, provider_id: int, fmt: str, *, for_provider: bool 
             "application/pdf",
             f"remittance-{run.pk}-{provider_id}.pdf",
         )
-    total = sum((line.amount for line in lines), Decimal("0.00"))
     page, query = paginate(request, list(lines))
     return render(
         request,
         "finance/remittance.html",
-        {"run": run, "provider": provider, "lines": lines, "total": total, "page": page, "query": query},
+        {
+            "run": run,
+            "provider": provider,
+            "lines": lines,
+            "summary": presenters.remittance_summary(run, provider.pk, lines),
+            "page": page,
+            "query": query,
+        },
     )
 
 
