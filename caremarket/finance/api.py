@@ -594,6 +594,7 @@ class ControlsOut(Schema):
     held_lines: int
     flagged_total: Decimal
     flagged_lines: int
+    flagged_hours: Decimal
 
 
 class VarianceOut(Schema):

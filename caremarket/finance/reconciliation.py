@@ -27,6 +27,10 @@ class Controls:
     held_lines: int = 0
     flagged_total: Decimal = ZERO
     flagged_lines: int = 0
+    flagged_hours: Decimal = ZERO
+
+
+CARE_KINDS = frozenset({"care", "hospital"})
 
 
 def previous_run(run: PaymentRun) -> PaymentRun | None:
@@ -52,6 +56,7 @@ def controls(run: PaymentRun | None) -> Controls:
         if flagged:
             found.flagged_lines += 1
             found.flagged_total += amount
+            found.flagged_hours += quantity if unit == "hour" else ZERO
             continue
         if held:
             found.held_lines += 1
@@ -64,6 +69,8 @@ def controls(run: PaymentRun | None) -> Controls:
             people.add(person_id)
         if kind == "care" and ":visit:" in key:
             found.visits += 1
+        if kind not in CARE_KINDS:
+            continue  # blocks, add-ons, contributions and adjustments are money, not care delivered
         if unit == "hour":
             found.hours += quantity
         elif unit == "day":
