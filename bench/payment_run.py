@@ -232,8 +232,18 @@ def main() -> None:
         started = time.perf_counter()
         run = runs.payment_run_calculate(run=run, actor=None)
         timings.append(time.perf_counter() - started)
+    from caremarket.finance import reconciliation
+
+    started = time.perf_counter()
+    controls = reconciliation.controls(run)
+    reconciliation.variance(run, reconciliation.previous_run(run))
+    gaps = reconciliation.ledger_gaps(run)
+    reconciled = time.perf_counter() - started
+    started = time.perf_counter()
+    run = runs.payment_run_approve(run=run, actor=None)
+    approved = time.perf_counter() - started
     lines = run.lines.count()
-    hours = sum(line.quantity for line in run.lines.filter(unit="hour", kind="care"))
+    hours = controls.hours
     print(
         f"{connection.vendor}: {placements:,} placements, {visits:,} visits in {WEEKS} weeks "
         f"({args.hours:,} hours a year); data built in {built:.1f} s"
@@ -241,6 +251,10 @@ def main() -> None:
     print(
         f"{connection.vendor}: four-week run calculated in {timings[0]:.1f} s, recalculated in {timings[1]:.1f} s: "
         f"{lines:,} lines, {hours:,.0f} paid hours, total £{run.total:,.2f}, held £{run.held_total:,.2f}"
+    )
+    print(
+        f"{connection.vendor}: reconciliation read (control totals, change per provider, {len(gaps)} missing ledger "
+        f"codes) in {reconciled:.2f} s; approval (lines committed under the unique index) in {approved:.2f} s"
     )
 
 

@@ -4,35 +4,25 @@ from decimal import Decimal
 
 from django import forms
 
+from caremarket.core.govuk import DateParts, DateTimeParts, date_field
 from caremarket.domain.arrangements import STATUS_LABELS, TRANSITIONS, Status
 
 from .models import MECHANISMS, PRICE_BASES, REGIMES
 
-DATE_HELP = "For example 2026-04-01"
-
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=DATE_HELP,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a date, like 2026-04-01",
-        },
-    )
+    return date_field(label, required=required)
 
 
 def _closing(label: str = "Applications close at") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="Date and time, for example 2026-12-18 12:00",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="For example, 18 12 2026 at 12:00",
+        widget=DateTimeParts(),
         error_messages={
             "required": "Give the closing date and time",
-            "invalid": "Enter a date and time like 2026-12-18 12:00",
+            "invalid": "Enter a real date and a time like 12:00",
         },
     )
 
@@ -235,12 +225,12 @@ def application_form(application, data=None):
             required=False,
             min_value=0,
             max_value=120,
-            help_text="For example 25 for life skills (seed 004)",
+            help_text="For example, 25 for life skills (seed 004)",
         ),
         "cqc_location_id": forms.CharField(
             label="CQC location id (needed where the service involves personal care or medication)",
             required=False,
-            help_text="For example 1-466088203",
+            help_text="For example, 1-466088203",
         ),
     }
     initial = {
@@ -271,9 +261,9 @@ def application_form(application, data=None):
                 fields[f"q{question.pk}_expires_on"] = forms.DateField(
                     label=f"Expiry date for question {question.number}",
                     required=False,
-                    help_text="For example 2027-03-31",
-                    widget=forms.DateInput(attrs={"type": "date"}),
-                    error_messages={"invalid": "Enter the expiry date as a date, like 2027-03-31"},
+                    help_text="For example, 31 3 2027",
+                    widget=DateParts(),
+                    error_messages={"invalid": "Enter the expiry date as a date, like 31 3 2027"},
                 )
                 initial[f"q{question.pk}_expires_on"] = answer.expires_on if answer else None
         else:

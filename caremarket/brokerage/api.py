@@ -42,6 +42,9 @@ class PersonIn(Schema):
     postcode: str
     phone: str = ""
     email: str = ""
+    duplicate_ok: bool = Field(
+        False, description="Someone with the same name, date of birth and postcode is refused (409) unless true"
+    )
 
 
 class PersonOut(Schema):

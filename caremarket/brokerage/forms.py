@@ -1,5 +1,7 @@
 from django import forms
 
+from caremarket.core.govuk import DateParts, DateTimeParts, date_field
+
 from .models import REQUEST_STATUSES
 
 
@@ -12,11 +14,11 @@ class PersonForm(forms.Form):
     )
     date_of_birth = forms.DateField(
         label="Date of birth",
-        help_text="For example 1948-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 27 3 1948",
+        widget=DateParts(),
         error_messages={
             "required": "Enter the date of birth",
-            "invalid": "Enter the date of birth as a date, like 1948-03-27",
+            "invalid": "Enter the date of birth as a date, like 27 3 1948",
         },
     )
     address = forms.CharField(
@@ -44,11 +46,11 @@ class CareRequestForm(forms.Form):
     weekly_placement = forms.BooleanField(label="A weekly placement (supported living)", required=False)
     start_on = forms.DateField(
         label="Start date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example 2026-12-07",
+        widget=DateParts(),
+        help_text="For example, 7 12 2026",
         error_messages={
             "required": "Enter the start date",
-            "invalid": "Enter the start date as a date, like 2026-12-07",
+            "invalid": "Enter the start date as a date, like 7 12 2026",
         },
     )
     outcomes = forms.CharField(
@@ -140,13 +142,7 @@ PRICE_UNIT_CHOICES = [("hour", "Per hour"), ("day", "Per day"), ("week", "Per we
 
 
 def _date(label: str, example: str = "2026-12-07", required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"For example {example}",
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a date, like {example}"},
-    )
+    return date_field(label, example, required)
 
 
 def _money(label: str) -> forms.DecimalField:
@@ -168,11 +164,12 @@ def _money(label: str) -> forms.DecimalField:
 class CompetitionForm(forms.Form):
     closes_at = forms.DateTimeField(
         label="Closing time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="Offers are sealed until then. For example 2026-12-07 12:00",
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=DateTimeParts(),
+        help_text="Offers are sealed until then. For example, 7 12 2026 at 12:00",
         error_messages={
             "required": "Enter the closing time",
-            "invalid": "Enter a date and time, like 2026-12-07 12:00",
+            "invalid": "Enter a real date and a time like 12:00",
         },
     )
     quality_weight = forms.DecimalField(label="Quality weight (%)", initial=60, decimal_places=2)

@@ -29,6 +29,23 @@ def person_list(*, council, search: str = ""):
     return qs
 
 
+def person_matches(*, council, given_name: str, family_name: str, date_of_birth, postcode: str):
+    """People the council already records with the same name, date of birth and postcode: most likely the same
+    person, recorded before (a second record splits their history and their record of views)."""
+    from caremarket.domain import reference as reference_rules
+
+    try:
+        postcode = reference_rules.normalise_postcode(postcode)
+    except reference_rules.ReferenceError:
+        return Person.objects.none()
+    return Person.objects.for_organisation(council).filter(
+        given_name__iexact=(given_name or "").strip(),
+        family_name__iexact=(family_name or "").strip(),
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+    )
+
+
 def person_get(*, council, pk) -> Person:
     return get_for_organisation_or_404(Person.objects.all(), council, pk=pk)
 

@@ -54,7 +54,12 @@ def person_create(
     postcode: str,
     phone: str = "",
     email: str = "",
+    duplicate_ok: bool = False,
 ) -> Person:
+    """A person the council arranges care for. Someone with the same name, date of birth and postcode is most
+    likely already recorded: refused (409, naming the record) unless the caller says it is someone else."""
+    from .selectors import person_matches
+
     if not council.is_council:
         raise ServiceError("Only a council records people", status=403)
     if not (given_name or "").strip():
@@ -65,6 +70,15 @@ def person_create(
         raise ServiceError({"date_of_birth": "Date of birth must be in the past"})
     if not (address or "").strip():
         raise ServiceError({"address": "Enter the address"})
+    same = person_matches(
+        council=council, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, postcode=postcode
+    ).first()
+    if same is not None and not duplicate_ok:
+        raise ServiceError(
+            {"given_name": f"Person {same.pk} has the same name, date of birth and postcode: use that record, or "
+             "say this is someone else"},
+            status=409,
+        )  # fmt: skip
     person = Person.objects.create(
         council=council,
         given_name=given_name.strip(),

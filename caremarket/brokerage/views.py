@@ -60,11 +60,26 @@ def people(request):
 
 @permission_required(Permission.REQUESTS_CREATE)
 def person_create(request):
+    """Add a person; one who looks already recorded (same name, date of birth and postcode) is shown first, with
+    the choice to use that record or to add someone new."""
+    council = request.user.organisation
     form = forms.PersonForm(bound(request))
+    different = request.POST.get("duplicate_ok") == "yes"
+    if request.method == "POST" and form.is_valid() and not different:
+        data = form.cleaned_data
+        matches = selectors.person_matches(
+            council=council,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+        )
+        if matches.exists():
+            return render(request, "brokerage/person_duplicate.html", {"form": form, "matches": matches[:5]})
     person = submit(
         request,
         form,
-        lambda data: services.person_create(council=request.user.organisation, actor=request.user, **data),
+        lambda data: services.person_create(council=council, actor=request.user, duplicate_ok=different, **data),
     )
     if person is not FAILED:
         messages.success(request, f"Added {person}")

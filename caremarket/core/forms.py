@@ -1,5 +1,7 @@
 from django import forms
 
+from .govuk import DateParts
+
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(required=False, label="Action contains", help_text="For example area.created")
@@ -8,14 +10,14 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         required=False,
         label="From date",
-        help_text="For example 2026-04-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 1 4 2026",
+        widget=DateParts(),
     )
     date_to = forms.DateField(
         required=False,
         label="To date",
-        help_text="For example 2026-04-30",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 30 4 2026",
+        widget=DateParts(),
     )
 
     def __init__(self, *args, object_types: list[str], **kwargs):

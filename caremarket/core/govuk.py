@@ -7,9 +7,91 @@ summary that links to each field in error.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+
+
+class DateParts(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (`name-day`, `name-month`, `name-year`) for one date. The
+    field sees one ISO date; a date posted whole under the field's own name (`2026-11-02`) is read as well, so
+    scripts and older clients keep working."""
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def parts(self, data, name) -> list[str]:
+        return [str(data.get(f"{name}-{part}", "") or "").strip() for part in self.PARTS]
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):
+            return data.get(name)
+        day, month, year = parts = self.parts(data, name)
+        if not any(parts):
+            return ""
+        if all(p.isdigit() for p in parts) and len(year) == 4:
+            return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+        return "/".join(parts)  # not a date: the field says so
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and all(f"{name}-{part}" not in data for part in self.PARTS)
+
+
+class DateTimeParts(DateParts):
+    """The date input with a fourth box for the time (24-hour, 12:00), in one fieldset: a deadline."""
+
+    PARTS = ("day", "month", "year", "time")
+
+    def __init__(self, attrs=None):
+        forms.MultiWidget.__init__(self, [forms.TextInput() for _ in self.PARTS], attrs)
+
+    def decompress(self, value):
+        if not value:
+            return [None] * 4
+        from django.utils import timezone
+
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return [local.day, local.month, local.year, f"{local:%H:%M}"]
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):
+            return data.get(name)
+        day, month, year, at = parts = self.parts(data, name)
+        if not any(parts):
+            return ""
+        at = at.replace(".", ":")
+        if all(p.isdigit() for p in (day, month, year)) and len(year) == 4 and at:
+            return f"{year}-{month.zfill(2)}-{day.zfill(2)} {at.zfill(5)}"
+        return "/".join(parts)
+
+
+def _date_parts(bf: forms.BoundField) -> list[str]:
+    """What each box shows: what was typed when the form came back, else the field's date."""
+    widget = bf.field.widget
+    if bf.form.is_bound and not bf.form.data.get(bf.html_name):
+        return widget.parts(bf.form.data, bf.html_name)
+    value = bf.value()
+    if isinstance(value, str):
+        from datetime import date, datetime
+
+        try:
+            value = (datetime if isinstance(widget, DateTimeParts) else date).fromisoformat(value)
+        except ValueError:
+            return [""] * len(widget.PARTS)
+    return ["" if v is None else str(v) for v in widget.decompress(value)]
+
+
+def field_id(bf: forms.BoundField) -> str:
+    """A field's id, unique on a page that shows several forms (a request page has four; two of them ask for a
+    price unit): the form's name and the field's, "spot-purchase-form-price_unit"."""
+    form = re.sub(r"(?<!^)(?=[A-Z])", "-", type(bf.form).__name__).lower()
+    return f"{form}-{bf.html_name}"
 
 
 def _label(bf: forms.BoundField, is_page_heading: bool) -> dict[str, Any]:
@@ -43,7 +125,7 @@ def field_params(bf: forms.BoundField, overrides: dict[str, Any] | None = None) 
     widget = bf.field.widget
     overrides = dict(overrides or {})
     is_page_heading = overrides.pop("isPageHeading", False)
-    base: dict[str, Any] = {"id": bf.id_for_label or bf.auto_id, "name": bf.html_name}
+    base: dict[str, Any] = {"id": field_id(bf), "name": bf.html_name}
     error, hint = _error(bf), _hint(bf)
     if error:
         base["errorMessage"] = error
@@ -66,6 +148,29 @@ def field_params(bf: forms.BoundField, overrides: dict[str, Any] | None = None) 
         if hint:
             params["items"][0]["hint"] = hint
         return "checkboxes", {**params, **overrides}
+
+    if isinstance(widget, DateParts):
+        legend = {"text": bf.label, "classes": "govuk-fieldset__legend--s"}
+        if is_page_heading:
+            legend.update({"isPageHeading": True, "classes": "govuk-fieldset__legend--l"})
+        params = {"id": base["id"], "namePrefix": base["name"], "fieldset": {"legend": legend}}
+        for key in ("errorMessage", "hint"):
+            if key in base:
+                params[key] = base[key]
+        wrong = " govuk-input--error" if error else ""
+        widths = {"day": 2, "month": 2, "year": 4, "time": 5}
+        params["items"] = [
+            {
+                "id": f"{base['id']}-{part}",
+                "name": part,
+                "label": "Time (24-hour)" if part == "time" else part.capitalize(),
+                "value": value,
+                "classes": f"govuk-input--width-{widths[part]}{wrong}",
+                "inputmode": "text" if part == "time" else "numeric",
+            }
+            for part, value in zip(widget.PARTS, _date_parts(bf), strict=True)
+        ]
+        return "date", {**params, **overrides}
 
     if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
         raw = bf.value()
@@ -116,7 +221,8 @@ def error_summary_params(form: forms.Form) -> dict[str, Any] | None:
         if name == "__all__":
             continue
         bf = form[name]
-        items.append({"text": " ".join(str(e) for e in errors), "href": f"#{bf.id_for_label or bf.auto_id}"})
+        target = f"{field_id(bf)}-day" if isinstance(bf.field.widget, DateParts) else field_id(bf)
+        items.append({"text": " ".join(str(e) for e in errors), "href": f"#{target}"})
     return {"titleText": "There is a problem", "errorList": items}
 
 
@@ -176,3 +282,23 @@ def check_page(request, form, **check):
     from django.shortcuts import render
 
     return render(request, "includes/check_page.html", {"form": form, "check": {"allowed": True, **check}})
+
+
+def uk_example(iso: str) -> str:
+    """A date as the GOV.UK date input's hint gives it: '2026-04-01' is '1 4 2026'."""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {int(month)} {year}"
+
+
+def date_field(label: str, example: str = "2026-04-01", required: bool = True) -> forms.DateField:
+    """A date asked for with the GOV.UK date input, its hint an example, its errors naming the field."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateParts(),
+        help_text=f"For example, {uk_example(example)}",
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a real date, like {uk_example(example)}",
+        },
+    )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from caremarket.domain.lifecycles import JOB
+
 
 class AppendOnlyError(Exception):
     """Audit records are never changed or deleted."""
@@ -77,3 +79,54 @@ class PeriodicTaskState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} due {self.next_due_at.isoformat()}"
+
+
+class Job(models.Model):
+    """Work that runs in the worker while its page shows how far it has got: calculating a payment run, computing
+    positions, checking a large upload. One active job per thing it works on (`kind` and `key`), so a second
+    click finds the job already running and starts nothing."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=60)  # "payment_run.calculate"
+    key = models.CharField(max_length=100)  # what it works on: "payment_run:36"
+    label = models.CharField(max_length=200)  # "Calculating payment run 36"
+    handler = models.CharField(max_length=200)  # the dotted path of the function that does the work
+    args = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, default="queued", choices=JOB.choices)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    unit = models.CharField(max_length=40, blank=True)  # what is counted: "placements"
+    message = models.TextField(blank=True)  # the result, or why it failed
+    link = models.CharField(max_length=300, blank=True)  # where the result is
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(status__in=sorted(JOB.group("active"))),
+                name="one_active_job_per_thing",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=list(JOB.states)), name="job_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def active(self) -> bool:
+        return JOB.is_in(self.status, "active")
+
+    @property
+    def failed(self) -> bool:
+        return JOB.is_in(self.status, "failed")
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

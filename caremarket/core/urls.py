@@ -8,4 +8,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -89,6 +90,15 @@ def audit_export(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
+
+
+@login_required
+def job_detail(request, pk: int):
+    """How far a piece of long work has got; the page refreshes until it is done, then says what it did."""
+    from .jobs import job_get
+
+    job = job_get(organisation=request.user.organisation, pk=pk)
+    return render(request, "core/job.html", {"job": job})
 
 
 def _error_page(request, status: int, title: str, message: str) -> HttpResponse:

@@ -166,6 +166,19 @@ PAYMENT_RUN = Lifecycle(
     },
 )
 
+# Work that takes longer than a web request waits for: one at a time per thing it works on.
+JOB = Lifecycle(
+    "job",
+    {"queued": "Waiting to start", "running": "Running", "done": "Done", "failed": "Failed"},
+    _moves(queued={"running", "failed"}, running={"done", "failed"}),
+    {
+        "active": frozenset({"queued", "running"}),
+        "finished": frozenset({"done", "failed"}),
+        "succeeded": frozenset({"done"}),
+        "failed": frozenset({"failed"}),
+    },
+)
+
 ADMISSION = Lifecycle(
     "admission",
     {"active": "Active", "suspended": "Suspended", "removed": "Removed"},

@@ -12,6 +12,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.jobs import JobOut
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
@@ -162,10 +163,13 @@ def run_get(request, run_id: int):
     return selectors.run_get(council=_council(request), pk=run_id)
 
 
-@router.post("/payment-runs/{run_id}/calculation", response=RunOut)
+@router.post("/payment-runs/{run_id}/calculation", response={202: JobOut})
 def run_calculate(request, run_id: int):
+    """Starts the calculation in the worker and answers at once: follow the job (`GET /api/v1/jobs/{id}`) until it
+    is done. Asked again while it runs, the same job is returned and nothing more is started."""
     require(request, Permission.PAYMENTS_RUN)
-    return runs.payment_run_calculate(run=selectors.run_get(council=_council(request), pk=run_id), actor=request.auth)
+    run = selectors.run_get(council=_council(request), pk=run_id)
+    return 202, runs.payment_run_calculation_start(run=run, actor=request.auth)
 
 
 # Providers: delivery records --------------------------------------------------------------------------------------

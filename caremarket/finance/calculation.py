@@ -362,7 +362,7 @@ class Calculation:
     problems: list[str] = field(default_factory=list)
 
 
-def calculate(run: PaymentRun) -> Calculation:
+def calculate(run: PaymentRun, progress=None) -> Calculation:
     """Every line the run's period owes: placements priced day by day, blocks, contributions, adjustments for rates
     changed since earlier lines were paid, and held lines now released. Lines already committed are left out, so
     a line is never paid twice. Writes nothing."""
@@ -377,7 +377,9 @@ def calculate(run: PaymentRun) -> Calculation:
     block_lines, blocks = _block_lines(run, context)
     lines: list[PaymentLine] = [b for b in block_lines if b.key not in committed]
     problems: list[str] = []
-    for placement in placements:
+    for number, placement in enumerate(placements):
+        if progress is not None and number % 25 == 0:
+            progress(number, len(placements))
         mine = records.get(placement.pk, [])
         covered = (
             {f"{r.day.isoformat()}T{r.start}" for r in mine}
@@ -393,4 +395,6 @@ def calculate(run: PaymentRun) -> Calculation:
     lines += adjustments
     problems += adjustment_problems
     lines += _released(run, context, {line.key for line in lines})
+    if progress is not None:
+        progress(len(placements), len(placements))
     return Calculation(lines=lines, problems=problems)

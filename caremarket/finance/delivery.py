@@ -341,12 +341,16 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
     errors: list[RowError] = []
     records: list[tuple[int, dict]] = []
     seen: dict[tuple, int] = {}
+    councils: dict[int, Organisation] = {}
     skipped = 0
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         if _left_blank(row, placements):
             skipped += 1
             continue
         row = {**row, "placement": str(row.get("placement") or "").strip().removesuffix(".0")}
+        if row["placement"].isdigit() and int(row["placement"]) in placements:
+            named = placements[int(row["placement"])]
+            councils[named.council_id] = named.council  # told of the file, whether or not it is recorded
         record, row_errors = check_row(provider=provider, placements=placements, row=row, number=number)
         errors += row_errors
         if record is None:
@@ -360,7 +364,6 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         seen[key] = number
         records.append((number, record))
     errors += _overlaps(records, provider)
-    councils = {r["placement"].council_id: r["placement"].council for _, r in records}
     upload = DeliveryUpload(
         provider=provider,
         file_name=file_name[:200],
@@ -370,7 +373,7 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
     )
     if errors:
         errors.sort(key=lambda e: e.row)
-        upload.status, upload.errors, upload.error_count = "rejected", grouped(errors), len(errors)
+        upload.status, upload.errors, upload.error_count = upload.REJECTED, grouped(errors), len(errors)
         upload.save()
         upload.councils.set(councils.values())
         audit_record(
@@ -381,7 +384,7 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
             after={"rows": len(rows), "errors": len(errors)},
         )
         return upload
-    upload.status = "accepted"
+    upload.status = upload.ACCEPTED
     upload.save()
     upload.councils.set(councils.values())
     created = already = 0
@@ -468,7 +471,7 @@ def period_of(month: str | None, today: date | None = None) -> tuple[date, date]
 
 
 def _usual_week(placement: Placement, before: date) -> dict[int, list[DeliveryRecord]]:
-    """The visits of the latest week recorded before `before`, by weekday: the pattern the rota repeats."""
+    """The visits of the last seven days recorded before `before`, by weekday: the pattern the rota repeats."""
     recent = list(
         DeliveryRecord.objects.filter(
             placement=placement, kind="visit", day__lt=before, day__gte=before - timedelta(days=35)
@@ -476,10 +479,10 @@ def _usual_week(placement: Placement, before: date) -> dict[int, list[DeliveryRe
     )
     if not recent:
         return {}
-    monday = recent[0].day - timedelta(days=recent[0].day.weekday())
+    since = recent[0].day - timedelta(days=6)
     week: dict[int, list[DeliveryRecord]] = {}
     for record in sorted(recent, key=lambda r: (r.day, r.start)):
-        if record.day >= monday:
+        if record.day >= since:
             week.setdefault(record.day.weekday(), []).append(record)
     return week
 
@@ -541,6 +544,7 @@ TEMPLATE_HELP = [
     "only the placement number, date, times and carers are read.",
     "The pre-filled visits repeat the latest week you recorded: correct the times, add visits, and leave start "
     "and end blank for a planned visit that did not happen (the row is skipped).",
+    "Attendance days and weeks are pre-filled as planned: delete the row of a day or week that did not happen.",
 ]
 
 

@@ -1,16 +1,12 @@
 from django import forms
 
+from caremarket.core.govuk import date_field
+
 from .models import RATE_KINDS, UNITS
 
 
-def _date(label, example="2026-04-01", required=True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"For example {example}",
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a date, like {example}"},
-    )
+def _date(label: str, example: str = "2026-04-01", required: bool = True) -> forms.DateField:
+    return date_field(label, example, required)
 
 
 def _decimal(label, places=2, required=True, **kwargs):

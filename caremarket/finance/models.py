@@ -142,6 +142,9 @@ DELIVERY_KINDS = [("visit", "Visit"), ("attendance", "Attendance day"), ("week",
 
 
 class DeliveryUpload(models.Model):
+    # checked once and accepted or rejected whole: an outcome, not a lifecycle
+    ACCEPTED, REJECTED = "accepted", "rejected"
+
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=[("accepted", "Accepted"), ("rejected", "Rejected")])

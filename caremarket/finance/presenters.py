@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.brokerage.models import reference_of
 from caremarket.core.pages import paginate
 from caremarket.core.permissions import has_permission
 from caremarket.core.todo import Item, Row
@@ -142,7 +143,7 @@ def upload_page(*, upload) -> dict:
                 "count": count,
             }
         )
-    return {"upload": upload, "problems": problems, "rejected": upload.status == "rejected"}
+    return {"upload": upload, "problems": problems, "rejected": upload.status == upload.REJECTED}
 
 
 def finance_to_do(*, user, council) -> list[Item]:
@@ -172,12 +173,43 @@ def finance_to_do(*, user, council) -> list[Item]:
             ),
             reverse("finance:holds"),
         ),
+        Item.of(
+            "Providers' uploads rejected and not yet fixed",
+            selectors.failed_uploads(council=council),
+            lambda u: Row(
+                f"{u.provider.name}: {u.file_name}, {u.error_count} rows with problems",
+                reverse("finance:uploads"),
+                u.uploaded_at,
+                "uploaded",
+            ),
+            reverse("finance:uploads"),
+        ),
     ]
+
+
+def uploads_page(*, council) -> dict:
+    """The providers' uploads that failed, with what was wrong (the kinds of problem, not the rows' details)."""
+    return {
+        "uploads": [
+            {"upload": u, "problems": [(p.get("problem") or p["message"], p.get("count", 1)) for p in u.errors]}
+            for u in selectors.failed_uploads(council=council, days=31)[:100]
+        ]
+    }
 
 
 def provider_money_to_do(*, provider) -> list[Item]:
     remittances = selectors.provider_remittances(provider=provider)[:3]
     return [
+        Item.of(
+            "Delivery records due: nothing recorded for a week",
+            selectors.placements_without_records(provider=provider),
+            lambda p: Row(
+                f"Placement {p.pk} (request {reference_of(p.request_id)}), {p.service_type.name} for {p.council.name}"
+                + (f": last recorded {p.last_recorded:%-d %B %Y}" if p.last_recorded else ": nothing recorded yet"),
+                reverse("delivery:index"),
+            ),
+            reverse("delivery:index"),
+        ),
         Item.of(
             "Latest remittances",
             remittances,
@@ -187,7 +219,7 @@ def provider_money_to_do(*, provider) -> list[Item]:
                 reverse("delivery:remittance", args=[r["run_id"]]),
             ),
             reverse("delivery:index"),
-        )
+        ),
     ]
 
 

@@ -61,13 +61,26 @@ def payment_run_create(*, council: Organisation, actor, period_start: date, peri
     return run
 
 
-@transaction.atomic
-def payment_run_calculate(*, run: PaymentRun, actor) -> PaymentRun:
-    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+def payment_run_calculate(*, run: PaymentRun, actor, progress=None) -> PaymentRun:
+    """Price the period (reading only, `progress(done, total)` told as it goes), then store the lines and move the
+    run in one transaction: interrupted, the run is as it was. A run approved while it was being priced is left
+    alone and the calculation says so."""
+    run = PaymentRun.objects.select_related("council").get(pk=run.pk)
     if not PAYMENT_RUN.is_in(run.status, "changeable"):
         raise ServiceError(f"A run that is {run.get_status_display().lower()} cannot be changed", status=409)
+    calculation = calculate(run, progress=progress)
+    with transaction.atomic():
+        return _calculated(run, calculation, actor)
+
+
+def _calculated(run: PaymentRun, calculation, actor) -> PaymentRun:
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if not PAYMENT_RUN.is_in(run.status, "changeable"):
+        raise ServiceError(
+            f"The run became {run.get_status_display().lower()} while it was being calculated: nothing was changed",
+            status=409,
+        )
     run.lines.all().delete()
-    calculation = calculate(run)
     lines, problems = calculation.lines, calculation.problems
     PaymentLine.objects.bulk_create(lines, batch_size=2000)
     payable = [line for line in lines if not line.held and not line.flagged]
@@ -177,3 +190,30 @@ def hold_release(*, hold: Hold, actor) -> Hold:
         exclude=[hold.released_by],
     )
     return hold
+
+
+def _calculate_job(*, job, actor, progress, run_id: int) -> tuple[str, str]:
+    run = payment_run_calculate(run=PaymentRun.objects.get(pk=run_id), actor=actor, progress=progress)
+    return (
+        f"Payment run {run.pk} is calculated: £{run.total:,} to pay. Another finance officer checks and approves it.",
+        reverse("finance:run", args=[run.pk]),
+    )
+
+
+def payment_run_calculation_start(*, run: PaymentRun, actor):
+    """Calculate in the worker (a large council's run takes longer than a page can wait); the page that follows
+    shows how many placements are priced so far. A second click while it runs starts nothing."""
+    from caremarket.core.jobs import job_start
+
+    if not PAYMENT_RUN.is_in(run.status, "changeable"):
+        raise ServiceError(f"A run that is {run.get_status_display().lower()} cannot be changed", status=409)
+    return job_start(
+        organisation=run.council,
+        actor=actor,
+        kind="payment_run.calculate",
+        key=f"payment_run:{run.pk}",
+        label=f"Calculating payment run {run.pk}",
+        handler=_calculate_job,
+        unit="placements",
+        run_id=run.pk,
+    )

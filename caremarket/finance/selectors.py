@@ -89,6 +89,47 @@ def uploads(*, provider):
     return DeliveryUpload.objects.filter(provider=provider)[:20]
 
 
+def failed_uploads(*, council, days: int = 14):
+    """Uploads naming the council's placements that were rejected in the last `days` days and not followed by an
+    accepted upload from the same provider: care delivered that the council cannot pay until they are fixed."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(days=days)
+    fixed = DeliveryUpload.objects.filter(
+        provider=OuterRef("provider"), status=DeliveryUpload.ACCEPTED, uploaded_at__gt=OuterRef("uploaded_at")
+    )
+    return (
+        DeliveryUpload.objects.filter(councils=council, status=DeliveryUpload.REJECTED, uploaded_at__gte=since)
+        .exclude(Exists(fixed))
+        .select_related("provider")
+        .order_by("-uploaded_at")
+    )
+
+
+def placements_without_records(*, provider, days: int = 7):
+    """The provider's running placements with nothing recorded in the last `days` days (that started before then):
+    delivery records due, without which the council cannot pay."""
+    from datetime import timedelta
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from caremarket.brokerage.models import Placement
+
+    since = timezone.localdate() - timedelta(days=days)
+    return (
+        Placement.objects.in_group("live")
+        .filter(provider=provider, start_on__lte=since)
+        .annotate(last_recorded=Max("deliveries__day"))
+        .filter(Q(last_recorded__isnull=True) | Q(last_recorded__lt=since))
+        .select_related("council", "service_type")
+        .order_by("last_recorded", "start_on", "pk")
+    )
+
+
 def upload_get(*, provider, pk) -> DeliveryUpload:
     found = DeliveryUpload.objects.filter(provider=provider, pk=pk).first()
     if found is None:

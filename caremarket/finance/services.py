@@ -203,7 +203,7 @@ def supplier_code_set(*, council: Organisation, actor, provider: Organisation, c
     if not provider.is_provider:
         raise ServiceError({"provider": "Choose a provider"})
     code = _ledger_code(code, "code", "supplier code")
-    current = SupplierCode.objects.select_for_update().filter(council=council, provider=provider).first()
+    current = SupplierCode.objects.select_for_update().filter(council=council, provider=provider).order_by("pk").first()
     before = current.code if current else ""
     if code == before:
         return current
@@ -236,7 +236,9 @@ def cost_centre_set(*, council: Organisation, actor, service_type=None, code: st
     account = _ledger_code(account, "account", "account code")
     if not code:
         raise ServiceError({"code": "Enter the cost centre"})
-    current = CostCentre.objects.select_for_update().filter(council=council, service_type=service_type).first()
+    current = (
+        CostCentre.objects.select_for_update().filter(council=council, service_type=service_type).order_by("pk").first()
+    )
     before = {"code": current.code, "account": current.account} if current else {}
     if current is None:
         current = CostCentre.objects.create(council=council, service_type=service_type, code=code, account=account)

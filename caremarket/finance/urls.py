@@ -20,6 +20,7 @@ urlpatterns = [
     path("runs/<int:pk>/remittances/<int:provider_id>/", views.run_remittance, name="run-remittance"),
     path("runs/<int:pk>/lines.csv", views.run_lines_csv, name="run-lines-csv"),
     path("ledger-codes/", views.ledger_codes, name="ledger-codes"),
+    path("uploads/", views.uploads, name="uploads"),
     path("holds/", views.hold_list, name="holds"),
     path("holds/<int:pk>/release/", views.hold_release, name="hold-release"),
 ]

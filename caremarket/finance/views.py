@@ -180,12 +180,11 @@ def run_detail(request, pk: int):
     run = selectors.run_get(council=request.user.organisation, pk=pk)
     if request.method == "POST" and request.POST.get("action") == "calculate":
         try:
-            runs.payment_run_calculate(run=run, actor=request.user)
+            job = runs.payment_run_calculation_start(run=run, actor=request.user)
         except ServiceError as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(request, "Calculated: another finance officer checks and approves it")
-        return redirect("finance:run", pk=pk)
+            return redirect("finance:run", pk=pk)
+        return redirect("core:job", pk=job.pk)
     return render(request, "finance/run.html", presenters.run_page(run=run, user=request.user))
 
 
@@ -312,6 +311,11 @@ def run_lines_csv(request, pk: int):
 
 
 @permission_required(Permission.PAYMENTS_RUN)
+def uploads(request):
+    return render(request, "finance/uploads.html", presenters.uploads_page(council=request.user.organisation))
+
+
+@permission_required(Permission.PAYMENTS_RUN)
 def ledger_codes(request):
     """The council's supplier code for each provider it pays and cost centre for each service: what the payments
     file carries into the ledger."""
@@ -322,7 +326,8 @@ def ledger_codes(request):
         providers=selectors.providers_paid(council=council),
     )
     centre_form = forms.CostCentreForm(
-        request.POST if request.POST.get("action") == "centre" else None, service_types=service_types
+        request.POST if request.POST.get("action") == "centre" else None,
+        service_types=service_types,
     )
 
     def supplier(data):

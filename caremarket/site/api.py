@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Schema
 
 from caremarket.accounts.api_auth import ApiTokenAuth, acting_person
 from caremarket.api import problems
+from caremarket.core.jobs import JobOut, job_get
 
 from .todo import to_do_for
 
@@ -45,6 +46,12 @@ def me(request):
         "token_name": token.name,
         "roles": token.roles,
     }
+
+
+@api.get("/jobs/{job_id}", response=JobOut, tags=["auth"], summary="How far a piece of long work has got")
+def job(request, job_id: int):
+    """A payment run's calculation and other long work started by the organisation: poll until it is done."""
+    return job_get(organisation=request.auth.organisation, pk=job_id)
 
 
 class ToDoRowOut(Schema):

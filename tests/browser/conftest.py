@@ -55,6 +55,13 @@ class Journey:
         self.page.wait_for_load_state("load")
         results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
+        # two elements with one id send a label, an error link or a skip link to the wrong one (axe 4 no longer
+        # checks it): two forms on a page each need their own ids
+        duplicates = self.page.evaluate(
+            "() => { const seen = {}; for (const e of document.querySelectorAll('[id]')) "
+            "{ seen[e.id] = (seen[e.id] || 0) + 1; } return Object.keys(seen).filter(k => seen[k] > 1); }"
+        )
+        assert duplicates == [], f"{self.page.url}: ids used twice: {duplicates}"
         self.checked.append(self.page.url)
 
     def goto(self, path: str) -> None:

@@ -10,6 +10,7 @@ from caremarket.accounts import services as accounts
 from caremarket.arrangements import applications, services
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
+from tests.browser.forms import fill_date
 
 PASSWORD = "journey-password-2026"
 pytestmark = pytest.mark.browser
@@ -101,7 +102,7 @@ def test_provider_applies_council_evaluates_and_admits_provider_reads_feedback(j
     page.get_by_label("Lot 1: Building based").check()
     page.get_by_label("Altrincham (level 1)").check()
     page.get_by_role("group", name=re.compile("public liability insurance")).get_by_label("Yes").check()
-    page.get_by_label("Expiry date for question 1").fill("2027-03-31")
+    fill_date(page, "Expiry date for question 1", "2027-03-31")
     page.get_by_label(re.compile("purposeful day")).fill("Gardening, art and trips chosen by each person.")
     page.get_by_label("Your day rate").fill("62.50")
     journey.click(role="button", name="Submit the application")

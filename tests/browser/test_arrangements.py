@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from caremarket.accounts import services as accounts
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
+from tests.browser.forms import fill_date
 
 PASSWORD = "journey-password-2026"
 pytestmark = pytest.mark.browser
@@ -46,8 +47,8 @@ def test_commissioner_sets_up_the_three_lot_fps_and_opens_a_window(journey, comm
     page.get_by_label("Title").fill("Day opportunities flexible purchasing system")
     page.get_by_role("radio", name=re.compile("^Flexible framework")).check()
     page.get_by_role("radio", name=re.compile("^Public Contracts Regulations 2015")).check()
-    page.get_by_label("Start date").fill("2026-04-01")
-    page.get_by_label("End date").fill("2030-03-31")
+    fill_date(page, "Start date", "2026-04-01")
+    fill_date(page, "End date", "2030-03-31")
     page.get_by_label("Estimated value in pounds").fill("4200000")
     page.get_by_label("Reopen every so many months").fill("12")
     page.get_by_role("radio", name="A day rate").check()
@@ -70,7 +71,7 @@ def test_commissioner_sets_up_the_three_lot_fps_and_opens_a_window(journey, comm
     journey.click(role="button", name="Change the state")
     page.get_by_role("radio", name="Open for applications").check()
     closes = timezone.localtime() + timedelta(days=28)
-    page.get_by_label("Applications close at").fill(closes.strftime("%Y-%m-%dT%H:%M"))
+    fill_date(page, "Applications close at", closes.date(), at=f"{closes:%H:%M}")
     journey.click(role="button", name="Change the state")
     expect(page.get_by_text("Open for applications until")).to_be_visible()
     expect(page.get_by_role("cell", name="First opening")).to_be_visible()

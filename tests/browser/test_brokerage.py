@@ -12,6 +12,7 @@ from caremarket.accounts import services as accounts
 from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.browser.forms import fill_date
 from tests.factories import PersonFactory, admit, live_arrangement
 
 PASSWORD = "journey-password-2026"
@@ -68,14 +69,14 @@ def test_practitioner_records_a_childs_request_team_leader_approves_broker_sees_
     journey.click(role="button", name="Add a person")
     page.get_by_label("First name").fill("Kit")
     page.get_by_label("Last name").fill("Oddie")
-    page.get_by_label("Date of birth").fill((timezone.localdate() - timedelta(days=365 * 11)).isoformat())
+    fill_date(page, "Date of birth", (timezone.localdate() - timedelta(days=365 * 11)).isoformat())
     page.get_by_label("Address").fill("4 Mill Lane, Stourbridge")
     page.get_by_label("Postcode").fill("sv1 4ab")
     journey.click(role="button", name="Add the person")
     journey.click(role="button", name="Record a care request")
     page.get_by_label("Service", exact=True).select_option("childrens-community-support")
     page.get_by_label("Hours per week (home care)").fill("6")
-    page.get_by_label("Start date").fill((timezone.localdate() + timedelta(days=10)).isoformat())
+    fill_date(page, "Start date", (timezone.localdate() + timedelta(days=10)).isoformat())
     page.get_by_label("Outcomes the person wants").fill("Join a football club; time out for parents")
     journey.click(role="button", name="Record the request")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("a team leader must approve it")
@@ -84,14 +85,14 @@ def test_practitioner_records_a_childs_request_team_leader_approves_broker_sees_
 
     journey.sign_in("team.leader@stourshire.example", PASSWORD)
     journey.click(role="link", name="Care requests")
-    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="link", name=re.compile(r"^R-\d+$"))
     journey.click(role="button", name="Approve the request")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now being sourced")
     journey.click(role="button", name="Sign out")
 
     journey.sign_in("broker@stourshire.example", PASSWORD)
     journey.click(role="link", name="Care requests")
-    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="link", name=re.compile(r"^R-\d+$"))
     expect(page.get_by_role("listitem").filter(has_text=re.compile("^Juniper Community Support$"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Adults Only Care"))).to_contain_text("outside its age range")
 
@@ -118,7 +119,7 @@ def test_a_request_is_cancelled_with_a_reason_and_the_response_time_changed_whil
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the request is cancelled")
     page.get_by_label("Why is the request cancelled?").fill("The person chose a direct payment")
     journey.click(role="button", name="Cancel the request")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Request {request.pk} cancelled")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Request {request.reference} cancelled")
     expect(page.locator("main .govuk-tag").first).to_have_text("Cancelled")
     if SCREENSHOTS:
         page.screenshot(path=str(Path(SCREENSHOTS) / "request-cancelled.png"), full_page=True)

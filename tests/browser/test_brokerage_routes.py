@@ -12,6 +12,7 @@ from caremarket.accounts import services as accounts
 from caremarket.brokerage.models import Competition
 from caremarket.core.models import AuditEvent
 from caremarket.domain.roles import Role
+from tests.browser.forms import fill_date
 
 from .worlds import PASSWORD, home_care_market
 
@@ -39,7 +40,7 @@ def open_request(journey):
     journey.click(role="link", name="Care requests")
     journey.page.get_by_label("State").select_option(label="Any state, placed included")
     journey.click(role="button", name="Filter")
-    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="link", name=re.compile(r"^R-\d+$"))
 
 
 def switch(journey, email):
@@ -59,7 +60,7 @@ def test_ranked_approach_one_provider_at_a_time_and_where_it_stands(journey, tra
 
     switch(journey, "admin@evergreen.example")
     journey.click(role="link", name="Referrals and placements")
-    journey.click(role="link", name=re.compile(r"^Referral \d+$"))
+    journey.click(role="link", name=re.compile(r"^Request R-\d+$"))
     page.get_by_label("No staff capacity for this package").check()
     journey.click(role="button", name="Decline the referral")
 
@@ -70,7 +71,7 @@ def test_ranked_approach_one_provider_at_a_time_and_where_it_stands(journey, tra
 
     switch(journey, "admin@maplegate.example")
     journey.click(role="link", name="Referrals and placements")
-    journey.click(role="link", name=re.compile(r"^Referral \d+$"))
+    journey.click(role="link", name=re.compile(r"^Request R-\d+$"))
     journey.click(role="button", name="Accept the referral")
     expect(page.get_by_text("12 Mill Lane, WM1 2AB")).to_be_visible()
 
@@ -86,7 +87,8 @@ def test_call_off_competition_sealed_offers_scored_after_closing(journey, transa
     journey.sign_in("broker@westmarch.example", PASSWORD)
     open_request(journey)
     page.get_by_text("Run a call-off competition on HC-FLEX").click()
-    page.get_by_label("Closing time").fill((timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    closes = timezone.localtime() + timedelta(hours=3)
+    fill_date(page, "Closing time", closes.date(), at=f"{closes:%H:%M}")
     journey.click(role="button", name="Publish the competition")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Published to 2 providers")
     competition_url = page.url
@@ -97,11 +99,11 @@ def test_call_off_competition_sealed_offers_scored_after_closing(journey, transa
     ]:
         switch(journey, email)
         journey.click(role="link", name="Referrals and placements")
-        journey.click(role="link", name=re.compile(r"^Competition \d+$"))
+        journey.click(role="link", name=re.compile(r"^Request R-\d+$"))
         assert "Sutcliffe" not in page.content()
         expect(page.get_by_text("postcode district WM1")).to_be_visible()
         page.get_by_label("Your price").fill(price)
-        page.get_by_label("Earliest start date").fill((timezone.localdate() + timedelta(days=6)).isoformat())
+        fill_date(page, "Earliest start date", (timezone.localdate() + timedelta(days=6)).isoformat())
         page.get_by_label("How you will meet the outcomes").fill(how)
         journey.click(role="button", name="Submit the offer")
         expect(page.locator(".govuk-notification-banner")).to_contain_text("Your sealed offer is in")
@@ -135,7 +137,7 @@ def test_call_off_competition_sealed_offers_scored_after_closing(journey, transa
 
     switch(journey, "admin@maplegate.example")
     journey.click(role="link", name="Referrals and placements")
-    journey.click(role="link", name=re.compile(r"^Competition \d+$"))
+    journey.click(role="link", name=re.compile(r"^Request R-\d+$"))
     expect(page.get_by_text("2 of 2", exact=True)).to_be_visible()
     expect(page.get_by_text("100.00 out of 100 (the lowest price scores 100)")).to_be_visible()
 
@@ -156,20 +158,20 @@ def test_block_vacancy_then_the_placement_is_varied_in_hospital_and_the_provider
 
     # a variation that overlaps is refused; a later one keeps the old terms
     start = timezone.localdate() + timedelta(days=5)
-    page.get_by_label("Date the new terms start").fill(start.isoformat())
+    fill_date(page, "Date the new terms start", start.isoformat())
     page.get_by_label("Hours per week").fill("18")
     page.get_by_label("Why the placement is varied").fill("Review after a fall")
     journey.click(role="button", name="Vary from this date")
     expect(page.locator(".govuk-error-summary")).to_contain_text("would overlap")
-    page.get_by_label("Date the new terms start").fill((start + timedelta(days=14)).isoformat())
+    fill_date(page, "Date the new terms start", (start + timedelta(days=14)).isoformat())
     journey.click(role="button", name="Vary from this date")
     expect(page.get_by_role("row", name=re.compile("Review after a fall"))).to_contain_text("18")
     expect(page.get_by_role("row", name=re.compile("the terms of the award"))).to_contain_text("14")
 
-    page.get_by_label("Date", exact=True).fill((start + timedelta(days=20)).isoformat())
+    fill_date(page, "Date", (start + timedelta(days=20)).isoformat())
     journey.click(role="button", name="Record the admission")
     expect(page.locator("main .govuk-tag").first).to_contain_text("Suspended")
-    page.get_by_label("Date", exact=True).fill((start + timedelta(days=24)).isoformat())
+    fill_date(page, "Date", (start + timedelta(days=24)).isoformat())
     journey.click(role="button", name="Record the discharge")
     expect(page.locator("main .govuk-tag").first).to_contain_text("Active")
 
@@ -185,7 +187,7 @@ def test_block_vacancy_then_the_placement_is_varied_in_hospital_and_the_provider
     journey.click(role="button", name="Move all its placements into sourcing")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the provider")
     page.get_by_label("Provider", exact=True).select_option(label="Evergreen Care Ltd")
-    page.get_by_label("Last day of care from this provider").fill((start + timedelta(days=30)).isoformat())
+    fill_date(page, "Last day of care from this provider", (start + timedelta(days=30)).isoformat())
     page.get_by_label("Why").select_option(label="Provider left the market")
     journey.click(role="button", name="Move all its placements into sourcing")
     # a check page first: which placements end and whose; nothing has changed yet
@@ -193,7 +195,7 @@ def test_block_vacancy_then_the_placement_is_varied_in_hospital_and_the_provider
     expect(page.get_by_text(re.compile("Edna Sutcliffe"))).to_be_visible()
     journey.click(role="button", name="End 1 placements and source their people again")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("1 placements ended")
-    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="link", name=re.compile(r"^R-\d+$"))
     expect(page.get_by_text(re.compile("Re-sourcing: this request replaces placement"))).to_be_visible()
 
 
@@ -217,7 +219,7 @@ def test_spot_purchase_needs_a_reason_and_is_flagged(journey, transactional_db):
     # continuity: Maplegate is on the framework, so the person keeps it under the arrangement from a date
     journey.click(role="button", name="Keep providers on a new arrangement")
     page.get_by_label("New arrangement").select_option(label="HC-FLEX: Home care")
-    page.get_by_label("Date the placements move to it").fill((timezone.localdate() + timedelta(days=40)).isoformat())
+    fill_date(page, "Date the placements move to it", (timezone.localdate() + timedelta(days=40)).isoformat())
     journey.click(role="button", name="Move the placements")
     expect(page.get_by_text("1 placements kept their provider")).to_be_visible()
     switch(journey, "admin@maplegate.example")

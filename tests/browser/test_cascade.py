@@ -27,7 +27,7 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
     page = journey.page
     journey.sign_in("broker@westmarch.example", PASSWORD)
     journey.click(role="link", name="Care requests")
-    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="link", name=re.compile(r"^R-\d+$"))
     expect(page.get_by_text("Primary: Evergreen Home Care Ltd")).to_be_visible()
     journey.click(role="button", name="Offer to providers")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Offered to Evergreen Home Care Ltd (primary)")
@@ -35,7 +35,7 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
 
     journey.sign_in("admin@evergreen.example", PASSWORD)
     journey.click(role="link", name="Referrals and placements")
-    journey.click(role="link", name=re.compile(r"^Referral \d+$"))
+    journey.click(role="link", name=re.compile(r"^Request R-\d+$"))
     expect(page.get_by_text("postcode district WM1")).to_be_visible()
     assert "Sutcliffe" not in page.content()
     page.get_by_label("Cannot meet the requested call times").check()
@@ -46,7 +46,7 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
     journey.sign_in("admin@maplegate.example", PASSWORD)
     journey.click(role="link", name="Notifications (1 unread)")
     expect(page.locator(".cm-notification--unread")).to_contain_text("answer by")
-    journey.click(role="link", name=re.compile(r"^Referral \d+: Home care in Ashcombe North, answer by"))
+    journey.click(role="link", name=re.compile(r"^Request R-\d+: Home care in Ashcombe North, answer by"))
     expect(page.get_by_role("link", name="Notifications (1 unread)")).to_have_count(0)
     journey.click(role="button", name="Accept the referral")
     expect(page.get_by_role("heading", name=re.compile("Edna Sutcliffe"))).to_be_visible()
@@ -55,10 +55,10 @@ def test_cascade_broker_offers_primary_declines_secondary_accepts(journey, casca
 
     journey.sign_in("broker@westmarch.example", PASSWORD)
     journey.click(role="link", name="Care requests")
-    expect(page.get_by_role("link", name=re.compile(r"^\d+$"))).to_have_count(0)  # placed: out of the open queue
+    expect(page.get_by_role("link", name=re.compile(r"^R-\d+$"))).to_have_count(0)  # placed: out of the open queue
     page.get_by_label("State").select_option(label="Any state, placed included")
     journey.click(role="button", name="Filter")
-    journey.click(role="link", name=re.compile(r"^\d+$"))
+    journey.click(role="link", name=re.compile(r"^R-\d+$"))
     expect(page.get_by_text("Placed with Maplegate Home Care Ltd")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Evergreen"))).to_contain_text(
         "Cannot meet the requested call times"

@@ -2,12 +2,13 @@
 officers run, approve and export a payment run; a backdated transport rate shows up as adjustments."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
@@ -18,6 +19,7 @@ from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance import delivery, rates, runs
 from caremarket.reference import services as reference
 from caremarket.reference.models import AreaPostcode
+from tests.browser.forms import fill_date
 from tests.factories import admit, live_arrangement
 
 PASSWORD = "journey-password-2026"
@@ -107,8 +109,8 @@ def build():
 def test_provider_uploads_a_month_of_visits_with_a_bad_row_then_the_fixed_file(journey, transactional_db, tmp_path):
     _, _, _, _, placements = build()
     pk = placements["home-care"].pk
-    rows = [f"{pk},2024-04-{day:02d},08:00,08:45,1" for day in range(1, 29)]
-    rows[9] = f"{pk},2024-04-10,08:45,08:00,1"  # ends before it starts
+    rows = [f"{pk},{day:02d}/04/2024,08:00,08:45,1" for day in range(1, 29)]  # UK dates, day first
+    rows[9] = f"{pk},10/04/2024,08:45,08:00,1"  # ends before it starts
     bad = tmp_path / "april-visits.csv"
     bad.write_text("placement,date,start,end,carers\n" + "\n".join(rows) + "\n")
     page = journey.page
@@ -116,9 +118,11 @@ def test_provider_uploads_a_month_of_visits_with_a_bad_row_then_the_fixed_file(j
     journey.click(role="link", name="Delivery and remittances")
     page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(bad))
     journey.click(role="button", name="Upload the file")
-    expect(page.get_by_text("The file was not recorded: 1 problems in 28 rows")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("^11 end"))).to_contain_text("The visit ends before it starts")
-    rows[9] = f"{pk},2024-04-10,08:00,08:45,1"
+    expect(page.get_by_text("The file was not recorded: 1 problem on 1 of its 28 rows")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("^Ends before it starts end 11"))).to_contain_text(
+        "The visit ends before it starts"
+    )
+    rows[9] = f"{pk},10/04/2024,08:00,08:45,1"
     bad.write_text("placement,date,start,end,carers\n" + "\n".join(rows) + "\n")
     page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(bad))
     journey.click(role="button", name="Upload the file")
@@ -128,7 +132,50 @@ def test_provider_uploads_a_month_of_visits_with_a_bad_row_then_the_fixed_file(j
     expect(page.get_by_text("0 new records; 28 were already recorded")).to_be_visible()
 
 
-def test_finance_officers_run_approve_and_export(journey, transactional_db):
+def test_provider_fills_in_the_pre_filled_template_and_an_overlap_is_refused(journey, transactional_db, tmp_path):
+    _, _, provider, _, placements = build()
+    pk = placements["home-care"].pk
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    # the latest week recorded before this month: the first day's weekday and two days later, at 08:00
+    week = [first - timedelta(days=7), first - timedelta(days=5)]
+    for day in week:
+        delivery.delivery_record(provider=provider, actor=None, placement_id=pk, day=day, start="08:00", end="08:45")
+    page = journey.page
+    journey.sign_in("office@riverside.example", PASSWORD)
+    journey.click(role="link", name="Delivery and remittances")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"CSV template for {first:%B %Y} (to date)").click()
+    text = Path(download.value.path()).read_text()
+    request = f"R-{placements['home-care'].request_id}"
+    assert f"{pk},{request},Olive Pickles,{first:%d/%m/%Y},08:00,08:45,1" in text
+    # the office adds a visit that clashes with the first day's and uploads the file
+    clash = tmp_path / "month.csv"
+    clash.write_text(text + f"{pk},,,{first:%d/%m/%Y},08:30,09:00,1\n")
+    page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(clash))
+    journey.click(role="button", name="Upload the file")
+    expect(page.get_by_role("row", name=re.compile("^Overlaps another visit for the same person"))).to_contain_text(
+        f"08:30 to 09:00 on {first:%-d %B %Y} overlaps the visit from 08:00 to 08:45"
+    )
+    # without the clash the month goes in; planned visits left without times are skipped
+    page.get_by_label("Upload the CSV or XLSX file").set_input_files(str(download.value.path()))
+    journey.click(role="button", name="Upload the file")
+    visits = sum(1 for n in range((today - first).days + 1) if (first + timedelta(days=n)).weekday() in
+                 {d.weekday() for d in week})  # fmt: skip
+    expect(page.locator(".govuk-panel")).to_contain_text("planned visits left without times were skipped")
+    recorded = placements["home-care"].deliveries.filter(day__gte=first)
+    assert (
+        sorted(recorded.values_list("day", flat=True))
+        == [
+            first + timedelta(days=n)
+            for n in range((today - first).days + 1)
+            if (first + timedelta(days=n)).weekday() in {d.weekday() for d in week}
+        ]
+        and len(recorded) == visits
+    )
+
+
+def test_finance_officers_reconcile_run_approve_and_export(journey, transactional_db, tmp_path):
     _, _, provider, _, placements = build()
     for day in (2, 9):
         delivery.delivery_record(
@@ -144,12 +191,31 @@ def test_finance_officers_run_approve_and_export(journey, transactional_db):
     journey.click(role="link", name="Payment runs")
     journey.click(role="button", name="Create the run")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the first day of the period")
-    page.get_by_label("First day of the period").fill("2024-04-01")
-    page.get_by_label("Last day of the period").fill("2024-04-28")
+    fill_date(page, "First day of the period", "2024-04-01")
+    fill_date(page, "Last day of the period", "2024-04-28")
     journey.click(role="button", name="Create the run")
     journey.click(role="button", name="Calculate")
+    # the calculation runs in the worker; its page says when it is done and links to the run
+    expect(page.locator(".govuk-panel")).to_contain_text("£56.20 to pay")
+    journey.click(role="link", name="See the result")
     expect(page.locator(".govuk-summary-list__row", has_text="To pay")).to_contain_text("£56.20")
+    # reconciling: control totals, and the ledger codes the payments file still lacks
+    expect(page.get_by_role("row", name=re.compile("^Visits"))).to_contain_text("2")
+    expect(page.get_by_role("row", name=re.compile("^Hours of care"))).to_contain_text("2")
+    expect(page.get_by_text("Riverside Care Ltd has no supplier code")).to_be_visible()
+    with page.expect_download() as lines:
+        page.get_by_role("link", name="every line (CSV)").click()
+    assert Path(lines.value.path()).read_text().count("Riverside Care Ltd") == 2
+    journey.click(role="link", name="Set the ledger codes")
+    page.get_by_label("Provider", exact=True).select_option(label="Riverside Care Ltd")
+    page.get_by_label("Supplier code", exact=True).fill("RIV-001")
+    journey.click(role="button", name="Save the supplier code")
+    page.get_by_label("Cost centre", exact=True).fill("SC-ASC-100")
+    journey.click(role="button", name="Save the cost centre")
+    expect(page.get_by_role("row", name=re.compile("^Default"))).to_contain_text("SC-ASC-100")
     # the officer who calculated it is not offered approval, and is told why
+    journey.click(role="link", name="Back to payment runs")
+    journey.click(role="link", name=re.compile(r"^Run \d+$"))
     expect(page.get_by_role("button", name="Check and approve the run")).to_have_count(0)
     expect(page.locator(".govuk-inset-text")).to_contain_text("another finance officer checks and approves it")
     run_url = page.url
@@ -164,10 +230,10 @@ def test_finance_officers_run_approve_and_export(journey, transactional_db):
     journey.click(role="button", name="Approve and release £56.20")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Approved")
     with page.expect_download() as download:
-        page.get_by_role("link", name="CSV").click()
-    assert "Riverside Care Ltd,56.20" in Path(download.value.path()).read_text()
+        page.get_by_role("link", name="CSV", exact=True).click()
+    assert "RIV-001" in (paid := Path(download.value.path()).read_text()) and ",SC-ASC-100,,56.20,2," in paid
     journey.click(role="link", name="Riverside Care Ltd")
-    expect(page.get_by_text("Total £56.20 in 2 lines")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("2 hours in 2 visits")
 
 
 def test_a_backdated_transport_rate_shows_up_as_adjustments_in_the_next_run(journey, transactional_db):
@@ -203,17 +269,18 @@ def test_a_backdated_transport_rate_shows_up_as_adjustments_in_the_next_run(jour
     journey.sign_in("commissioner@stourshire.example", PASSWORD)
     journey.goto(f"/finance/rates/{transport.pk}/")
     page.get_by_label("New amount in pounds").fill("15.44")
-    page.get_by_label("Date the new amount takes effect from").fill("2024-04-01")
+    fill_date(page, "Date the new amount takes effect from", "2024-04-01")
     page.get_by_label("Why the rate changes").fill("Transport rate agreed with providers, backdated")
     journey.click(role="button", name="Change the rate")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("adjusted in the next run")
     journey.click(role="button", name="Sign out")
     journey.sign_in("finance@stourshire.example", PASSWORD)
     journey.click(role="link", name="Payment runs")
-    page.get_by_label("First day of the period").fill("2024-04-29")
-    page.get_by_label("Last day of the period").fill("2024-05-26")
+    fill_date(page, "First day of the period", "2024-04-29")
+    fill_date(page, "Last day of the period", "2024-05-26")
     journey.click(role="button", name="Create the run")
     journey.click(role="button", name="Calculate")
+    journey.click(role="link", name="See the result")
     adjustments = page.get_by_role("row", name=re.compile("rate changed"))
     expect(adjustments).to_have_count(3)
     expect(adjustments.first).to_contain_text("£1.44")
@@ -227,19 +294,19 @@ def test_commissioner_sets_rules_and_costs_care_and_finance_records_contribution
     journey.sign_in("commissioner@stourshire.example", PASSWORD)
     journey.click(role="link", name="Rates")
     page.get_by_label("Placement number").fill(str(placements["home-care"].pk))
-    page.get_by_label("Date", exact=True).fill("2024-06-03")
+    fill_date(page, "Date", "2024-06-03")
     journey.click(role="button", name="Show the rate")
     expect(page.locator(".govuk-inset-text")).to_contain_text("the provider's own rate for the area")
     journey.click(role="link", name=re.compile("Payment rules"))
     page.get_by_label("Arrangement", exact=True).first.select_option(label="HOME-CARE")
     page.get_by_role("radio", name="Planned delivery").check()
     page.get_by_label("Minimum chargeable time per visit (minutes)").fill("30")
-    page.get_by_label("Date the rules take effect from").fill("2024-04-01")
+    fill_date(page, "Date the rules take effect from", "2024-04-01")
     journey.click(role="button", name="Set the rules")
     expect(page.get_by_role("row", name=re.compile("HOME-CARE"))).to_contain_text("Planned")
     journey.click(role="link", name="Back to rates")
     journey.click(role="link", name=re.compile("Cost of care calculator"))
-    page.get_by_label("Applies from").fill("2025-04-01")
+    fill_date(page, "Applies from", "2025-04-01")
     journey.click(role="button", name="Calculate")
     expect(page.locator(".govuk-panel")).to_contain_text("£27.85 an hour")
     journey.click(role="button", name="Sign out")
@@ -249,14 +316,14 @@ def test_commissioner_sets_rules_and_costs_care_and_finance_records_contribution
     journey.click(role="link", name="Contributions and funding routes")
     page.get_by_label("Person number").fill(str(placements["home-care"].person_id))
     page.get_by_label("Assessed weekly contribution (£)").fill("32.00")
-    page.get_by_label("Applies from").fill("2024-04-01")
+    fill_date(page, "Applies from", "2024-04-01")
     journey.click(role="button", name="Record the assessment")
     expect(page.get_by_role("row", name=re.compile("Olive Pickles"))).to_contain_text("£32.00")
     journey.click(role="link", name="Back to payment runs")
     journey.click(role="link", name="Holds on payments")
     journey.click(role="button", name="Hold payments")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the payment is held")
-    page.get_by_label("Provider").select_option(label="Riverside Care Ltd")
+    page.get_by_label("Provider", exact=True).select_option(label="Riverside Care Ltd")
     page.get_by_label("Why").fill("Invoice disputed")
     journey.click(role="button", name="Hold payments")
     journey.click(role="button", name=re.compile("^Release"))

@@ -76,7 +76,11 @@ def test_rates_rules_runs_holds_and_exports_by_machine(world, client, make_user)
     run = _call(client, "post", "/payment-runs", first, {"period_start": "2024-04-01", "period_end": "2024-04-28"})
     assert run.status_code == 201
     run_id = run.json()["id"]
-    assert _call(client, "post", f"/payment-runs/{run_id}/calculation", first).json()["total"] == "35.13"
+    job = _call(client, "post", f"/payment-runs/{run_id}/calculation", first)
+    assert job.status_code == 202 and job.json()["url"] == f"/api/v1/jobs/{job.json()['id']}"
+    followed = client.get(job.json()["url"], headers={"Authorization": f"Bearer {first}"}).json()
+    assert followed["status"] == "done" and followed["link"] == f"/finance/runs/{run_id}/"
+    assert _call(client, "get", f"/payment-runs/{run_id}", first).json()["total"] == "35.13"
     lines = _call(client, "get", f"/payment-runs/{run_id}/lines", first).json()
     assert sum(Decimal(line["amount"]) for line in lines) == Decimal("35.13")
     refused = _call(client, "post", f"/payment-runs/{run_id}/approval", first)

@@ -136,3 +136,29 @@ def test_the_template_is_pre_filled_with_the_providers_placements_and_usual_week
     workbook = load_workbook(io.BytesIO(client.get("/delivery/template.xlsx?month=2024-05").content))
     sheet = workbook["Delivery"]
     assert sheet["D2"].number_format == "dd/mm/yyyy" and sheet["D2"].value == datetime(2024, 5, 2)
+
+
+def test_finance_is_told_of_a_rejected_upload_until_the_provider_fixes_it(world, login):  # noqa: F811
+    from caremarket.finance import presenters, selectors
+
+    placement = world["place"]("HC", hours_per_week=D(7))
+    bad = _upload(world, HEADER + f"{placement.pk},02/04/2024,09:00,08:00,1\n")
+    assert list(selectors.failed_uploads(council=world["council"])) == [bad]
+    item = next(
+        i for i in presenters.finance_to_do(user=world["finance"], council=world["council"]) if "rejected" in i.label
+    )
+    assert item.count == 1 and "1 rows with problems" in item.rows[0].text
+    page = login(world["finance"]).get("/finance/uploads/").content.decode()
+    assert "Ash Care" in page and "Ends before it starts: 1 row" in page and "09:00" not in page
+    _upload(world, HEADER + f"{placement.pk},02/04/2024,08:00,09:00,1\n")
+    assert not selectors.failed_uploads(council=world["council"]).exists()
+
+
+@time_machine.travel(datetime(2024, 4, 20, 12, 0), tick=False)
+def test_the_provider_is_told_which_placements_have_nothing_recorded_for_a_week(world):  # noqa: F811
+    from caremarket.finance import selectors
+
+    quiet = world["place"]("HC", hours_per_week=D(7))
+    assert [p.pk for p in selectors.placements_without_records(provider=world["provider"])] == [quiet.pk]
+    _upload(world, HEADER + f"{quiet.pk},15/04/2024,08:00,09:00,1\n")
+    assert not selectors.placements_without_records(provider=world["provider"]).exists()
