@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("keep-alive/", views.keep_alive, name="keep-alive"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),

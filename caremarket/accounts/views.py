@@ -5,7 +5,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -42,7 +42,8 @@ def sign_in(request):
         else:
             login(request, user, backend="caremarket.accounts.backends.OrganisationUserBackend")
             return redirect(next_url or "site:home")
-    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+    timed_out = request.GET.get("timed-out") == "1" and not request.user.is_authenticated
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url, "timed_out": timed_out})
 
 
 @require_POST
@@ -50,8 +51,18 @@ def sign_out(request):
     if request.user.is_authenticated:
         services.user_signed_out(user=request.user)
     logout(request)
+    if request.POST.get("reason") == "timed-out":
+        return redirect(f"{reverse('accounts:sign-in')}?timed-out=1")
     messages.success(request, "You have signed out")
     return redirect("accounts:sign-in")
+
+
+@require_POST
+def keep_alive(request):
+    """The timeout warning's "Stay signed in": any signed-in request renews the session; this one does only that."""
+    from django.http import HttpResponse
+
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

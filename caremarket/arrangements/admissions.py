@@ -328,6 +328,37 @@ def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
     return run
 
 
+def _positions_job(*, job, actor, progress, arrangement_id: int) -> tuple[str, str]:
+    from django.urls import reverse
+
+    run = positions_compute(arrangement=Arrangement.objects.get(pk=arrangement_id), actor=actor)
+    progress(1, 1)
+    return (
+        f"Positions computed in {run.solve_seconds} seconds: {len(run.result['placements'])} awarded, "
+        f"{len(run.result['unfilled'])} unfilled. The previous positions are kept in the history.",
+        reverse("arrangements:admissions", args=[arrangement_id]),
+    )
+
+
+def positions_compute_start(*, arrangement: Arrangement, actor):
+    """Compute the positions in the worker (the optimiser can take longer than a page waits): a second click while
+    it runs starts nothing."""
+    from caremarket.core.jobs import job_start
+
+    if arrangement.mechanism_enum != Mechanism.TIERED_FRAMEWORK:
+        raise ServiceError("Positions are computed for tiered frameworks only")
+    return job_start(
+        organisation=arrangement.council,
+        actor=actor,
+        kind="arrangement.positions",
+        key=f"arrangement:{arrangement.pk}",
+        label=f"Computing the positions on {arrangement.reference}",
+        handler=_positions_job,
+        unit="solves",
+        arrangement_id=arrangement.pk,
+    )
+
+
 @transaction.atomic
 def position_override(*, admission: Admission, actor, position: str, reason: str) -> Admission:
     """A commissioner's change to a computed position, refused where it breaks a cap or the area's shape."""

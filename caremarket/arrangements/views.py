@@ -248,12 +248,8 @@ def award_compute(request, pk: int):
             admissions.ranking_compute(arrangement=arrangement, actor=request.user)
             messages.success(request, "Rankings recomputed; the previous rankings are kept")
         else:
-            run = admissions.positions_compute(arrangement=arrangement, actor=request.user)
-            messages.success(
-                request,
-                f"Positions computed in {run.solve_seconds} seconds: "
-                f"{len(run.result['placements'])} awarded, {len(run.result['unfilled'])} unfilled",
-            )
+            job = admissions.positions_compute_start(arrangement=arrangement, actor=request.user)
+            return redirect("core:job", pk=job.pk)
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("arrangements:admissions", pk=pk)

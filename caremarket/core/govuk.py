@@ -276,6 +276,42 @@ def confirmed(request) -> bool:
     return request.POST.get("confirm") == "yes"
 
 
+def _shown(bf: forms.BoundField, value: Any) -> str:
+    """An answer as a person reads it back: a choice's label, a date in words, yes or no."""
+    from datetime import date, datetime
+
+    if value in (None, "", [], ()):
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        from django.utils import timezone
+
+        return f"{timezone.localtime(value):%-d %B %Y at %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    choices = {str(k): str(v) for k, v in getattr(bf.field, "choices", []) or []}
+    if choices:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return ", ".join(choices.get(str(v), str(v)) for v in values)
+    return str(value)
+
+
+def check_answers(request, form, *, heading: str, caption: str, action: str, button: str, back: str):
+    """The GOV.UK check answers page of a long form: each answer with a Change button (which sends the answers back
+    to the form) and a button that sends them again, confirmed. Nothing is saved until then."""
+    from django.shortcuts import render
+
+    rows = [(bf.label, _shown(bf, form.cleaned_data.get(bf.name)), bf.name) for bf in form]
+    page = {"heading": heading, "caption": caption, "action": action, "button": button, "back": back}
+    return render(request, "includes/check_answers.html", {"form": form, "rows": rows, "page": page})
+
+
+def answering(request) -> bool:
+    """A long form is being answered, or changed from its check answers page: not yet to be saved."""
+    return request.method != "POST" or "change" in request.POST or not confirmed(request)
+
+
 def check_page(request, form, **check):
     """The check page of a consequential form: `check` says what will happen (heading, caption, says, rows,
     listing, warning, button, action, back), and its button sends the same data again, confirmed."""

@@ -55,6 +55,7 @@ def environment(**options) -> Environment:
             "service_name": settings.CAREMARKET_SERVICE_NAME,
             "brand_name": settings.CAREMARKET_BRAND_NAME,
             "brand_colour": settings.CAREMARKET_BRAND_COLOUR,
+            "session_seconds": settings.SESSION_COOKIE_AGE,
             "has_permission": has_permission,
             "Permission": Permission,
             "govuk_field": field_params,

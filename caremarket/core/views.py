@@ -16,7 +16,16 @@ from .spreadsheets import SafeWriter
 
 
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    from django.conf import settings
+
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "contact": settings.CAREMARKET_ACCESSIBILITY_CONTACT,
+            "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
 
 
 def _audit_filters(request):

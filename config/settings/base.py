@@ -197,4 +197,6 @@ CAREMARKET_SERVICE_NAME = "Caremarket"
 # GOV.UK crown, logotype or typeface, which belong to GOV.UK alone). The colour must keep white text at 4.5:1.
 CAREMARKET_BRAND_NAME = os.environ.get("CAREMARKET_BRAND_NAME", "Caremarket")
 CAREMARKET_BRAND_COLOUR = os.environ.get("CAREMARKET_BRAND_COLOUR", "#005a70")
+# who answers accessibility requests for this installation (the accessibility statement names them)
+CAREMARKET_ACCESSIBILITY_CONTACT = os.environ.get("CAREMARKET_ACCESSIBILITY_CONTACT", "")
 CAREMARKET_SHARED_DATA = Path(os.environ.get("CAREMARKET_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))

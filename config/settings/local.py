@@ -9,3 +9,5 @@ SECRET_KEY = _SECRET_KEY or "caremarket-local-demo-key-not-for-production"
 
 # The demo builder and `make demo` live in their own app, never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "caremarket.demo"]  # noqa: F405
+# the demo's fictional contact for accessibility requests
+CAREMARKET_ACCESSIBILITY_CONTACT = CAREMARKET_ACCESSIBILITY_CONTACT or "accessibility@caremarket.example"  # noqa: F405

@@ -78,6 +78,13 @@ def test_practitioner_records_a_childs_request_team_leader_approves_broker_sees_
     page.get_by_label("Hours per week (home care)").fill("6")
     fill_date(page, "Start date", (timezone.localdate() + timedelta(days=10)).isoformat())
     page.get_by_label("Outcomes the person wants").fill("Join a football club; time out for parents")
+    journey.click(role="button", name="Continue")
+    # the answers read back: the hours are changed from there, then the request recorded
+    expect(page.get_by_role("heading", name="Check the request before you record it")).to_be_visible()
+    journey.click(role="button", name="Change hours per week (home care)")
+    page.get_by_label("Hours per week (home care)").fill("8")
+    journey.click(role="button", name="Continue")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("8")
     journey.click(role="button", name="Record the request")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("a team leader must approve it")
     expect(page.get_by_text("Needed: the person is a child")).to_be_visible()

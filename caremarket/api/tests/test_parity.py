@@ -148,6 +148,7 @@ READS = [
 BROWSER_ONLY = {
     ("accounts:sign-in", None): "a person's session; machines authenticate with tokens",
     ("accounts:sign-out", None): "a person's session",
+    ("accounts:keep-alive", None): "a person's session, renewed from the timeout warning",
     ("accounts:invitation-accept", None): "the invitee, from the link in their email, choosing their own password",
     ("accounts:token-create", None): "a token is made by a person signed in; a token never makes another token",
     ("accounts:token-revoke", None): "made and revoked by a person signed in, like the token itself",

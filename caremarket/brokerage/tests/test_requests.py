@@ -140,29 +140,27 @@ def test_people_are_council_staff_only(world, login, provider, other_council, ma
 
 
 def test_practitioner_records_a_request_in_the_browser_form(world, login):
+    from caremarket.brokerage.models import CareRequest
+
     client = login(world["practitioner"])
-    start = (timezone.localdate() + timedelta(days=3)).isoformat()
-    response = client.post(
-        f"/brokerage/people/{world['adult'].pk}/requests/new/",
-        {
-            "service_type": "day-services",
-            "need_level": str(world["expected"].pk),
-            "days_per_week": "2",
-            "start_on": start,
-            "outcomes": "Gardening club",
-        },
-    )
+    start = timezone.localdate() + timedelta(days=3)
+    url = f"/brokerage/people/{world['adult'].pk}/requests/new/"
+    answers = {
+        "service_type": "day-services",
+        "need_level": str(world["expected"].pk),
+        "days_per_week": "2",
+        "start_on": start.isoformat(),
+        "outcomes": "Gardening club",
+    }
+    # first the answers are read back, each with a Change button; nothing is recorded yet
+    check = client.post(url, answers).content.decode()
+    assert "Check the request before you record it" in check and f"{start:%-d %B %Y}" in check
+    assert "Day services" in check and not CareRequest.objects.filter(person=world["adult"]).exists()
+    changing = client.post(url, {**answers, "change": "outcomes"}).content.decode()
+    assert "Record a care request" in changing and "Gardening club" in changing
+    response = client.post(url, {**answers, "confirm": "yes"})
     assert response.status_code == 302
     page = client.get("/brokerage/").content.decode()
     assert "Ada Byrne" in page and "Sourcing" in page
-    past = client.post(
-        f"/brokerage/people/{world['adult'].pk}/requests/new/",
-        {
-            "service_type": "day-services",
-            "need_level": str(world["expected"].pk),
-            "days_per_week": "2",
-            "start_on": "2020-01-01",
-            "outcomes": "x",
-        },
-    ).content.decode()
+    past = client.post(url, {**answers, "start_on": "2020-01-01", "outcomes": "x", "confirm": "yes"}).content.decode()
     assert "The start date cannot be in the past" in past
