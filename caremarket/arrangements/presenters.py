@@ -46,7 +46,60 @@ def arrangement_page(*, user, arrangement, now: datetime | None = None) -> dict:
         "regime_label": rules.REGIME_LABELS[rules.Regime(arrangement.regime)],
         "status_label": rules.STATUS_LABELS[status],
         "now": now,
+        "tasks": setup_tasks(arrangement) if status == rules.Status.DRAFT else [],
     }
+
+
+def setup_tasks(arrangement) -> list[dict]:
+    """What a draft arrangement needs before it opens, as the GOV.UK task list: each task, where it is done, and
+    whether it is done. Opening is the last task, and cannot start until there is a lot (services.arrangement_move
+    refuses it too)."""
+    from django.urls import reverse
+
+    lots = list(arrangement.lots.prefetch_related("service_types", "areas"))
+    lots_done = bool(lots) and all(lot.service_types.all() and lot.areas.all() for lot in lots)
+    questions = arrangement.questions.count()
+    documents = arrangement.documents.count()
+
+    def task(title, href, done, *, hint="", blocked=False, optional=False):
+        status = (
+            "Completed" if done else ("Cannot start yet" if blocked else ("Optional" if optional else "Incomplete"))
+        )
+        return {"title": title, "href": None if blocked else href, "hint": hint, "status": status, "done": done}
+
+    pk = arrangement.pk
+    tasks = [
+        task(
+            "Describe the arrangement",
+            reverse("arrangements:edit", args=[pk]),
+            True,
+            hint="Its mechanism, regime, dates, value and evaluation weights",
+        ),
+        task(
+            "Add lots, with their services and areas",
+            reverse("arrangements:lot-create", args=[pk]),
+            lots_done,
+            hint=f"{len(lots)} lots so far" if lots else "At least one",
+        ),
+        task(
+            "Write the selection questionnaire",
+            reverse("arrangements:question-create", args=[pk]),
+            questions > 0,
+            hint=f"{questions} questions so far" if questions else "Pass or fail and scored questions",
+        ),
+        task(
+            "Add the tender documents",
+            reverse("arrangements:document-add", args=[pk]),
+            documents > 0,
+            hint="The specification, the terms, the pricing schedule",
+            optional=True,
+        ),
+    ]
+    tasks.append(
+        task("Open for applications", reverse("arrangements:status", args=[pk]), False, blocked=not lots,
+             hint="Sets the closing date and publishes the notices")
+    )  # fmt: skip
+    return tasks
 
 
 def editable_fields(arrangement, names: list[str]) -> list[str]:

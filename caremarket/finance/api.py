@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import require
 from caremarket.core.jobs import JobOut
+from caremarket.core.models import Job
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
 from caremarket.reference import selectors as reference
@@ -209,13 +210,15 @@ def delivery_list(
     return found[: max(1, min(limit, 5000))]
 
 
-@router.post("/delivery-uploads", response={201: UploadOut})
+@router.post("/delivery-uploads", response={201: UploadOut, 202: JobOut})
 def delivery_upload(request, file: UploadedFile = File(...)):
-    """A CSV or XLSX file in the template's columns: checked row by row and accepted or rejected whole."""
+    """A CSV or XLSX file in the template's columns: checked row by row and accepted or rejected whole. A file over
+    256 KB is checked in the worker: the answer is 202 with the job, whose `link` is the upload when it is done."""
     require(request, Permission.DELIVERY_RECORD)
-    return 201, delivery.deliveries_upload(
+    made = delivery.deliveries_upload_start(
         provider=_provider(request), actor=request.auth, file_name=file.name or "upload.csv", content=file.read()
     )
+    return (202 if isinstance(made, Job) else 201), made
 
 
 # Councils: rates ---------------------------------------------------------------------------------------------------

@@ -314,11 +314,13 @@ def _overlaps(records: list[tuple[int, dict]], provider: Organisation) -> list[R
     return errors
 
 
-@transaction.atomic
-def deliveries_upload(*, provider: Organisation, actor, file_name: str, content: bytes) -> DeliveryUpload:
-    """Check every row; any error rejects the whole file (nothing is recorded) and lists each distinct problem
-    once, with its rows. Files over 10 MB or 50,000 rows are refused before they are checked. Visit rows left
-    without times (the pre-filled template's planned visits that did not happen) are skipped."""
+def deliveries_upload(
+    *, provider: Organisation, actor, file_name: str, content: bytes, progress=None
+) -> DeliveryUpload:
+    """Check every row (reading only, `progress(rows checked, rows)` told as it goes); any error rejects the whole
+    file (nothing is recorded) and lists each distinct problem once, with its rows; then record it in one
+    transaction. Files over 10 MB or 50,000 rows are refused before they are checked. Visit rows left without
+    times (the pre-filled template's planned visits that did not happen) are skipped."""
     if len(content) > MAX_BYTES:
         raise ServiceError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it by month"})
     try:
@@ -344,6 +346,8 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
     councils: dict[int, Organisation] = {}
     skipped = 0
     for number, row in enumerate(rows, start=2):  # row 1 is the header
+        if progress is not None and number % 500 == 0:
+            progress(number - 1, len(rows))
         if _left_blank(row, placements):
             skipped += 1
             continue
@@ -364,6 +368,11 @@ def deliveries_upload(*, provider: Organisation, actor, file_name: str, content:
         seen[key] = number
         records.append((number, record))
     errors += _overlaps(records, provider)
+    with transaction.atomic():
+        return _recorded(provider, actor, file_name, rows, records, errors, councils, skipped)
+
+
+def _recorded(provider, actor, file_name, rows, records, errors, councils, skipped) -> DeliveryUpload:
     upload = DeliveryUpload(
         provider=provider,
         file_name=file_name[:200],
@@ -592,3 +601,61 @@ def template_xlsx(*, provider: Organisation | None = None, start: date | None = 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# A file larger than this is checked in the worker, its progress on a page (a month of a large provider's visits).
+IN_WORKER_BYTES = 256 * 1024
+
+
+def deliveries_upload_start(*, provider: Organisation, actor, file_name: str, content: bytes):
+    """A small file is checked at once and its upload returned; a large one is kept and checked in the worker, and
+    the job returned (its page says how many rows are checked, then links to the upload)."""
+    from uuid import uuid4
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from caremarket.core.jobs import job_start
+
+    if len(content) <= IN_WORKER_BYTES:
+        return deliveries_upload(provider=provider, actor=actor, file_name=file_name, content=content)
+    if len(content) > MAX_BYTES:
+        raise ServiceError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it by month"})
+    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    path = default_storage.save(f"delivery-uploads/{uuid4().hex}{suffix}", ContentFile(content))
+    return job_start(
+        organisation=provider,
+        actor=actor,
+        kind="delivery.upload",
+        key=path,
+        label=f"Checking {file_name[:120]}",
+        handler=_upload_job,
+        unit="rows",
+        provider_id=provider.pk,
+        file_name=file_name[:200],
+        path=path,
+    )
+
+
+def _upload_job(*, job, actor, progress, provider_id: int, file_name: str, path: str) -> tuple[str, str]:
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    try:
+        with default_storage.open(path) as stored:
+            content = stored.read()
+        upload = deliveries_upload(
+            provider=Organisation.objects.get(pk=provider_id),
+            actor=actor,
+            file_name=file_name,
+            content=content,
+            progress=progress,
+        )
+    finally:
+        default_storage.delete(path)
+    said = (
+        f"{upload.created} new records; {upload.already_recorded} were already recorded"
+        if upload.status == upload.ACCEPTED
+        else f"Not recorded: {len(upload.errors)} problems on {upload.error_count} of its {upload.rows} rows"
+    )
+    return f"{file_name}: {said}.", reverse("delivery:upload", args=[upload.pk])

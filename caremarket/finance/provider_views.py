@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from caremarket.core.govuk import FAILED, bound, bound_files, submit
+from caremarket.core.models import Job
 from caremarket.core.permissions import permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
@@ -33,10 +34,12 @@ def index(request):
         upload = submit(
             request,
             upload_form,
-            lambda data: delivery.deliveries_upload(
+            lambda data: delivery.deliveries_upload_start(
                 provider=provider, actor=request.user, file_name=data["file"].name, content=data["file"].read()
             ),
         )
+        if isinstance(upload, Job):  # a large file: checked in the worker, its progress on the job's page
+            return redirect("core:job", pk=upload.pk)
         if upload is not FAILED:
             return redirect("delivery:upload", pk=upload.pk)
     if request.POST.get("action") == "record":

@@ -87,7 +87,9 @@ def test_positions_are_computed_for_the_35_areas_under_caps(journey, framework):
     # a live framework: the check page says what is at stake before anything changes
     expect(page.get_by_role("heading", level=1)).to_have_text("Compute the positions on a live framework?")
     journey.click(role="button", name="Compute the positions")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("36 awarded, 0 unfilled")
+    # the optimiser runs in the worker; its page says the outcome and links back to the positions
+    expect(page.locator(".govuk-panel")).to_contain_text("36 awarded, 0 unfilled")
+    journey.click(role="link", name="See the result")
     expect(page.get_by_text("under the caps (level 1: 2, level 2: 2 areas per provider)")).to_be_visible()
     page.get_by_text("Why each area went to whom").click()
     expect(page.get_by_role("heading", name="area-01")).to_be_visible()

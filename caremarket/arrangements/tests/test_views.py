@@ -73,3 +73,23 @@ def test_another_councils_arrangement_is_out_of_reach(login, other_council, make
     for path in ("", "edit/", "status/", "lots/new/", "windows/new/"):
         assert other.get(f"/arrangements/{arrangement.pk}/{path}").status_code == 404
     assert arrangement.reference not in other.get("/arrangements/").content.decode()
+
+
+def test_a_draft_shows_what_is_left_to_set_up_as_a_task_list(commissioner_client):
+    client = commissioner_client
+    client.post("/arrangements/new/", post_data())
+    arrangement = Arrangement.objects.get()
+    page = client.get(f"/arrangements/{arrangement.pk}/").content.decode()
+    assert "Set up the arrangement" in page and "1 of 5 tasks completed" in page
+    opening = re.search(r"Open for applications.*?govuk-task-list__status[^>]*>\s*([^<]+?)\s*<", page, re.S)
+    assert opening and opening.group(1) == "Cannot start yet"
+    assert (
+        f'href="/arrangements/{arrangement.pk}/status/"'
+        not in page.split("Set up the arrangement")[1].split("</ul>")[0]
+    )
+    client.post(
+        f"/arrangements/{arrangement.pk}/lots/new/",
+        {"title": "Building based", "service_types": ["building-based"], "areas": ["north"]},
+    )
+    page = client.get(f"/arrangements/{arrangement.pk}/").content.decode()
+    assert "2 of 5 tasks completed" in page and f'href="/arrangements/{arrangement.pk}/status/"' in page

@@ -162,3 +162,32 @@ def test_the_provider_is_told_which_placements_have_nothing_recorded_for_a_week(
     assert [p.pk for p in selectors.placements_without_records(provider=world["provider"])] == [quiet.pk]
     _upload(world, HEADER + f"{quiet.pk},15/04/2024,08:00,09:00,1\n")
     assert not selectors.placements_without_records(provider=world["provider"]).exists()
+
+
+def test_a_large_file_is_checked_in_the_worker_and_its_page_links_to_the_upload(world, login, settings, tmp_path):  # noqa: F811
+    from caremarket.core.models import Job
+    from caremarket.finance.models import DeliveryUpload
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
+    placement = world["place"]("HC", hours_per_week=D(7))
+    # a file over 256 KB: padded with a long fourth column the upload does not read
+    rows = "".join(f"{placement.pk},{day:02}/04/2024,08:00,08:45,1,{'x' * 20_000}\n" for day in range(1, 15))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(world["staff"])
+    response = client.post(
+        "/delivery/",
+        {"action": "upload", "file": SimpleUploadedFile("april.csv", (HEADER.strip() + ",note\n" + rows).encode())},
+    )
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    upload = DeliveryUpload.objects.get()
+    assert job.status == "done" and job.link == f"/delivery/uploads/{upload.pk}/"
+    assert upload.created == 14 and job.done == job.total
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "14 new records" in page and "See the result" in page
+    assert not list(tmp_path.rglob("*.csv"))  # the kept file is removed once checked
+    # another organisation cannot open the job
+    other = login(world["finance"]).get(f"/jobs/{job.pk}/")
+    assert other.status_code == 404
