@@ -165,6 +165,12 @@ def broker_to_do(*, council, user=None, now: datetime | None = None) -> list[Ite
     )
     return mine + [
         Item.of(
+            "Requests being sourced that nobody has taken",
+            requests.in_group("being_sourced").filter(owner__isnull=True).order_by("start_on", "created_at"),
+            request_row,
+            reverse("brokerage:queue") + "?status=sourcing&owner=nobody",
+        ),
+        Item.of(
             "Escalated: unsourced longer than the council allows",
             requests.in_group("escalates").filter(escalated_at__isnull=False).order_by("status_changed_at"),
             request_row,

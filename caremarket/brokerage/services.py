@@ -330,7 +330,9 @@ def care_request_take(*, request: CareRequest, actor, take_over: bool = False) -
     """A broker takes an open request to work it. Taking one's own request again changes nothing; taking one another
     broker holds needs `take_over`, so two brokers clicking at once do not both think it theirs: the second is told
     who has it."""
-    request = CareRequest.objects.select_for_update().select_related("owner").get(pk=request.pk)
+    request = CareRequest.objects.select_for_update().get(
+        pk=request.pk
+    )  # owner read after: a nullable join cannot be locked
     user = describe_actor(actor)[0]
     if user is None:
         raise ServiceError("A request is taken by a person, not a system", status=403)
@@ -361,7 +363,9 @@ def care_request_take(*, request: CareRequest, actor, take_over: bool = False) -
 @transaction.atomic
 def care_request_release(*, request: CareRequest, actor) -> CareRequest:
     """The owner gives the request back to the queue (going on leave, say)."""
-    request = CareRequest.objects.select_for_update().select_related("owner").get(pk=request.pk)
+    request = CareRequest.objects.select_for_update().get(
+        pk=request.pk
+    )  # owner read after: a nullable join cannot be locked
     if request.owner_id is None:
         return request
     before = request.owner.full_name

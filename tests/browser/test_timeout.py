@@ -1,11 +1,14 @@
 """The GOV.UK timeout warning: two minutes before a session ends a dialog says so; staying signed in renews the
 session, and a person who does nothing is taken to the sign-in page, told why."""
 
+import pytest
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
 from caremarket.domain.roles import OrganisationKind, Role
 from tests.browser.worlds import PASSWORD
+
+pytestmark = pytest.mark.browser
 
 
 def test_the_timeout_warning_offers_to_stay_signed_in(journey, transactional_db):

@@ -6,7 +6,6 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.models import Job
 from caremarket.domain.roles import Role
 
-
 RUN = jobs.run_job.func  # what the worker runs
 
 
