@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import acting_person, require
 from caremarket.domain.roles import Permission
@@ -99,3 +100,30 @@ def deactivate(request, user_id: int, payload: DeactivateIn):
     require(request, Permission.USERS_MANAGE)
     person = selectors.user_get(organisation=request.auth.organisation, pk=user_id)
     return services.user_deactivate(user=person, actor=acting_person(request), reason=payload.reason)
+
+
+class LogoOut(Schema):
+    url: str | None = Field(None, description="The logo as the header shows it (a PNG), or none")
+
+
+def _logo(organisation) -> dict:
+    from django.urls import reverse
+
+    if not organisation.logo_width:
+        return {"url": None}
+    return {"url": f"{reverse('accounts:logo-image', args=[organisation.pk])}?v={organisation.logo_changed_at:%s}"}
+
+
+@router.post("/logo", response=LogoOut)
+def logo_set(request, logo: UploadedFile = File(...)):
+    """The organisation's logo in the header: a PNG or JPEG up to 512 KB, re-drawn as a PNG."""
+    require(request, Permission.USERS_MANAGE)
+    organisation = request.auth.organisation
+    return _logo(services.organisation_logo_set(organisation=organisation, actor=request.auth, content=logo.read()))
+
+
+@router.post("/logo/removal", response=LogoOut)
+def logo_remove(request):
+    require(request, Permission.USERS_MANAGE)
+    organisation = request.auth.organisation
+    return _logo(services.organisation_logo_set(organisation=organisation, actor=request.auth, content=None))

@@ -160,3 +160,11 @@ class InvitationAcceptForm(forms.Form):
 
 class InvitationWithdrawForm(forms.Form):
     """A confirmation: withdrawing needs no more than the button."""
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label="Upload your logo",
+        help_text="A PNG or JPEG up to 512 KB, wider than it is high; the header shows it 40 pixels high",
+        error_messages={"required": "Choose the logo's file"},
+    )

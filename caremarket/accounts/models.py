@@ -12,6 +12,12 @@ from caremarket.core.tenancy import TenantModel, TenantQuerySet
 from caremarket.domain.roles import ROLE_LABELS, OrganisationKind, Role
 
 
+class OrganisationManager(models.Manager):
+    def get_queryset(self):
+        # the logo's bytes are read only by its own URL, not with every signed-in person's organisation
+        return super().get_queryset().defer("logo")
+
+
 class Organisation(models.Model):
     """A council (commissioning body) or a care provider. Every tenant-owned record belongs to one."""
 
@@ -27,7 +33,14 @@ class Organisation(models.Model):
     # days a provider still sees a person's details after their placement ends (invoices, queries), then only
     # the reference
     provider_access_days = models.PositiveSmallIntegerField(default=90)
+    # the organisation's logo in the header beside the installation's name: a PNG re-drawn on upload (never the
+    # file as sent), kept in the database so every web server has it
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_changed_at = models.DateTimeField(null=True, blank=True)
+    logo_width = models.PositiveSmallIntegerField(default=0)  # at the header's height; 0: no logo
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = OrganisationManager()
 
     class Meta:
         ordering = ["name"]

@@ -28,3 +28,11 @@ def invitation_list(*, organisation: Organisation):
 
 def invitation_get(*, organisation: Organisation, pk) -> Invitation:
     return get_for_organisation_or_404(Invitation.objects.all(), organisation, pk=pk)
+
+
+def organisation_logo(*, pk: int) -> bytes | None:
+    """An organisation's logo as shown in the header (logos are public, like the name beside them)."""
+    from .models import Organisation
+
+    found = Organisation.objects.filter(pk=pk, logo_width__gt=0).values_list("logo", flat=True).first()
+    return bytes(found) if found else None

@@ -101,6 +101,45 @@ def user_list(request):
 
 
 @permission_required(Permission.USERS_MANAGE)
+def organisation_logo(request):
+    """The organisation's logo in the header: upload one (PNG or JPEG), or remove it."""
+    from .forms import LogoForm
+
+    organisation = request.user.organisation
+    form = LogoForm(bound(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        services.organisation_logo_set(organisation=organisation, actor=request.user, content=None)
+        messages.success(request, "Logo removed: the header shows your organisation's name only")
+        return redirect("accounts:logo")
+    done = submit(
+        request,
+        form,
+        lambda data: services.organisation_logo_set(
+            organisation=organisation, actor=request.user, content=data["logo"].read()
+        ),
+    )
+    if done is not FAILED:
+        messages.success(request, "Logo saved: it is in the header of every page your organisation's people see")
+        return redirect("accounts:logo")
+    return render(
+        request, "accounts/logo.html", {"form": form, "organisation": organisation}, status=400 if form.errors else 200
+    )
+
+
+def organisation_logo_image(request, pk: int):
+    """An organisation's logo, as re-drawn when it was uploaded; cached until it changes (its URL carries when)."""
+    from django.http import HttpResponse
+
+    logo = selectors.organisation_logo(pk=pk)
+    if logo is None:
+        raise Http404("No logo")
+    response = HttpResponse(logo, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required(Permission.USERS_MANAGE)
 def user_create(request):
     organisation = request.user.organisation
     form = PersonForm(bound(request), kind=organisation.kind)

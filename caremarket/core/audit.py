@@ -44,7 +44,12 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of a model instance, as JSON, for the before/after of an audit record."""
-    names = fields or [field.attname for field in instance._meta.concrete_fields if field.attname not in {"password"}]
+    # a password is never recorded; a file's bytes (a logo) are recorded by the action that changes them
+    names = fields or [
+        field.attname
+        for field in instance._meta.concrete_fields
+        if field.attname != "password" and not isinstance(field, models.BinaryField)
+    ]
     return {name: _jsonable(getattr(instance, name)) for name in names}
 
 

@@ -50,6 +50,27 @@ SIGN_INS = [
     SignIn(Role.PROVIDER_STAFF, "coordinator@brightwater-care.example", "Owen Tremayne", "Brightwater Home Care Ltd"),
 ]
 
+
+def council_logo(name: str) -> bytes:
+    """A fictional council's logo: its initials on a shield, in a colour of its own (drawn, not a real mark)."""
+    import io
+    import zlib
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    colour = ((zlib.crc32(name.encode()) & 0xFF) // 2 + 40, 90, 120 - (zlib.crc32(name.encode()) >> 8 & 0x3F))
+    image = Image.new("RGBA", (320, 80), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(4, 4), (68, 4), (68, 44), (36, 76), (4, 44)], fill=colour)
+    initials = "".join(word[0] for word in name.split()[:2]).upper()
+    font = ImageFont.load_default(size=26)
+    draw.text((36, 30), initials, fill=(255, 255, 255), font=font, anchor="mm")
+    draw.text((84, 40), name.split()[0], fill=colour, font=ImageFont.load_default(size=40), anchor="lm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 COUNCILS = {
     "Westmarch County Council": "westmarch",
     "Stourshire County Council": "stourshire",
@@ -306,7 +327,10 @@ class DemoBuilder:
         if found:
             return found
         self.created["organisations"] += 1
-        return accounts.organisation_create(kind=kind, name=name, **extra)
+        made = accounts.organisation_create(kind=kind, name=name, **extra)
+        if kind == OrganisationKind.COUNCIL:
+            accounts.organisation_logo_set(organisation=made, actor=None, content=council_logo(name))
+        return made
 
     def user(self, organisation: Organisation, email: str, name: str, roles, password: str | None = None) -> User:
         found = User.objects.filter(email=email).first()

@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # (url name, action) -> the API operations that do the same; action None: the view's only POST.
 PARITY: dict[tuple[str, str | None], list[str]] = {
     ("accounts:user-create", None): ["POST /api/v1/organisation/invitations"],
+    ("accounts:logo", "upload"): ["POST /api/v1/organisation/logo"],
+    ("accounts:logo", "remove"): ["POST /api/v1/organisation/logo/removal"],
     ("accounts:invitation-withdraw", None): ["POST /api/v1/organisation/invitations/{invitation_id}/withdrawal"],
     ("accounts:user-roles", None): ["PUT /api/v1/organisation/people/{user_id}/roles"],
     ("accounts:user-deactivate", None): ["POST /api/v1/organisation/people/{user_id}/deactivation"],

@@ -33,7 +33,7 @@ def test_a_broker_and_a_team_leader_work_from_their_home_page(council, login):
     broker = UserFactory(organisation=council, roles=[Role.BROKER])
     leader = UserFactory(organisation=council, roles=[Role.TEAM_LEADER])
     unsourced = [CareRequestFactory(council=council, state="unsourced") for _ in range(3)]
-    CareRequestFactory(council=council, state="sourcing")
+    untaken = CareRequestFactory(council=council, state="sourcing")
     CareRequestFactory(council=council, state="awaiting-approval")
     CareRequest.objects.filter(pk=unsourced[0].pk).update(status_changed_at=timezone.now() - timezone.timedelta(days=9))
     services.requests_escalate()
@@ -41,7 +41,10 @@ def test_a_broker_and_a_team_leader_work_from_their_home_page(council, login):
     home = client.get("/").content.decode()
     assert _count(home, "Unsourced requests, not yet escalated") == 2
     assert _count(home, "Escalated: unsourced longer than the council allows") == 1
-    assert _requests_listed(home) == {str(r.pk) for r in unsourced}
+    assert _count(home, "Requests being sourced that nobody has taken") == 1
+    assert _requests_listed(home) == {str(r.pk) for r in [*unsourced, untaken]}
+    nobodys = client.get("/brokerage/?status=sourcing&owner=nobody").content.decode()
+    assert _requests_listed(nobodys) == {str(untaken.pk)}  # the count and the list behind it agree
     waiting = client.get("/brokerage/?status=unsourced&escalated=no").content.decode()
     assert _requests_listed(waiting) == {str(r.pk) for r in unsourced[1:]}
     escalated = client.get("/brokerage/?status=unsourced&escalated=yes").content.decode()
