@@ -576,8 +576,44 @@ class DemoBuilder:
             self.created["people"] = brokerage.people_and_requests(random.Random(2027))
             self.created["history"] = history.build(random.Random(2028))
             self.created["history"].update(payments.build(random.Random(2029)))
+            self.created["today"] = self.todays_work()
         self.passwords()
         return self.created
+
+    @staticmethod
+    def todays_work() -> int:
+        """Monday morning: Westmarch's broker has taken the three open requests starting soonest, and a provider's
+        upload of last week's visits has come back with a clash and a mistyped time, for finance to see."""
+        from datetime import datetime, timedelta
+
+        from caremarket.brokerage import services as brokerage_services
+        from caremarket.brokerage.models import CareRequest, Placement
+        from caremarket.finance import delivery
+
+        broker = User.objects.get(email="broker@westmarch.example")
+        soonest = CareRequest.objects.filter(council=broker.organisation).in_group("open").order_by("start_on")
+        for request in soonest[:3]:
+            brokerage_services.care_request_take(request=request, actor=broker)
+        placement = (
+            Placement.objects.filter(council=broker.organisation, route="cascade", deliveries__isnull=False)
+            .in_group("live")
+            .order_by("pk")
+            .first()
+        )
+        if placement is not None:
+            visit = placement.deliveries.order_by("-day", "start").first()
+            office = User.objects.filter(organisation=placement.provider).order_by("pk").first()
+            later = (datetime.combine(visit.day, visit.start) + timedelta(minutes=10)).time()
+            day = f"{placement.pk},{visit.day:%d/%m/%Y}"
+            rows = (
+                "placement,date,start,end,carers\n"
+                f"{day},{later:%H:%M},{visit.end:%H:%M},1\n"  # overlaps the visit already recorded
+                f"{day},9.3O,10:00,1\n"  # a letter O for a nought
+            )
+            delivery.deliveries_upload(
+                provider=placement.provider, actor=office, file_name="last-week-visits.csv", content=rows.encode()
+            )
+        return min(3, soonest.count())
 
     @staticmethod
     def passwords() -> int:
