@@ -3,11 +3,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, attachment, bound, bound_files, check_page, confirmed, submit
+from caremarket.core.govuk import (
+    FAILED,
+    answering,
+    attachment,
+    bound,
+    bound_files,
+    check_answers,
+    check_page,
+    confirmed,
+    submit,
+)
 from caremarket.core.permissions import check_permission, permission_required
 from caremarket.domain import arrangements as rules
 from caremarket.domain.roles import Permission
@@ -32,11 +43,23 @@ def arrangement_list(request):
 @permission_required(Permission.ARRANGEMENTS_MANAGE)
 def arrangement_create(request):
     form = forms.ArrangementForm(bound(request))
-    arrangement = submit(
-        request,
-        form,
-        lambda data: services.arrangement_create(council=request.user.organisation, actor=request.user, **data),
-    )
+    if answering(request) and form.is_bound and form.is_valid() and "change" not in request.POST:
+        return check_answers(
+            request,
+            form,
+            heading="Check the arrangement before you create it",
+            caption=form.cleaned_data["reference"],
+            action=reverse("arrangements:create"),
+            button="Create the arrangement",
+            back=reverse("arrangements:list"),
+        )
+    arrangement = FAILED
+    if not answering(request):
+        arrangement = submit(
+            request,
+            form,
+            lambda data: services.arrangement_create(council=request.user.organisation, actor=request.user, **data),
+        )
     if arrangement is not FAILED:
         messages.success(request, f"Created {arrangement.reference} as a draft. Add its lots, then open it.")
         return redirect("arrangements:detail", pk=arrangement.pk)

@@ -589,7 +589,10 @@ class DemoBuilder:
         from caremarket.brokerage import services as brokerage_services
         from caremarket.brokerage.models import CareRequest, Placement
         from caremarket.finance import delivery
+        from caremarket.finance.models import DeliveryUpload
 
+        if DeliveryUpload.objects.filter(file_name="last-week-visits.csv").exists():
+            return 0  # built already: a second build changes nothing
         broker = User.objects.get(email="broker@westmarch.example")
         soonest = CareRequest.objects.filter(council=broker.organisation).in_group("open").order_by("start_on")
         for request in soonest[:3]:

@@ -52,6 +52,8 @@ def test_commissioner_sets_up_the_three_lot_fps_and_opens_a_window(journey, comm
     page.get_by_label("Estimated value in pounds").fill("4200000")
     page.get_by_label("Reopen every so many months").fill("12")
     page.get_by_role("radio", name="A day rate").check()
+    journey.click(role="button", name="Continue")
+    expect(page.get_by_role("heading", name="Check the arrangement before you create it")).to_be_visible()
     journey.click(role="button", name="Create the arrangement")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Created DO-FPS-2026 as a draft")
 

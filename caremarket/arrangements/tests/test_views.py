@@ -18,6 +18,7 @@ def commissioner_client(login, council, make_user, reference_data):
 def post_data(**overrides):
     data = {k: str(v) if v is not None else "" for k, v in fps_data(**overrides).items()}
     data.update({"window_length_days": "28", "price_basis": data.get("price_basis") or "day", "kpi_weight": "50"})
+    data["confirm"] = "yes"  # sent from the check answers page
     return data
 
 
@@ -93,3 +94,14 @@ def test_a_draft_shows_what_is_left_to_set_up_as_a_task_list(commissioner_client
     )
     page = client.get(f"/arrangements/{arrangement.pk}/").content.decode()
     assert "2 of 5 tasks completed" in page and f'href="/arrangements/{arrangement.pk}/status/"' in page
+
+
+def test_the_answers_are_read_back_before_the_arrangement_is_created(commissioner_client):
+    answers = {k: v for k, v in post_data().items() if k != "confirm"}
+    check = commissioner_client.post("/arrangements/new/", answers).content.decode()
+    assert "Check the arrangement before you create it" in check and "Change<span" in check
+    assert not Arrangement.objects.exists()
+    back = commissioner_client.post("/arrangements/new/", {**answers, "change": "title"}).content.decode()
+    assert 'name="title"' in back and not Arrangement.objects.exists()
+    assert commissioner_client.post("/arrangements/new/", {**answers, "confirm": "yes"}).status_code == 302
+    assert Arrangement.objects.count() == 1
