@@ -6,7 +6,7 @@ link; `progress(done, total)` is written as it goes, outside the work's own tran
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -34,10 +34,15 @@ def job_start(
     unit: str = "",
     **args,
 ) -> Job:
-    """Start the work, or find it already running: a second click (or a second officer) starts nothing."""
+    """Start the work, or find it already running: a second click (or a second officer) starts nothing. Work that
+    has not moved for STALE_AFTER (its worker stopped mid-way) is ended as failed and started again."""
     running = Job.objects.filter(kind=kind, key=key, status__in=JOB.group("active")).first()
-    if running is not None:
+    if running is not None and not _stale(running):
         return running
+    if running is not None:
+        running.message = "Stopped without finishing (the worker was restarted); started again."
+        running.finished_at = timezone.now()
+        status_move(running, "failed", lifecycle=JOB, changed_by=None, also_save=("message", "finished_at"))
     try:
         with transaction.atomic():
             job = Job.objects.create(
@@ -57,6 +62,14 @@ def job_start(
     return job
 
 
+# longer than any job takes (a large council's run: about 30 seconds) without a word of progress
+STALE_AFTER = timedelta(minutes=30)
+
+
+def _stale(job: Job) -> bool:
+    return (job.progressed_at or job.created_at) < timezone.now() - STALE_AFTER
+
+
 def _progress(job: Job) -> Callable[[int, int], None]:
     last = {"at": 0.0}
 
@@ -65,7 +78,7 @@ def _progress(job: Job) -> Callable[[int, int], None]:
         if done < total and now - last["at"] < 0.5:
             return  # at most twice a second: the page refreshes every two
         last["at"] = now
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+        Job.objects.filter(pk=job.pk).update(done=done, total=total, progressed_at=timezone.now())
 
     return progress
 
@@ -75,8 +88,8 @@ def run_job(*, job_id: int) -> None:
     job = Job.objects.select_related("created_by", "organisation").get(pk=job_id)
     if not JOB.can(job.status, "running"):
         return  # already run (a task delivered twice)
-    job.started_at = timezone.now()
-    status_move(job, "running", lifecycle=JOB, changed_by=None, also_save=("started_at",))
+    job.started_at = job.progressed_at = timezone.now()
+    status_move(job, "running", lifecycle=JOB, changed_by=None, also_save=("started_at", "progressed_at"))
     args = dict(job.args)
     started_by = args.pop("_actor", None)
     actor = apps.get_model(started_by[0]).objects.get(pk=started_by[1]) if started_by else None

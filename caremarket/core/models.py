@@ -103,6 +103,7 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    progressed_at = models.DateTimeField(null=True, blank=True)  # when it last said how far it had got
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

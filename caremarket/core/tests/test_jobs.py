@@ -82,3 +82,23 @@ def test_a_refused_job_says_why_and_another_organisation_cannot_see_it(council, 
     )
     client.force_login(stranger)
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
+
+
+def test_work_whose_worker_stopped_mid_way_is_ended_and_started_again(council, make_user, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    held = Held()
+    monkeypatch.setattr(jobs, "run_job", held)
+    officer = make_user(council, Role.FINANCE_OFFICER)
+    first = jobs.job_start(
+        organisation=council, actor=officer, kind="k", key="thing:1", label="Working", handler=_works, answer=1
+    )
+    Job.objects.filter(pk=first.pk).update(status="running", created_at=timezone.now() - timedelta(hours=2))
+    again = jobs.job_start(
+        organisation=council, actor=officer, kind="k", key="thing:1", label="Working", handler=_works, answer=1
+    )
+    first.refresh_from_db()
+    assert again.pk != first.pk and first.status == "failed" and "worker was restarted" in first.message
+    assert len(held.queued) == 2
