@@ -16,6 +16,7 @@ urlpatterns = [
     path("referrals/", include("caremarket.brokerage.provider_urls")),
     path("finance/", include("caremarket.finance.urls")),
     path("delivery/", include("caremarket.finance.provider_urls")),
+    path("quality/", include("caremarket.quality.urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -116,6 +116,9 @@ REFERRAL = Lifecycle(
         "won": frozenset({"accepted"}),
         "declined": frozenset({"declined"}),
         "answered": frozenset({"accepted", "declined"}),
+        # what a provider was asked to decide: it accepted, declined or let the deadline pass (KPIs)
+        "decided": frozenset({"accepted", "declined", "timed-out"}),
+        "not_accepted": frozenset({"declined", "timed-out"}),
     },
 )
 

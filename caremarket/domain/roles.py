@@ -81,6 +81,7 @@ class Permission(StrEnum):
     PAYMENTS_RUN = "payments.run"
     DELIVERY_RECORD = "delivery.record"
     BROKERAGE_SETTINGS = "brokerage.settings"
+    QUALITY_READ = "quality.read"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -102,6 +103,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.APPLICATIONS_DECIDE: frozenset({Role.COMMISSIONER}),
     Permission.ADMISSIONS_SUSPEND: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     Permission.CQC_IMPORT: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
+    # KPIs computed from the record: the quality officer's work, the commissioner's market
+    Permission.QUALITY_READ: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),

@@ -18,6 +18,7 @@ SECTIONS = [
     ("Delivery and remittances", "delivery:index", Permission.DELIVERY_RECORD),
     ("Rates", "finance:rates", Permission.RATES_READ),
     ("Payment runs", "finance:runs", Permission.PAYMENTS_RUN),
+    ("KPIs", "quality:kpis", Permission.QUALITY_READ),
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),

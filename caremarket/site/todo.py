@@ -6,6 +6,7 @@ from caremarket.arrangements.presenters import commissioner_to_do
 from caremarket.brokerage.presenters import broker_to_do, provider_to_do, team_leader_to_do
 from caremarket.domain.roles import Role
 from caremarket.finance.presenters import finance_to_do, provider_money_to_do
+from caremarket.quality.presenters import quality_to_do
 
 
 def _provider(user, organisation):
@@ -18,6 +19,7 @@ TO_DO = {
     Role.TEAM_LEADER: lambda user, organisation: team_leader_to_do(council=organisation),
     Role.FINANCE_OFFICER: lambda user, organisation: finance_to_do(user=user, council=organisation),
     Role.COMMISSIONER: lambda user, organisation: commissioner_to_do(council=organisation),
+    Role.QUALITY_OFFICER: lambda user, organisation: quality_to_do(council=organisation),
     Role.PROVIDER_ADMIN: _provider,
     Role.PROVIDER_STAFF: _provider,
 }

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "caremarket.cqc",
     "caremarket.brokerage",
     "caremarket.finance",
+    "caremarket.quality",
     "caremarket.api",
     "caremarket.site",
 ]
