@@ -464,3 +464,27 @@ class HospitalStay(models.Model):
                 fields=["placement"], condition=Q(discharged_on__isnull=True), name="one_open_hospital_stay"
             ),
         ]
+
+
+class ReferralStop(TenantModel):
+    """The council has stopped new referrals to a provider (a quality concern): routing leaves it out at once, its
+    placements continue. Lifted by recording when and by whom; the history is kept."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    stopped_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    stopped_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-stopped_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "provider"], condition=Q(lifted_at__isnull=True), name="one_referral_stop_at_a_time"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="referral_stop_has_a_reason"),
+        ]

@@ -197,8 +197,23 @@ def eligibility_market(*, council, service_type=None, area=None) -> tuple[eligib
         registered[a.provider.name] = registered.get(a.provider.name, False) or (
             a.application.cqc_location_id in registered_ids
         )
-    providers = [eligibility.ProviderFact(name, registered=ok) for name, ok in registered.items()]
+    stopped = referral_stops(council=council)
+    providers = [
+        eligibility.ProviderFact(name, registered=ok, referrals_stopped=stopped.get(name, ""))
+        for name, ok in registered.items()
+    ]
     return eligibility.Market.build(_facts(admissions), providers), sorted(registered)
+
+
+def referral_stops(*, council) -> dict[str, str]:
+    """The providers the council has stopped new referrals to, with why."""
+    from .models import ReferralStop
+
+    return dict(
+        ReferralStop.objects.for_organisation(council)
+        .filter(lifted_at__isnull=True)
+        .values_list("provider__name", "reason")
+    )
 
 
 def need_of(request: CareRequest) -> eligibility.Need:

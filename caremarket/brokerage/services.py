@@ -379,3 +379,50 @@ def care_request_release(*, request: CareRequest, actor) -> CareRequest:
         before={"owner": before},
     )
     return request
+
+
+@transaction.atomic
+def referrals_stop(*, council: Organisation, actor, provider: Organisation, reason: str):
+    """Stop new referrals to a provider at once (routing leaves it out from the next request); its placements go
+    on. Stopping a provider already stopped changes nothing."""
+    from django.db import IntegrityError
+
+    from .models import ReferralStop
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError({"reason": "Say why new referrals to this provider are stopped"})
+    if not provider.is_provider:
+        raise ServiceError({"provider": "Choose a provider"})
+    current = ReferralStop.objects.filter(council=council, provider=provider, lifted_at__isnull=True).first()
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            stop = ReferralStop.objects.create(
+                council=council, provider=provider, reason=reason, stopped_by=describe_actor(actor)[0]
+            )
+    except IntegrityError:
+        return ReferralStop.objects.get(council=council, provider=provider, lifted_at__isnull=True)
+    audit_record(
+        actor=actor, organisation=council, also=provider, action="referrals.stopped", target=provider, reason=reason
+    )
+    return stop
+
+
+@transaction.atomic
+def referrals_resume(*, council: Organisation, actor, provider: Organisation):
+    from .models import ReferralStop
+
+    stop = (
+        ReferralStop.objects.select_for_update()
+        .filter(council=council, provider=provider, lifted_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if stop is None:
+        raise ServiceError("New referrals to this provider are not stopped", status=409)
+    stop.lifted_at, stop.lifted_by = timezone.now(), describe_actor(actor)[0]
+    stop.save(update_fields=["lifted_at", "lifted_by"])
+    audit_record(actor=actor, organisation=council, also=provider, action="referrals.resumed", target=provider)
+    return stop

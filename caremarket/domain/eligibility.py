@@ -18,6 +18,7 @@ AGE = "age"
 NOT_REGISTERED = "not-registered"
 NO_CAPACITY = "no-capacity"
 NEED_LEVEL = "need-level"
+REFERRALS_STOPPED = "referrals-stopped"
 
 REASONS = {
     NOT_ADMITTED: "not admitted to a lot covering this service, area and need level",
@@ -27,6 +28,7 @@ REASONS = {
     NOT_REGISTERED: "no CQC registration on record for a service with personal care or medication",
     NO_CAPACITY: "has declared no capacity",
     NEED_LEVEL: "admitted for this service and area, but not for this need level",
+    REFERRALS_STOPPED: "new referrals stopped by the council",
 }
 
 
@@ -59,6 +61,7 @@ class ProviderFact:
     provider: str
     registered: bool = True
     has_capacity: bool = True
+    referrals_stopped: str = ""  # why the council has stopped new referrals to it (its placements continue)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,9 @@ class Verdict:
         if self.eligible:
             return "eligible"
         return "; ".join(
-            f"{REASONS[r]}: {self.suspension}" if r == SUSPENDED and self.suspension else REASONS[r]
+            f"{REASONS[r]}: {self.suspension}"
+            if r in {SUSPENDED, REFERRALS_STOPPED} and self.suspension
+            else REASONS[r]
             for r in self.reasons
         )
 
@@ -131,7 +136,9 @@ def assess(need: Need, market: Market, *, all_providers: Iterable[str] = ()) -> 
             reasons.append(NOT_REGISTERED)
         if not provider.has_capacity:
             reasons.append(NO_CAPACITY)
-        suspension = fact.status_reason if SUSPENDED in reasons else ""
+        if provider.referrals_stopped:
+            reasons.append(REFERRALS_STOPPED)
+        suspension = fact.status_reason if SUSPENDED in reasons else provider.referrals_stopped
         verdict = Verdict(fact.provider, not reasons, tuple(reasons), fact.admission_id, suspension)
         current = best.get(fact.provider)
         # A provider with several admissions is judged by its best one.

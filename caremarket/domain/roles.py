@@ -82,6 +82,7 @@ class Permission(StrEnum):
     DELIVERY_RECORD = "delivery.record"
     BROKERAGE_SETTINGS = "brokerage.settings"
     QUALITY_READ = "quality.read"
+    REFERRALS_STOP = "referrals.stop"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -105,6 +106,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CQC_IMPORT: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     # KPIs computed from the record: the quality officer's work, the commissioner's market
     Permission.QUALITY_READ: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
+    Permission.REFERRALS_STOP: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),

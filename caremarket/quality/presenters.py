@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.brokerage import selectors as brokerage
 from caremarket.core.todo import Item, Row
 from caremarket.domain import kpis
 
@@ -25,6 +26,7 @@ def period(months: str | None, today: date | None = None) -> tuple[str, date, da
 def kpis_page(*, council, months: str | None) -> dict:
     months, start, end = period(months)
     return {
+        "stopped": brokerage.referral_stops(council=council),
         "kpi": kpis.REFERRAL_ACCEPTANCE,
         "rows": selectors.referral_acceptance(council=council, start=start, end=end),
         "months": months,
@@ -42,6 +44,7 @@ def not_accepted_page(*, council, provider, months: str | None) -> dict:
         if r["provider_id"] == provider.pk
     ]
     return {
+        "stopped": brokerage.referral_stops(council=council).get(provider.name, ""),
         "kpi": kpis.REFERRAL_ACCEPTANCE,
         "provider": provider,
         "row": rows[0] if rows else None,

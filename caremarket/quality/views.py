@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from caremarket.brokerage import selectors as brokerage
+from caremarket.brokerage import services as brokerage_services
+from caremarket.core.errors import ServiceError
+from caremarket.core.govuk import FAILED, submit
 from caremarket.core.permissions import permission_required
 from caremarket.domain.roles import Permission
 
@@ -23,4 +29,42 @@ def not_accepted(request, provider_id: int):
     page = presenters.not_accepted_page(
         council=request.user.organisation, provider=provider, months=request.GET.get("months")
     )
-    return render(request, "quality/not_accepted.html", page)
+    return render(request, "quality/not_accepted.html", {"form": StopForm(), **page})
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(
+        label="Why new referrals stop",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why new referrals to this provider are stopped"},
+    )
+
+
+@require_POST
+@permission_required(Permission.REFERRALS_STOP)
+def referral_stop(request, provider_id: int):
+    """Stop new referrals to a provider at once, or lift the stop; its placements continue either way."""
+    council = request.user.organisation
+    provider = brokerage.provider_get(pk=provider_id)
+    if request.POST.get("action") == "resume":
+        try:
+            brokerage_services.referrals_resume(council=council, actor=request.user, provider=provider)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"New referrals to {provider.name} resume from the next request")
+        return redirect("quality:not-accepted", provider_id=provider.pk)
+    form = StopForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: brokerage_services.referrals_stop(
+            council=council, actor=request.user, provider=provider, reason=data["reason"]
+        ),
+    )
+    if done is FAILED:
+        page = presenters.not_accepted_page(council=council, provider=provider, months=None)
+        return render(request, "quality/not_accepted.html", {"form": form, **page}, status=400)
+    messages.success(request, f"New referrals to {provider.name} are stopped; its placements continue")
+    return redirect("quality:not-accepted", provider_id=provider.pk)

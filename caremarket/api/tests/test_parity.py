@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PARITY: dict[tuple[str, str | None], list[str]] = {
     ("accounts:user-create", None): ["POST /api/v1/organisation/invitations"],
     ("accounts:logo", "upload"): ["POST /api/v1/organisation/logo"],
+    ("quality:referral-stop", "stop"): ["POST /api/v1/providers/{provider_id}/referral-stop"],
+    ("quality:referral-stop", "resume"): ["POST /api/v1/providers/{provider_id}/referral-stop/lifting"],
     ("accounts:logo", "remove"): ["POST /api/v1/organisation/logo/removal"],
     ("accounts:invitation-withdraw", None): ["POST /api/v1/organisation/invitations/{invitation_id}/withdrawal"],
     ("accounts:user-roles", None): ["PUT /api/v1/organisation/people/{user_id}/roles"],

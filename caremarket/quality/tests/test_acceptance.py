@@ -73,3 +73,42 @@ def test_the_quality_officer_sees_the_provider_below_75_and_one_click_further_it
 def test_the_period_is_three_six_or_twelve_months():
     assert presenters.period("12", MONDAY_10.date())[0] == "12"
     assert presenters.period("nonsense", MONDAY_10.date())[0] == "6"
+
+
+def test_stopping_new_referrals_takes_the_provider_out_of_routing_at_once(council, make_user, client):
+    from caremarket.brokerage import selectors as brokerage_selectors
+    from caremarket.core.models import AuditEvent
+
+    request, providers, broker = build(council, make_user)
+    ash = providers["Ash"][0]
+    officer = make_user(council, Role.QUALITY_OFFICER)
+    client.force_login(officer)
+    refused = client.post(f"/quality/providers/{ash.pk}/referral-stop/", {"action": "stop", "reason": ""})
+    assert refused.status_code == 400 and "Say why new referrals" in refused.content.decode()
+    client.post(f"/quality/providers/{ash.pk}/referral-stop/", {"action": "stop", "reason": "Safeguarding concern"})
+    verdict = next(v for v in brokerage_selectors.request_eligibility(request) if v.provider == "Ash")
+    assert not verdict.eligible and verdict.explain() == "new referrals stopped by the council: Safeguarding concern"
+    sourcing.sourcing_start(request=request, actor=broker, now=MONDAY_10)
+    assert not Referral.objects.filter(request=request, provider=ash).exists()  # the cascade went past Ash
+    assert AuditEvent.objects.filter(action="referrals.stopped", reason="Safeguarding concern").exists()
+    page = client.get(f"/quality/kpis/referral-acceptance/{ash.pk}/").content.decode()
+    assert "New referrals to Ash are stopped: Safeguarding concern" in page
+    client.post(f"/quality/providers/{ash.pk}/referral-stop/", {"action": "resume"})
+    assert next(v for v in brokerage_selectors.request_eligibility(request) if v.provider == "Ash").eligible
+    broker_client = client
+    broker_client.force_login(broker)
+    forbidden = broker_client.post(f"/quality/providers/{ash.pk}/referral-stop/", {"action": "stop", "reason": "x"})
+    assert forbidden.status_code == 403
+    # by API, as on the page: stopped, then lifted; lifting what is not stopped is a conflict
+    secret = accounts.api_token_create(
+        organisation=council, name="quality", roles=[Role.QUALITY_OFFICER.value], actor=officer
+    ).secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    stopped = client.post(
+        f"/api/v1/providers/{ash.pk}/referral-stop", data=json.dumps({"reason": "Missed visits"}),
+        content_type="application/json", headers=headers,
+    )  # fmt: skip
+    assert stopped.status_code == 200 and stopped.json()["reason"] == "Missed visits"
+    lifted = client.post(f"/api/v1/providers/{ash.pk}/referral-stop/lifting", headers=headers)
+    assert lifted.status_code == 200 and lifted.json()["lifted_at"]
+    assert client.post(f"/api/v1/providers/{ash.pk}/referral-stop/lifting", headers=headers).status_code == 409
