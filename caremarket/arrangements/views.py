@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import (
     FAILED,
-    answering,
+    answers_to_check,
     attachment,
     bound,
     bound_files,
@@ -18,6 +18,7 @@ from caremarket.core.govuk import (
     check_page,
     confirmed,
     submit,
+    submit_checked,
 )
 from caremarket.core.permissions import check_permission, permission_required
 from caremarket.domain import arrangements as rules
@@ -43,7 +44,7 @@ def arrangement_list(request):
 @permission_required(Permission.ARRANGEMENTS_MANAGE)
 def arrangement_create(request):
     form = forms.ArrangementForm(bound(request))
-    if answering(request) and form.is_bound and form.is_valid() and "change" not in request.POST:
+    if answers_to_check(request, form):
         return check_answers(
             request,
             form,
@@ -53,13 +54,11 @@ def arrangement_create(request):
             button="Create the arrangement",
             back=reverse("arrangements:list"),
         )
-    arrangement = FAILED
-    if not answering(request):
-        arrangement = submit(
-            request,
-            form,
-            lambda data: services.arrangement_create(council=request.user.organisation, actor=request.user, **data),
-        )
+    arrangement = submit_checked(
+        request,
+        form,
+        lambda data: services.arrangement_create(council=request.user.organisation, actor=request.user, **data),
+    )
     if arrangement is not FAILED:
         messages.success(request, f"Created {arrangement.reference} as a draft. Add its lots, then open it.")
         return redirect("arrangements:detail", pk=arrangement.pk)

@@ -9,7 +9,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, answering, bound, check_answers, check_page, confirmed, submit
+from caremarket.core.govuk import (
+    FAILED,
+    answers_to_check,
+    bound,
+    check_answers,
+    check_page,
+    confirmed,
+    submit,
+    submit_checked,
+)
 from caremarket.core.pages import paginate
 from caremarket.core.permissions import has_permission, permission_required
 from caremarket.core.spreadsheets import SafeWriter
@@ -119,7 +128,7 @@ def request_create(request, pk: int):
         need_levels=reference.need_level_list(council=council).filter(is_active=True),
         areas=reference.area_list(council=council, active_only=True),
     )
-    if answering(request) and form.is_bound and form.is_valid() and "change" not in request.POST:
+    if answers_to_check(request, form):
         return check_answers(
             request,
             form,
@@ -129,18 +138,16 @@ def request_create(request, pk: int):
             button="Record the request",
             back=reverse("brokerage:person", args=[person.pk]),
         )
-    care_request = FAILED
-    if not answering(request):
-        care_request = submit(
-            request,
-            form,
-            lambda data: services.care_request_create(
-                council=council,
-                actor=request.user,
-                person=person,
-                **{**data, "need_level": int(data["need_level"]) if data["need_level"] else None},
-            ),
-        )
+    care_request = submit_checked(
+        request,
+        form,
+        lambda data: services.care_request_create(
+            council=council,
+            actor=request.user,
+            person=person,
+            **{**data, "need_level": int(data["need_level"]) if data["need_level"] else None},
+        ),
+    )
     if care_request is not FAILED:
         messages.success(
             request,

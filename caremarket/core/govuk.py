@@ -307,9 +307,17 @@ def check_answers(request, form, *, heading: str, caption: str, action: str, but
     return render(request, "includes/check_answers.html", {"form": form, "rows": rows, "page": page})
 
 
-def answering(request) -> bool:
-    """A long form is being answered, or changed from its check answers page: not yet to be saved."""
-    return request.method != "POST" or "change" in request.POST or not confirmed(request)
+def answers_to_check(request, form) -> bool:
+    """A long form sent valid from the form itself (not confirmed from its check answers page, not to change an
+    answer): its answers are read back before anything is saved."""
+    return request.method == "POST" and "change" not in request.POST and not confirmed(request) and form.is_valid()
+
+
+def submit_checked(request, form, action):
+    """`submit`, for a long form: only its answers sent back confirmed from the check answers page are saved."""
+    if request.method != "POST" or "change" in request.POST or not confirmed(request):
+        return FAILED
+    return submit(request, form, action)
 
 
 def check_page(request, form, **check):

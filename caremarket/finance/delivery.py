@@ -203,7 +203,7 @@ def check_row(
             elif day == today and end > timezone.localtime().time():
                 errors.append(RowError(number, "end", f"The visit ends at {end:%H:%M}, later than now", "not-yet"))
             record.update(start=start, end=end, minutes=minutes)
-        carers = str(row.get("carers") or "1").strip().removesuffix(".0")
+        carers = _number(row.get("carers") or "1")
         if not carers.isdigit() or not 1 <= int(carers) <= 4:
             errors.append(RowError(number, "carers", f"'{carers}' is not a number of carers from 1 to 4", "carers"))
         else:
@@ -269,9 +269,14 @@ def _existing(record: dict) -> DeliveryRecord | None:
     ).first()
 
 
+def _number(value) -> str:
+    """A whole number as a sheet may hold it: 1234, " 1234", 1234.0."""
+    return str(value or "").strip().removesuffix(".0")
+
+
 def _left_blank(row: dict, placements: dict[int, Placement]) -> bool:
     """A visit row of the pre-filled template with no times: planned, not delivered; skipped, not an error."""
-    raw = str(row.get("placement") or "").strip().removesuffix(".0")
+    raw = _number(row.get("placement"))
     placement = placements.get(int(raw)) if raw.isdigit() else None
     blank = not str(row.get("start") or "").strip() and not str(row.get("end") or "").strip()
     return blank and placement is not None and kind_for(placement) == "visit"
@@ -351,7 +356,7 @@ def deliveries_upload(
         if _left_blank(row, placements):
             skipped += 1
             continue
-        row = {**row, "placement": str(row.get("placement") or "").strip().removesuffix(".0")}
+        row = {**row, "placement": _number(row.get("placement"))}
         if row["placement"].isdigit() and int(row["placement"]) in placements:
             named = placements[int(row["placement"])]
             councils[named.council_id] = named.council  # told of the file, whether or not it is recorded

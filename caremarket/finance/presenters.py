@@ -107,22 +107,18 @@ def delivery_page(*, provider, placements) -> dict:
 def remittance_summary(run, provider_id: int, lines) -> dict:
     """What a provider checks a remittance against its invoice and bank statement: the payment reference, when it
     was paid, the hours, visits, days and weeks paid for, and the total."""
-    from decimal import Decimal
-
     from .exports import payment_reference
 
-    hours = sum((line.quantity for line in lines if line.unit == "hour"), Decimal(0))
-    days = sum((line.quantity for line in lines if line.unit == "day"), Decimal(0))
-    weeks = sum((line.quantity for line in lines if line.unit == "week"), Decimal(0))
+    counted = reconciliation.controls_of(lines)
     return {
         "reference": payment_reference(run, provider_id),
         "paid_on": run.paid_at,
         "approved_on": run.approved_at,
-        "hours": hours,
-        "visits": sum(1 for line in lines if line.kind == "care" and ":visit:" in line.key),
-        "days": days,
-        "weeks": weeks,
-        "total": sum((line.amount for line in lines), Decimal("0.00")),
+        "hours": counted.hours,
+        "visits": counted.visits,
+        "days": counted.days,
+        "weeks": counted.weeks,
+        "total": counted.total,
     }
 
 

@@ -45,14 +45,24 @@ def previous_run(run: PaymentRun) -> PaymentRun | None:
     )
 
 
+TALLIED = ("provider_id", "person_id", "kind", "key", "unit", "quantity", "amount", "held", "flagged")
+
+
 def controls(run: PaymentRun | None) -> Controls:
+    """The run's control totals, read straight from its lines."""
+    return tally(run.lines.values_list(*TALLIED)) if run is not None else Controls()
+
+
+def controls_of(lines) -> Controls:
+    """The same counts for lines already read (a remittance's)."""
+    return tally(tuple(getattr(line, name) for name in TALLIED) for line in lines)
+
+
+def tally(rows) -> Controls:
+    """Counts of lines given as TALLIED tuples: one rule for what a visit, an hour of care or a person is."""
     found = Controls()
-    if run is None:
-        return found
     providers, people = set(), set()
-    for provider_id, person_id, kind, key, unit, quantity, amount, held, flagged in run.lines.values_list(
-        "provider_id", "person_id", "kind", "key", "unit", "quantity", "amount", "held", "flagged"
-    ):
+    for provider_id, person_id, kind, key, unit, quantity, amount, held, flagged in rows:
         if flagged:
             found.flagged_lines += 1
             found.flagged_total += amount
