@@ -181,3 +181,21 @@ def requests_escalated(council, due: list[CareRequest], now) -> None:
         link=reverse("brokerage:queue") + "?status=unsourced",
         event_key=f"escalation:{council.pk}:{now.isoformat()}",
     )
+
+
+def referrals_stopped(council, provider, *, reason: str = "", stop_id: int, resumed: bool = False) -> None:
+    """The provider is told at once that the council stops (or resumes) new referrals to it, and why."""
+    notify(
+        kind=Kind.REFERRALS_STOPPED,
+        organisation=provider,
+        subject=f"{council.name} {'resumes' if resumed else 'stops'} new referrals to you",
+        body=(
+            f"{council.name} offers you new referrals again from its next request."
+            if resumed
+            else f"{council.name} has stopped new referrals to you: {reason}. The people you already care for stay "
+            "with you. Ask the council's quality team what it needs to see before referrals resume."
+        ),
+        link=reverse("referrals:list"),
+        event_key=f"referral_stop:{stop_id}:{'resumed' if resumed else 'stopped'}",
+        data={"council": council.name, "stopped": not resumed, "reason": reason},
+    )

@@ -407,6 +407,7 @@ def referrals_stop(*, council: Organisation, actor, provider: Organisation, reas
     audit_record(
         actor=actor, organisation=council, also=provider, action="referrals.stopped", target=provider, reason=reason
     )
+    notices.referrals_stopped(council, provider, reason=reason, stop_id=stop.pk)
     return stop
 
 
@@ -425,4 +426,5 @@ def referrals_resume(*, council: Organisation, actor, provider: Organisation):
     stop.lifted_at, stop.lifted_by = timezone.now(), describe_actor(actor)[0]
     stop.save(update_fields=["lifted_at", "lifted_by"])
     audit_record(actor=actor, organisation=council, also=provider, action="referrals.resumed", target=provider)
+    notices.referrals_stopped(council, provider, stop_id=stop.pk, resumed=True)
     return stop

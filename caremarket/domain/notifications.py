@@ -24,6 +24,7 @@ class Kind(StrEnum):
     HOLD_RELEASED = "hold.released"
     PLACEMENT_MADE = "placement.made"
     REQUEST_CANCELLED = "care_request.cancelled"
+    REFERRALS_STOPPED = "referrals.stopped"
 
 
 class Email(StrEnum):
@@ -66,6 +67,9 @@ KINDS: dict[Kind, KindRule] = {
     ),
     Kind.REQUEST_CANCELLED: KindRule(
         "A request offered to us is cancelled", Permission.REFERRALS_ANSWER, Email.IMMEDIATELY
+    ),
+    Kind.REFERRALS_STOPPED: KindRule(
+        "A council stops or resumes new referrals to us", Permission.REFERRALS_ANSWER, Email.IMMEDIATELY
     ),
     Kind.APPROVAL_WAITING: KindRule(
         "A child's care request waits for approval", Permission.REQUESTS_APPROVE, Email.IMMEDIATELY

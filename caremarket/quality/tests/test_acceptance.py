@@ -93,6 +93,10 @@ def test_stopping_new_referrals_takes_the_provider_out_of_routing_at_once(counci
     assert AuditEvent.objects.filter(action="referrals.stopped", reason="Safeguarding concern").exists()
     page = client.get(f"/quality/kpis/referral-acceptance/{ash.pk}/").content.decode()
     assert "New referrals to Ash are stopped: Safeguarding concern" in page
+    from caremarket.notifications.models import Notification
+
+    told = Notification.objects.get(recipient=providers["Ash"][1])
+    assert told.subject == f"{council.name} stops new referrals to you" and "Safeguarding concern" in told.body
     client.post(f"/quality/providers/{ash.pk}/referral-stop/", {"action": "resume"})
     assert next(v for v in brokerage_selectors.request_eligibility(request) if v.provider == "Ash").eligible
     broker_client = client
