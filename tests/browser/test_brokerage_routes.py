@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
-from caremarket.brokerage.models import Competition
+from caremarket.brokerage.models import CareRequest, Competition
 from caremarket.core.models import AuditEvent
 from caremarket.domain.roles import Role
 from tests.browser.forms import fill_date
@@ -156,8 +156,9 @@ def test_block_vacancy_then_the_placement_is_varied_in_hospital_and_the_provider
     journey.click(role="button", name="Place with Evergreen Care Ltd")
     expect(page.get_by_role("heading", name=re.compile("Placement"))).to_be_visible()
 
-    # a variation that overlaps is refused; a later one keeps the old terms
-    start = timezone.localdate() + timedelta(days=5)
+    # a variation that overlaps is refused; a later one keeps the old terms (dated from the placement's own start,
+    # not from today, which may have turned since the world was built)
+    start = CareRequest.objects.get().start_on
     fill_date(page, "Date the new terms start", start.isoformat())
     page.get_by_label("Hours per week").fill("18")
     page.get_by_label("Why the placement is varied").fill("Review after a fall")
