@@ -4,6 +4,8 @@ export UV_PYTHON := 3.12
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --locked
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
+# Python may keep its compiled modules between the many processes a test run starts (each worker, each pass)
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo demo-people test install lint test-sqlite test-postgres browser-deps clean
 

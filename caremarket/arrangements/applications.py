@@ -388,7 +388,9 @@ def evaluate_arrangement(arrangement: Arrangement) -> dict[int, evaluation.Outco
     questions = [q for q in arrangement.questions.all() if q.kind == "scored"]
     specs = [evaluation.QuestionSpec(str(q.pk), q.weight, q.max_score) for q in questions]
     candidates = []
-    for application in arrangement.applications.in_group("sent"):
+    # one query per relation for the whole field, not per application: a decision re-evaluates every applicant
+    sent = arrangement.applications.in_group("sent").prefetch_related("moderated_scores", "answers__question", "prices")
+    for application in sent:
         agreed = {str(k): v.score for k, v in selectors.current_moderated(application).items()}
         if specs and len([s for s in specs if s.key in agreed]) < len(specs):
             continue
