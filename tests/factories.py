@@ -495,3 +495,73 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         application.refresh_from_db()
         assert application.status == state, (application.status, state)
         return application
+
+
+VISIT_STEPS = ("planned", "drafting", "shared", "signing-off", "published")
+
+
+def monitoring_visit(
+    council: Organisation, provider: Organisation, state: str = "planned", *, rating: str = "good", **ratings: str
+):
+    """A monitoring visit brought to `state` through the services: planned by one quality officer, every question
+    rated `rating` (or as `ratings` says, keys with "_" for "."), shared, the window closed early by the provider,
+    and signed off by a second officer."""
+    from caremarket.quality import services as quality
+
+    service, _ = home_care(council)
+    lead = UserFactory(organisation=council, roles=[Role.QUALITY_OFFICER])
+    visit = quality.visit_plan(
+        council=council, actor=lead, provider=provider, service_type=service, planned_for=timezone.localdate()
+    )
+    steps = VISIT_STEPS[1 : VISIT_STEPS.index(state) + 1]
+    if "drafting" in steps:
+        given = {k.replace("_", "."): v for k, v in ratings.items()}
+        quality.visit_record(
+            visit=visit,
+            council=council,
+            actor=lead,
+            ratings=[
+                quality.Rating(q.key, given.get(q.key, rating), f"Seen on the visit: {q.text.lower()}")
+                for q in quality.visit_questions(visit)
+            ],
+            visited_on=timezone.localdate(),
+        )
+    if "shared" in steps:
+        quality.visit_share(visit=visit, council=council, actor=lead)
+    if "signing-off" in steps:
+        staff = UserFactory(organisation=provider, roles=[Role.PROVIDER_ADMIN])
+        quality.accuracy_done(visit=visit, provider=provider, actor=staff)
+    if "published" in steps:
+        reviewer = UserFactory(organisation=council, roles=[Role.QUALITY_OFFICER])
+        quality.visit_sign_off(visit=visit, council=council, actor=reviewer)
+    visit.refresh_from_db()
+    assert visit.status == state, (visit.status, state)
+    return visit
+
+
+def complaint(council: Organisation, provider: Organisation, state: str = "received", **fields):
+    """A complaint the council logged, received today, in `state`: received, acknowledged or closed."""
+    from caremarket.quality import services as quality
+
+    officer = UserFactory(organisation=council, roles=[Role.QUALITY_OFFICER])
+    new = {
+        "kind": "complaint",
+        "category": "missed-or-late-visits",
+        "severity": "medium",
+        "safeguarding": False,
+        "received_on": timezone.localdate(),
+        "summary": "Two visits missed last week",
+        **fields,
+    }
+    made = quality.complaint_log(
+        council=council, provider=provider, actor=officer, organisation=council, new=quality.NewComplaint(**new)
+    )
+    if state in {"acknowledged", "closed"}:
+        quality.complaint_acknowledge(complaint=made, organisation=council, actor=officer)
+    if state == "closed":
+        quality.complaint_close(
+            complaint=made, organisation=council, actor=officer, outcome="upheld", response="Apologised; rota fixed"
+        )
+    made.refresh_from_db()
+    assert made.status == state, (made.status, state)
+    return made

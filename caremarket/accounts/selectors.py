@@ -36,3 +36,15 @@ def organisation_logo(*, pk: int) -> bytes | None:
 
     found = Organisation.objects.filter(pk=pk, logo_width__gt=0).values_list("logo", flat=True).first()
     return bytes(found) if found else None
+
+
+def council_get(*, pk) -> Organisation:
+    """A council by its id (a provider naming the council whose care a complaint concerns)."""
+    from django.http import Http404
+
+    from caremarket.domain.roles import OrganisationKind
+
+    found = Organisation.objects.filter(kind=OrganisationKind.COUNCIL, pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise Http404("No such council")
+    return found

@@ -485,3 +485,16 @@ def block_vacancies(*, council: Organisation, request: CareRequest | None = None
         if admission.vacancies > 0:
             found.append(admission)
     return found
+
+
+def placement_of(*, council, provider, number: str):
+    """A placement by its number, if it is between this council and this provider."""
+    from .models import Placement
+
+    if not str(number).isdigit():
+        return None
+    return (
+        Placement.objects.filter(pk=int(number), provider=provider, request__council=council)
+        .select_related("request__person")
+        .first()
+    )

@@ -229,7 +229,6 @@ ARRANGEMENT = Lifecycle(
     },
 )
 
-LIFECYCLES = (ARRANGEMENT, CARE_REQUEST, REFERRAL, COMPETITION, OFFER, PLACEMENT, PAYMENT_RUN, ADMISSION, APPLICATION)
 
 # What a provider is told when it answers a referral it can no longer answer, by the state that closed it.
 GONE = "This request has gone to another provider"
@@ -257,4 +256,87 @@ WEBHOOK_DELIVERY = Lifecycle(
         "delivered": frozenset({"delivered"}),
         "failed": frozenset({"failed"}),
     },
+)
+
+# A monitoring visit (domain/quality.py): planned, evidence recorded, the draft shared with the provider for its
+# factual-accuracy window, signed off by a second officer, published. A published report is never changed: a new
+# version is drafted from it and, once published, supersedes it.
+MONITORING_VISIT = Lifecycle(
+    "monitoring visit",
+    {
+        "planned": "Planned",
+        "drafting": "Recording evidence",
+        "shared": "Draft shared with the provider",
+        "signing-off": "Waiting for sign-off",
+        "published": "Published",
+        "superseded": "Superseded by a new version",
+        "cancelled": "Cancelled",
+    },
+    _moves(
+        planned={"drafting", "cancelled"},
+        drafting={"shared", "cancelled"},
+        shared={"signing-off"},
+        signing_off={"published", "drafting"},
+        published={"superseded"},
+    ),
+    {
+        "open": frozenset({"planned", "drafting", "shared", "signing-off"}),
+        "planned": frozenset({"planned"}),
+        "editable": frozenset({"planned", "drafting"}),
+        "drafting": frozenset({"drafting"}),
+        "with_provider": frozenset({"shared"}),
+        "to_sign_off": frozenset({"signing-off"}),
+        "published": frozenset({"published"}),
+        "reported": frozenset({"published", "superseded"}),
+        "cancelled": frozenset({"cancelled"}),
+    },
+)
+
+# Requires improvement or Poor: the provider's plan is due within 14 days; it is complete when every action is done.
+ACTION_PLAN = Lifecycle(
+    "action plan",
+    {"due": "Due from the provider", "submitted": "Submitted", "completed": "Completed"},
+    _moves(due={"submitted"}, submitted={"completed"}),
+    {
+        "due": frozenset({"due"}),
+        "submitted": frozenset({"submitted"}),
+        "open": frozenset({"due", "submitted"}),
+        "completed": frozenset({"completed"}),
+    },
+)
+
+PLAN_ACTION = Lifecycle(
+    "action",
+    {"not-started": "Not started", "in-progress": "In progress", "done": "Done"},
+    _moves(not_started={"in-progress", "done"}, in_progress={"in-progress", "done"}),
+    {"open": frozenset({"not-started", "in-progress"}), "done": frozenset({"done"})},
+)
+
+# A complaint is acknowledged within three working days and closed with its outcome; a compliment is recorded
+# closed.
+COMPLAINT = Lifecycle(
+    "complaint",
+    {"received": "Received", "acknowledged": "Acknowledged", "closed": "Closed"},
+    _moves(received={"acknowledged", "closed"}, acknowledged={"closed"}),
+    {
+        "open": frozenset({"received", "acknowledged"}),
+        "to_acknowledge": frozenset({"received"}),
+        "closed": frozenset({"closed"}),
+    },
+)
+
+LIFECYCLES = (
+    ARRANGEMENT,
+    CARE_REQUEST,
+    REFERRAL,
+    COMPETITION,
+    OFFER,
+    PLACEMENT,
+    PAYMENT_RUN,
+    ADMISSION,
+    APPLICATION,
+    MONITORING_VISIT,
+    ACTION_PLAN,
+    PLAN_ACTION,
+    COMPLAINT,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from .roles import Permission
+from .roles import GRANTS, PROVIDER_ROLES, Permission
 
 
 class Kind(StrEnum):
@@ -25,6 +25,12 @@ class Kind(StrEnum):
     PLACEMENT_MADE = "placement.made"
     REQUEST_CANCELLED = "care_request.cancelled"
     REFERRALS_STOPPED = "referrals.stopped"
+    DRAFT_SHARED = "quality.draft_shared"
+    ACTION_PLAN_DUE = "quality.action_plan_due"
+    COMPLAINT_LOGGED = "quality.complaint_logged"
+    REPORT_TO_SIGN_OFF = "quality.report_to_sign_off"
+    QUALITY_DEADLINE = "quality.deadline"
+    COMPLAINT_REPORTED = "quality.complaint_reported"
 
 
 class Email(StrEnum):
@@ -81,10 +87,32 @@ KINDS: dict[Kind, KindRule] = {
         "A payment run waits for a second finance officer", Permission.PAYMENTS_RUN, Email.IMMEDIATELY
     ),
     Kind.HOLD_RELEASED: KindRule("Held payments are released", Permission.PAYMENTS_RUN, Email.DAILY),
+    Kind.DRAFT_SHARED: KindRule(
+        "A monitoring report's draft is shared for our comments", Permission.QUALITY_RESPOND, Email.IMMEDIATELY
+    ),
+    Kind.ACTION_PLAN_DUE: KindRule(
+        "A monitoring report asks us for an action plan, or an action falls due",
+        Permission.QUALITY_RESPOND,
+        Email.IMMEDIATELY,
+    ),
+    Kind.COMPLAINT_LOGGED: KindRule(
+        "A council logs a complaint or compliment about us", Permission.QUALITY_RESPOND, Email.IMMEDIATELY
+    ),
+    Kind.REPORT_TO_SIGN_OFF: KindRule(
+        "A monitoring report waits for sign-off", Permission.QUALITY_MANAGE, Email.IMMEDIATELY
+    ),
+    Kind.QUALITY_DEADLINE: KindRule(
+        "A quality deadline passes: a comment window, an action plan, a complaint, a re-audit",
+        Permission.QUALITY_MANAGE,
+        Email.DAILY,
+    ),
+    Kind.COMPLAINT_REPORTED: KindRule(
+        "A provider logs a complaint or a safeguarding concern", Permission.QUALITY_MANAGE, Email.IMMEDIATELY
+    ),
 }
 
 # Providers' systems may subscribe to the events that ask a provider to act.
-PROVIDER_EVENTS = frozenset(k for k, rule in KINDS.items() if rule.asks == Permission.REFERRALS_ANSWER)
+PROVIDER_EVENTS = frozenset(k for k, rule in KINDS.items() if GRANTS[rule.asks] <= PROVIDER_ROLES)
 
 
 def kinds_for(*, provider: bool) -> list[Kind]:

@@ -83,6 +83,9 @@ class Permission(StrEnum):
     BROKERAGE_SETTINGS = "brokerage.settings"
     QUALITY_READ = "quality.read"
     REFERRALS_STOP = "referrals.stop"
+    QUALITY_MANAGE = "quality.manage"
+    QUALITY_RESPOND = "quality.respond"
+    COMPLAINTS = "complaints.log"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -107,6 +110,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # KPIs computed from the record: the quality officer's work, the commissioner's market
     Permission.QUALITY_READ: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
     Permission.REFERRALS_STOP: frozenset({Role.COMMISSIONER, Role.QUALITY_OFFICER}),
+    # Quality officers plan and record visits, sign off each other's reports and keep the complaints log; providers
+    # answer drafts, keep action plans and log complaints about themselves.
+    Permission.QUALITY_MANAGE: frozenset({Role.QUALITY_OFFICER}),
+    Permission.QUALITY_RESPOND: PROVIDER_ROLES,
+    Permission.COMPLAINTS: PROVIDER_ROLES | {Role.QUALITY_OFFICER},
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),

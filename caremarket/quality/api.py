@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Router, Schema
@@ -10,10 +10,12 @@ from ninja import Router, Schema
 from caremarket.accounts.api_auth import require
 from caremarket.brokerage import selectors as brokerage
 from caremarket.brokerage import services as brokerage_services
-from caremarket.core.permissions import signed_in_council
+from caremarket.core.errors import ServiceError
+from caremarket.core.permissions import signed_in_council, signed_in_organisation, signed_in_provider
+from caremarket.domain.lifecycles import MONITORING_VISIT
 from caremarket.domain.roles import Permission
 
-from . import presenters
+from . import monitoring, presenters, services
 
 router = Router(tags=["quality"])
 
@@ -66,3 +68,479 @@ def referral_resume(request, provider_id: int):
     council = signed_in_council(request, "Stopping referrals")
     provider = brokerage.provider_get(pk=provider_id)
     return brokerage_services.referrals_resume(council=council, actor=request.auth, provider=provider)
+
+
+# --- monitoring visits: the council's side -----------------------------------------------------------------------
+
+
+class FindingOut(Schema):
+    question: str
+    text: str
+    rating: str
+    evidence: str
+
+
+class CommentOut(Schema):
+    id: int
+    question: str | None
+    comment: str
+    made_at: datetime
+    response: str
+    responded_at: datetime | None
+
+
+class ActionOut(Schema):
+    id: int
+    question: str
+    action: str
+    owner: str
+    due_on: date
+    status: str
+    progress: str
+
+
+class PlanOut(Schema):
+    status: str
+    due_on: date
+    submitted_at: datetime | None
+    actions: list[ActionOut]
+
+
+class VisitOut(Schema):
+    id: int
+    reference: str
+    version: int
+    council: str
+    provider_id: int
+    provider: str
+    service_type: str
+    status: str
+    planned_for: date
+    visited_on: date | None
+    framework_version: int
+    summary: str
+    comments_until: date | None
+    rating: str | None
+    score: Decimal | None
+    explanation: list[str]
+    published_on: date | None
+    revisit_due_on: date | None
+    findings: list[FindingOut]
+    comments: list[CommentOut]
+    action_plan: PlanOut | None
+
+
+def _visit_out(visit) -> dict:
+    plan = getattr(visit, "action_plan", None) if visit.status_in("reported") else None
+    return {
+        "id": visit.pk,
+        "reference": visit.reference,
+        "version": visit.version,
+        "council": visit.council.name,
+        "provider_id": visit.provider_id,
+        "provider": visit.provider.name,
+        "service_type": visit.service_type.code,
+        "status": visit.status,
+        "planned_for": visit.planned_for,
+        "visited_on": visit.visited_on,
+        "framework_version": visit.framework.version,
+        "summary": visit.summary,
+        "comments_until": visit.accuracy_closes_on,
+        "rating": visit.overall or None,
+        "score": visit.overall_score,
+        "explanation": visit.explanation,
+        "published_on": visit.published_on,
+        "revisit_due_on": visit.revisit_due_on,
+        "findings": [
+            {"question": f.question.key, "text": f.question.text, "rating": f.rating, "evidence": f.evidence}
+            for f in visit.findings.select_related("question")
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "question": c.finding.question.key if c.finding else None,
+                "comment": c.comment,
+                "made_at": c.made_at,
+                "response": c.response,
+                "responded_at": c.responded_at,
+            }
+            for c in visit.comments.select_related("finding__question")
+        ],
+        "action_plan": {
+            "status": plan.status,
+            "due_on": plan.due_on,
+            "submitted_at": plan.submitted_at,
+            "actions": [
+                {
+                    "id": a.pk,
+                    "question": a.finding.question.key,
+                    "action": a.action,
+                    "owner": a.owner,
+                    "due_on": a.due_on,
+                    "status": a.status,
+                    "progress": a.progress,
+                }
+                for a in plan.actions.select_related("finding__question")
+            ],
+        }
+        if plan
+        else None,
+    }
+
+
+@router.get("/monitoring-visits", response=list[VisitOut])
+def visit_list(request, status: str = ""):
+    """The council's monitoring visits, newest first (status: open, published, or any state's name)."""
+    require(request, Permission.QUALITY_READ)
+    council = signed_in_council(request, "Reading visits")
+    found = monitoring.visits(council=council)
+    if status in MONITORING_VISIT.groups:
+        found = found.in_group(status)
+    elif status:
+        found = found.filter(status=status)
+    return [_visit_out(v) for v in found.select_related("council", "framework")[:500]]
+
+
+@router.get("/monitoring-visits/queue")
+def visit_queue(request):
+    """Every provider the council works with, the one to visit first at the top, with the reasons."""
+    require(request, Permission.QUALITY_READ)
+    council = signed_in_council(request, "Reading the visit queue")
+    return [
+        {
+            "provider_id": r["provider_id"],
+            "provider": r["priority"].provider,
+            "points": r["priority"].points,
+            "reasons": list(r["priority"].reasons),
+            "visit_under_way": r["planned"],
+        }
+        for r in monitoring.visit_queue(council=council)
+    ]
+
+
+class PlanIn(Schema):
+    provider_id: int
+    service_type: str
+    planned_for: date
+    reason: str = ""
+
+
+@router.post("/monitoring-visits", response={201: VisitOut})
+def visit_plan(request, payload: PlanIn):
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Planning visits")
+    service_type = next((s for s in presenters.service_types(council=council) if s.code == payload.service_type), None)
+    if service_type is None:
+        raise ServiceError({"service_type": f"No service type '{payload.service_type}' in your organisation"})
+    visit = services.visit_plan(
+        council=council,
+        actor=request.auth,
+        provider=presenters.provider(payload.provider_id),
+        service_type=service_type,
+        planned_for=payload.planned_for,
+        reason=payload.reason,
+    )
+    return 201, _visit_out(monitoring.visit_get(council=council, pk=visit.pk))
+
+
+@router.get("/monitoring-visits/{visit_id}", response=VisitOut)
+def visit_get(request, visit_id: int):
+    require(request, Permission.QUALITY_READ)
+    council = signed_in_council(request, "Reading visits")
+    return _visit_out(monitoring.visit_get(council=council, pk=visit_id))
+
+
+class RatingIn(Schema):
+    question: str
+    rating: str
+    evidence: str
+
+
+class RecordIn(Schema):
+    visited_on: date | None = None
+    summary: str | None = None
+    ratings: list[RatingIn] = []
+
+
+@router.post("/monitoring-visits/{visit_id}/findings", response=VisitOut)
+def visit_record(request, visit_id: int, payload: RecordIn):
+    """Record ratings and evidence (some or all questions); a published report is changed only by a new version."""
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Recording visits")
+    visit = monitoring.visit_get(council=council, pk=visit_id)
+    services.visit_record(
+        visit=visit,
+        council=council,
+        actor=request.auth,
+        ratings=[services.Rating(r.question, r.rating, r.evidence) for r in payload.ratings],
+        visited_on=payload.visited_on,
+        summary=payload.summary,
+    )
+    return _visit_out(monitoring.visit_get(council=council, pk=visit_id))
+
+
+class VisitReasonIn(Schema):
+    reason: str
+
+
+def _visit_step(request, visit_id: int, step, **kwargs):
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Changing visits")
+    visit = monitoring.visit_get(council=council, pk=visit_id)
+    done = step(visit=visit, council=council, actor=request.auth, **kwargs)
+    return _visit_out(monitoring.visit_get(council=council, pk=done.pk))
+
+
+@router.post("/monitoring-visits/{visit_id}/sharing", response=VisitOut)
+def visit_share(request, visit_id: int):
+    """Share the draft with the provider: its 14-day factual-accuracy window opens."""
+    return _visit_step(request, visit_id, services.visit_share)
+
+
+@router.post("/monitoring-visits/{visit_id}/sign-off", response=VisitOut)
+def visit_sign_off(request, visit_id: int):
+    """Sign off and publish (another officer than the one who visited)."""
+    return _visit_step(request, visit_id, services.visit_sign_off)
+
+
+@router.post("/monitoring-visits/{visit_id}/sending-back", response=VisitOut)
+def visit_send_back(request, visit_id: int, payload: VisitReasonIn):
+    return _visit_step(request, visit_id, services.visit_send_back, reason=payload.reason)
+
+
+@router.post("/monitoring-visits/{visit_id}/cancellation", response=VisitOut)
+def visit_cancel(request, visit_id: int, payload: VisitReasonIn):
+    return _visit_step(request, visit_id, services.visit_cancel, reason=payload.reason)
+
+
+@router.post("/monitoring-visits/{visit_id}/versions", response={201: VisitOut})
+def visit_new_version(request, visit_id: int, payload: VisitReasonIn):
+    """A published report is never changed: a new version is drafted from it."""
+    return 201, _visit_step(request, visit_id, services.visit_new_version, reason=payload.reason)
+
+
+class CommentAnswerIn(Schema):
+    response: str
+
+
+@router.post("/monitoring-visits/{visit_id}/comments/{comment_id}/answer", response=CommentOut)
+def comment_answer(request, visit_id: int, comment_id: int, payload: CommentAnswerIn):
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Answering comments")
+    visit = monitoring.visit_get(council=council, pk=visit_id)
+    c = services.comment_answer(
+        comment=presenters.comment_of(visit=visit, pk=comment_id),
+        council=council,
+        actor=request.auth,
+        response=payload.response,
+    )
+    return {
+        "id": c.pk,
+        "question": c.finding.question.key if c.finding else None,
+        "comment": c.comment,
+        "made_at": c.made_at,
+        "response": c.response,
+        "responded_at": c.responded_at,
+    }
+
+
+# --- the provider's side -----------------------------------------------------------------------------------------
+
+
+@router.get("/monitoring-reports", response=list[VisitOut])
+def report_list(request):
+    """The provider's reports from every council: drafts shared for comment, published reports, action plans."""
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Reading reports")
+    return [_visit_out(v) for v in monitoring.reports_of(provider=provider)[:500]]
+
+
+@router.get("/monitoring-reports/{visit_id}", response=VisitOut)
+def report_get(request, visit_id: int):
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Reading reports")
+    return _visit_out(monitoring.report_get(provider=provider, pk=visit_id))
+
+
+class CommentIn(Schema):
+    comment: str
+    question: str = ""
+
+
+@router.post("/monitoring-reports/{visit_id}/comments", response={201: CommentOut})
+def report_comment(request, visit_id: int, payload: CommentIn):
+    """Challenge a fact in a shared draft, within its factual-accuracy window."""
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Commenting on reports")
+    visit = monitoring.report_get(provider=provider, pk=visit_id)
+    c = services.accuracy_comment(
+        visit=visit, provider=provider, actor=request.auth, comment=payload.comment, question_key=payload.question
+    )
+    return 201, {
+        "id": c.pk,
+        "question": payload.question or None,
+        "comment": c.comment,
+        "made_at": c.made_at,
+        "response": "",
+        "responded_at": None,
+    }
+
+
+@router.post("/monitoring-reports/{visit_id}/comments-done", response=VisitOut)
+def report_no_more_comments(request, visit_id: int):
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Commenting on reports")
+    visit = monitoring.report_get(provider=provider, pk=visit_id)
+    services.accuracy_done(visit=visit, provider=provider, actor=request.auth)
+    return _visit_out(monitoring.report_get(provider=provider, pk=visit_id))
+
+
+class ActionIn(Schema):
+    question: str
+    action: str
+    owner: str
+    due_on: date
+
+
+class ActionPlanIn(Schema):
+    actions: list[ActionIn]
+
+
+def _plan_of(report):
+    plan = getattr(report, "action_plan", None)
+    if plan is None:
+        raise ServiceError("This report asks for no action plan", status=409)
+    return plan
+
+
+@router.post("/monitoring-reports/{visit_id}/action-plan", response=VisitOut)
+def report_action_plan(request, visit_id: int, payload: ActionPlanIn):
+    """Send the action plan: at least one action per question rated Requires improvement or Poor."""
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Sending action plans")
+    report = monitoring.report_get(provider=provider, pk=visit_id)
+    services.action_plan_submit(
+        plan=_plan_of(report),
+        provider=provider,
+        actor=request.auth,
+        actions=[services.NewAction(a.question, a.action, a.owner, a.due_on) for a in payload.actions],
+    )
+    return _visit_out(monitoring.report_get(provider=provider, pk=visit_id))
+
+
+class ActionUpdateIn(Schema):
+    status: str
+    progress: str
+
+
+@router.post("/monitoring-reports/{visit_id}/actions/{action_id}", response=VisitOut)
+def report_action_update(request, visit_id: int, action_id: int, payload: ActionUpdateIn):
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Updating actions")
+    report = monitoring.report_get(provider=provider, pk=visit_id)
+    services.action_update(
+        action=presenters.action_of(report=report, pk=action_id),
+        provider=provider,
+        actor=request.auth,
+        status=payload.status,
+        progress=payload.progress,
+    )
+    return _visit_out(monitoring.report_get(provider=provider, pk=visit_id))
+
+
+# --- complaints and compliments ----------------------------------------------------------------------------------
+
+
+class ComplaintOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    council: str
+    provider_id: int
+    provider: str
+    placement_id: int | None
+    category: str
+    severity: str
+    safeguarding: bool
+    received_on: date
+    summary: str
+    status: str
+    acknowledge_by: date | None
+    respond_by: date | None
+    acknowledged_on: date | None
+    closed_on: date | None
+    outcome: str
+    response: str
+    lessons: str
+
+
+def _complaint_out(c) -> dict:
+    return {
+        **{f: getattr(c, f) for f in ComplaintOut.model_fields if hasattr(c, f) and f not in {"council", "provider"}},
+        "council": c.council.name,
+        "provider": c.provider.name,
+    }
+
+
+@router.get("/complaints", response=list[ComplaintOut])
+def complaint_list(request, kind: str = ""):
+    """The council's log, or a provider's log of complaints and compliments about itself."""
+    require(request, Permission.COMPLAINTS)
+    organisation = signed_in_organisation(request)
+    return [_complaint_out(c) for c in monitoring.complaints(organisation=organisation, kind=kind or None)[:1000]]
+
+
+class ComplaintIn(Schema):
+    kind: str
+    category: str
+    severity: str = ""
+    safeguarding: bool = False
+    received_on: date
+    summary: str
+    provider_id: int | None = None
+    council_id: int | None = None
+    placement: str = ""
+
+
+@router.post("/complaints", response={201: ComplaintOut})
+def complaint_log(request, payload: ComplaintIn):
+    require(request, Permission.COMPLAINTS)
+    organisation = signed_in_organisation(request)
+    data = {**payload.dict(), "provider": payload.provider_id, "council": payload.council_id}
+    if organisation.is_provider and payload.council_id is None:
+        raise ServiceError({"council_id": "Name the council whose care it is about"})
+    if not organisation.is_provider and payload.provider_id is None:
+        raise ServiceError({"provider_id": "Name the provider it is about"})
+    made = services.complaint_log(**presenters.complaint_parties(organisation, data), actor=request.auth)
+    return 201, _complaint_out(monitoring.complaint_get(organisation=organisation, pk=made.pk))
+
+
+@router.post("/complaints/{complaint_id}/acknowledgement", response=ComplaintOut)
+def complaint_acknowledge(request, complaint_id: int):
+    require(request, Permission.COMPLAINTS)
+    organisation = signed_in_organisation(request)
+    found = monitoring.complaint_get(organisation=organisation, pk=complaint_id)
+    services.complaint_acknowledge(complaint=found, organisation=organisation, actor=request.auth)
+    return _complaint_out(monitoring.complaint_get(organisation=organisation, pk=complaint_id))
+
+
+class CloseIn(Schema):
+    outcome: str
+    response: str
+    lessons: str = ""
+
+
+@router.post("/complaints/{complaint_id}/closure", response=ComplaintOut)
+def complaint_close(request, complaint_id: int, payload: CloseIn):
+    require(request, Permission.COMPLAINTS)
+    organisation = signed_in_organisation(request)
+    found = monitoring.complaint_get(organisation=organisation, pk=complaint_id)
+    services.complaint_close(
+        complaint=found,
+        organisation=organisation,
+        actor=request.auth,
+        outcome=payload.outcome,
+        response=payload.response,
+        lessons=payload.lessons,
+    )
+    return _complaint_out(monitoring.complaint_get(organisation=organisation, pk=complaint_id))

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count
+from django.utils import timezone
 
 from caremarket.brokerage.models import Referral
 from caremarket.domain import kpis
 from caremarket.domain.lifecycles import REFERRAL
+
+PERIODS = {"3": "the last 3 months", "6": "the last 6 months", "12": "the last 12 months"}
+
+
+def period(months: str | None, today: date | None = None) -> tuple[str, date, date]:
+    """The months asked for (3, 6 or 12; 6 otherwise), ending today."""
+    today = today or timezone.localdate()
+    months = months if months in PERIODS else "6"
+    return months, today - timedelta(days=round(int(months) * 30.44)), today
 
 
 def _acceptance_referrals(*, council, start: date, end: date):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import complaint_views, views, visit_views
 
 app_name = "quality"
 
@@ -8,4 +8,16 @@ urlpatterns = [
     path("kpis/", views.kpis, name="kpis"),
     path("kpis/referral-acceptance/<int:provider_id>/", views.not_accepted, name="not-accepted"),
     path("providers/<int:provider_id>/referral-stop/", views.referral_stop, name="referral-stop"),
+    path("visits/", visit_views.visits, name="visits"),
+    path("visits/plan/", visit_views.visit_plan, name="visit-plan"),
+    path("visits/<int:pk>/", visit_views.visit, name="visit"),
+    path("visits/<int:pk>/act/", visit_views.visit_act, name="visit-act"),
+    path("framework/", visit_views.framework, name="framework"),
+    path("reports/", visit_views.reports, name="reports"),
+    path("reports/<int:pk>/", visit_views.report, name="report"),
+    path("reports/<int:pk>/act/", visit_views.report_act, name="report-act"),
+    path("complaints/", complaint_views.complaints, name="complaints"),
+    path("complaints/new/", complaint_views.complaint_new, name="complaint-new"),
+    path("complaints/<int:pk>/", complaint_views.complaint, name="complaint"),
+    path("complaints/<int:pk>/act/", complaint_views.complaint_act, name="complaint-act"),
 ]

@@ -6,11 +6,15 @@ from caremarket.arrangements.presenters import commissioner_to_do
 from caremarket.brokerage.presenters import broker_to_do, provider_to_do, team_leader_to_do
 from caremarket.domain.roles import Role
 from caremarket.finance.presenters import finance_to_do, provider_money_to_do
-from caremarket.quality.presenters import quality_to_do
+from caremarket.quality.presenters import provider_quality_to_do, quality_to_do
 
 
 def _provider(user, organisation):
-    return provider_to_do(provider=organisation) + provider_money_to_do(provider=organisation)
+    return (
+        provider_to_do(provider=organisation)
+        + provider_money_to_do(provider=organisation)
+        + provider_quality_to_do(provider=organisation)
+    )
 
 
 # What each role's home page lists as waiting for them; each item links where it is done.
@@ -19,7 +23,7 @@ TO_DO = {
     Role.TEAM_LEADER: lambda user, organisation: team_leader_to_do(council=organisation),
     Role.FINANCE_OFFICER: lambda user, organisation: finance_to_do(user=user, council=organisation),
     Role.COMMISSIONER: lambda user, organisation: commissioner_to_do(council=organisation),
-    Role.QUALITY_OFFICER: lambda user, organisation: quality_to_do(council=organisation),
+    Role.QUALITY_OFFICER: lambda user, organisation: quality_to_do(council=organisation, user=user),
     Role.PROVIDER_ADMIN: _provider,
     Role.PROVIDER_STAFF: _provider,
 }

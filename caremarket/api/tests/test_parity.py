@@ -19,6 +19,25 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("accounts:logo", "upload"): ["POST /api/v1/organisation/logo"],
     ("quality:referral-stop", "stop"): ["POST /api/v1/providers/{provider_id}/referral-stop"],
     ("quality:referral-stop", "resume"): ["POST /api/v1/providers/{provider_id}/referral-stop/lifting"],
+    ("quality:visit-plan", None): ["POST /api/v1/monitoring-visits"],
+    ("quality:visit-act", None): [
+        "POST /api/v1/monitoring-visits/{visit_id}/comments/{comment_id}/answer",
+        "POST /api/v1/monitoring-visits/{visit_id}/sending-back",
+        "POST /api/v1/monitoring-visits/{visit_id}/cancellation",
+        "POST /api/v1/monitoring-visits/{visit_id}/versions",
+    ],
+    ("quality:visit-act", "save"): ["POST /api/v1/monitoring-visits/{visit_id}/findings"],
+    ("quality:visit-act", "share"): ["POST /api/v1/monitoring-visits/{visit_id}/sharing"],
+    ("quality:visit-act", "sign-off"): ["POST /api/v1/monitoring-visits/{visit_id}/sign-off"],
+    ("quality:report-act", "comment"): ["POST /api/v1/monitoring-reports/{visit_id}/comments"],
+    ("quality:report-act", "no-more-comments"): ["POST /api/v1/monitoring-reports/{visit_id}/comments-done"],
+    ("quality:report-act", "plan"): [
+        "POST /api/v1/monitoring-reports/{visit_id}/action-plan",
+        "POST /api/v1/monitoring-reports/{visit_id}/actions/{action_id}",
+    ],
+    ("quality:complaint-new", None): ["POST /api/v1/complaints"],
+    ("quality:complaint-act", None): ["POST /api/v1/complaints/{complaint_id}/closure"],
+    ("quality:complaint-act", "acknowledge"): ["POST /api/v1/complaints/{complaint_id}/acknowledgement"],
     ("accounts:logo", "remove"): ["POST /api/v1/organisation/logo/removal"],
     ("accounts:invitation-withdraw", None): ["POST /api/v1/organisation/invitations/{invitation_id}/withdrawal"],
     ("accounts:user-roles", None): ["PUT /api/v1/organisation/people/{user_id}/roles"],
@@ -123,6 +142,12 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
 
 # What the browser reads and a machine needs too: checked the same way.
 READS = [
+    "GET /api/v1/monitoring-visits",
+    "GET /api/v1/monitoring-visits/queue",
+    "GET /api/v1/monitoring-visits/{visit_id}",
+    "GET /api/v1/monitoring-reports",
+    "GET /api/v1/monitoring-reports/{visit_id}",
+    "GET /api/v1/complaints",
     "GET /api/v1/delivery-records",
     "GET /api/v1/payment-runs/{run_id}/reconciliation",
     "GET /api/v1/ledger-codes",

@@ -20,6 +20,10 @@ LIFECYCLE_MODELS = [
     ("brokerage", "Offer"),
     ("brokerage", "Placement"),
     ("finance", "PaymentRun"),
+    ("quality", "MonitoringVisit"),
+    ("quality", "ActionPlan"),
+    ("quality", "PlanAction"),
+    ("quality", "Complaint"),
 ]
 # a status compared with a literal: `status == "x"`, `status in ("x", …)`, `status="x"`, `status__in=["x", …]`
 COMPARED = re.compile(r"""(?<![a-z_])status(?:__in)?\s*(?:==|!=|=|\bin\b|\bnot in\b)\s*[\[\{\(]?\s*["']([a-z-]+)["']""")
