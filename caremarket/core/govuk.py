@@ -186,7 +186,7 @@ def field_params(bf: forms.BoundField, overrides: dict[str, Any] | None = None) 
             "fieldset": {"legend": legend},
             "items": _choices(bf, selected),
         }
-        for key in ("errorMessage", "hint"):
+        for key in ("errorMessage", "hint", "classes"):
             if key in base:
                 params[key] = base[key]
         # CheckboxSelectMultiple is a subclass of RadioSelect: ask for the narrower one first

@@ -304,6 +304,7 @@ COUNCIL_STAFF_ROLES = [
     Role.FINANCE_OFFICER,
     Role.QUALITY_OFFICER,
     Role.ORGANISATION_ADMIN,
+    Role.QUALITY_OFFICER,  # a second, to sign off the first's reports
 ]
 
 
@@ -576,6 +577,9 @@ class DemoBuilder:
             self.created["people"] = brokerage.people_and_requests(random.Random(2027))
             self.created["history"] = history.build(random.Random(2028))
             self.created["history"].update(payments.build(random.Random(2029)))
+            from . import quality
+
+            self.created["history"].update(quality.build(random.Random(2030)))
             self.created["today"] = self.todays_work()
         self.passwords()
         return self.created

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import models
+from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
 from caremarket.core.models import AuditEvent
@@ -119,6 +120,28 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
         "care_request.escalated",
         "payment_run.awaiting_approval",
     }
+
+    # a year of quality monitoring: all four ratings, a plan half done, a re-audit due, complaints overdue and
+    # safeguarding, a draft with a provider and a report waiting for the demo quality officer's sign-off
+    from caremarket.quality import monitoring
+    from caremarket.quality.models import ActionPlan, Complaint, MonitoringVisit
+
+    published = MonitoringVisit.objects.in_group("published")
+    assert set(published.values_list("overall", flat=True)) == {"excellent", "good", "requires-improvement", "poor"}
+    half = [
+        p
+        for p in ActionPlan.objects.in_group("submitted")
+        if 0 < p.actions.in_group("done").count() < p.actions.count()
+    ]
+    assert half and half[0].visit.overall == "requires-improvement"
+    assert published.filter(revisit_due_on__lt=timezone.localdate()).exists()
+    assert MonitoringVisit.objects.in_group("with_provider").exists()
+    quality_officer = User.objects.get(email="quality@westmarch.example")
+    waiting = MonitoringVisit.objects.in_group("to_sign_off").get()
+    assert waiting.lead != quality_officer
+    assert monitoring.overdue_complaints(organisation=westmarch)
+    assert Complaint.objects.in_group("open").filter(safeguarding=True).exists()
+    assert Complaint.objects.filter(kind="compliment").exists()
 
     # every demo person signs in with the demo password, so a password reset reaches them too
     people = list(User.objects.filter(is_active=True))
