@@ -212,7 +212,7 @@ def build(rng: random.Random) -> dict[str, int]:
     ri = h.visit(westmarch, providers[3], home, w, days_ago=75, profile="requires-improvement")
     h.action_plan(ri, done=1, under_way=1)  # half done: one of three finished, one begun
     poor = h.visit(westmarch, providers[4], home, w, days_ago=230, profile="poor")
-    h.action_plan(poor, done=3, under_way=0)  # its re-audit, six months on, is now due
+    h.action_plan(poor, done=99, under_way=0)  # every action done; its re-audit, six months on, is now due
     h.visit(westmarch, providers[5], home, w, days_ago=400, profile="good")  # due again after a year
     h.visit(westmarch, providers[6], home, w, days_ago=8, profile="good", to="shared")
     h.visit(westmarch, providers[7], home, w, days_ago=30, profile="requires-improvement", to="signing-off")

@@ -34,6 +34,24 @@ def add_working_hours(start: datetime, hours: float, bank_holidays: frozenset[da
         moment = day_start + timedelta(days=1)
 
 
+def working_hours_between(start: datetime, end: datetime, bank_holidays: frozenset[date] = frozenset()) -> float:
+    """The working hours (as add_working_hours counts them) from `start` to `end`; none if `end` is not later. Both
+    in the council's local time."""
+    if end <= start:
+        return 0.0
+    total = timedelta()
+    day = start.date()
+    while day <= end.date():
+        if is_working_day(day, bank_holidays):
+            opens = datetime.combine(day, WORKING_DAY_START, tzinfo=start.tzinfo)
+            closes = datetime.combine(day, WORKING_DAY_END, tzinfo=start.tzinfo)
+            first, last = max(start, opens), min(end, closes)
+            if last > first:
+                total += last - first
+        day += timedelta(days=1)
+    return total.total_seconds() / 3600
+
+
 @dataclass(frozen=True)
 class Step:
     name: str  # primary, secondary, reserve, rank-N

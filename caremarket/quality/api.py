@@ -544,3 +544,45 @@ def complaint_close(request, complaint_id: int, payload: CloseIn):
         lessons=payload.lessons,
     )
     return _complaint_out(monitoring.complaint_get(organisation=organisation, pk=complaint_id))
+
+
+# --- scorecards --------------------------------------------------------------------------------------------------
+
+
+class FigureOut(Schema):
+    code: str
+    name: str
+    value: Decimal | None
+    rag: str | None
+    basis: str
+
+
+class ScorecardOut(Schema):
+    council: str
+    provider_id: int
+    provider: str
+    start: date
+    end: date
+    kpis: list[FigureOut]
+
+
+@router.get("/scorecards", response=list[ScorecardOut])
+def scorecard_list(request, months: str = "6"):
+    """Every KPI for the last 3, 6 or 12 months: a council reads every provider's scorecard; a provider reads its
+    own with each council it works with."""
+    organisation = signed_in_organisation(request)
+    if organisation is not None and organisation.is_provider:
+        require(request, Permission.QUALITY_RESPOND)
+        from caremarket.accounts.selectors import council_get
+
+        found = []
+        for pk in presenters.councils_of(provider=organisation):
+            council = council_get(pk=pk)
+            page = presenters.scorecard_page(council=council, provider=organisation, months=months)
+            if page["card"]:
+                found.append({**page["card"], "council": council.name, "start": page["start"], "end": page["end"]})
+        return found
+    require(request, Permission.QUALITY_READ)
+    council = signed_in_council(request, "Reading scorecards")
+    page = presenters.scorecards_page(council=council, months=months)
+    return [{**c, "council": council.name, "start": page["start"], "end": page["end"]} for c in page["cards"]]

@@ -370,3 +370,39 @@ def complaint_page(*, complaint, form) -> dict:
         and complaint.acknowledge_by < today,
         "response_late": complaint.status_in("open") and complaint.respond_by and complaint.respond_by < today,
     }
+
+
+# --- scorecards ------------------------------------------------------------------------------------------------
+
+
+def scorecards_page(*, council, months: str | None) -> dict:
+    from . import scorecards
+
+    months, start, end = period(months)
+    return {
+        "cards": scorecards.scorecards(council=council, start=start, end=end),
+        "kpis": kpis.SCORECARD,
+        "months": months,
+        "periods": PERIODS,
+        "start": start,
+        "end": end,
+    }
+
+
+def scorecard_page(*, council, provider, months: str | None) -> dict:
+    from . import scorecards
+
+    months, start, end = period(months)
+    cards = [c for c in scorecards.scorecards(council=council, start=start, end=end) if c["provider_id"] == provider.pk]
+    by_code = {k.code: k for k in kpis.SCORECARD}
+    return {
+        "council": council,
+        "provider": provider,
+        "card": cards[0] if cards else None,
+        "definitions": by_code,
+        "detail": scorecards.scorecard_detail(council=council, provider_id=provider.pk, start=start, end=end),
+        "months": months,
+        "periods": PERIODS,
+        "start": start,
+        "end": end,
+    }

@@ -68,3 +68,33 @@ def referral_stop(request, provider_id: int):
         return render(request, "quality/not_accepted.html", {"form": form, **page}, status=400)
     messages.success(request, f"New referrals to {provider.name} are stopped; its placements continue")
     return redirect("quality:not-accepted", provider_id=provider.pk)
+
+
+@permission_required(Permission.QUALITY_READ)
+def scorecards(request):
+    page = presenters.scorecards_page(council=request.user.organisation, months=request.GET.get("months"))
+    return render(request, "quality/scorecards.html", page)
+
+
+@permission_required(Permission.QUALITY_READ)
+def scorecard(request, provider_id: int):
+    provider = brokerage.provider_get(pk=provider_id)
+    page = presenters.scorecard_page(
+        council=request.user.organisation, provider=provider, months=request.GET.get("months")
+    )
+    return render(request, "quality/scorecard.html", {"own": False, **page})
+
+
+@permission_required(Permission.QUALITY_RESPOND)
+def own_scorecard(request):
+    """The provider's own scorecard with one council it works with (the first, or the one chosen)."""
+    provider = request.user.organisation
+    councils = presenters.councils_of(provider=provider)
+    chosen = request.GET.get("council")
+    pk = int(chosen) if chosen and chosen.isdigit() and int(chosen) in councils else next(iter(councils), None)
+    if pk is None:
+        return render(request, "quality/scorecard.html", {"own": True, "councils": {}, "card": None})
+    from caremarket.accounts.selectors import council_get
+
+    page = presenters.scorecard_page(council=council_get(pk=pk), provider=provider, months=request.GET.get("months"))
+    return render(request, "quality/scorecard.html", {"own": True, "councils": councils, **page})

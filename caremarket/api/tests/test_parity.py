@@ -148,6 +148,7 @@ READS = [
     "GET /api/v1/monitoring-reports",
     "GET /api/v1/monitoring-reports/{visit_id}",
     "GET /api/v1/complaints",
+    "GET /api/v1/scorecards",
     "GET /api/v1/delivery-records",
     "GET /api/v1/payment-runs/{run_id}/reconciliation",
     "GET /api/v1/ledger-codes",

@@ -1,0 +1,227 @@
+"""Every KPI of every provider for a period, computed from what Caremarket recorded (domain/kpis.py defines each),
+and the records behind each figure. One query per source, whatever the number of providers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from caremarket.brokerage.models import HospitalStay, Placement, PlacementTerms, Referral
+from caremarket.domain import kpis, routing
+from caremarket.domain.lifecycles import REFERRAL
+from caremarket.finance.models import DeliveryRecord
+
+from . import monitoring, selectors
+from .models import ActionPlan, Complaint
+
+HOME_CARE = "home-care"
+
+
+def bank_holidays() -> frozenset[date]:
+    from caremarket.finance.models import BankHoliday
+
+    return frozenset(BankHoliday.objects.values_list("day", flat=True))
+
+
+def response_times(*, council, start: date, end: date, provider_id: int | None = None):
+    """(provider id, referral, hours to answer) for referrals offered in the period and answered or timed out."""
+    found = Referral.objects.filter(
+        request__council=council,
+        offered_at__date__gte=start,
+        offered_at__date__lte=end,
+        status__in=REFERRAL.group("decided"),
+    )
+    if provider_id is not None:
+        found = found.filter(provider_id=provider_id)
+    holidays = bank_holidays()
+    for pk, provider, offered, answered, deadline in found.values_list(
+        "pk", "provider_id", "offered_at", "responded_at", "deadline_at"
+    ):
+        local = timezone.localtime
+        hours = routing.working_hours_between(local(offered), local(answered or deadline), holidays)
+        yield provider, pk, Decimal(str(round(hours, 4)))
+
+
+def starts(*, council, start: date, end: date, provider_id: int | None = None):
+    """(provider id, placement, days from being made to starting) for placements made in the period."""
+    found = Placement.objects.filter(council=council, created_at__date__gte=start, created_at__date__lte=end)
+    if provider_id is not None:
+        found = found.filter(provider_id=provider_id)
+    for pk, provider, made, start_on in found.values_list("pk", "provider_id", "created_at", "start_on"):
+        yield provider, pk, Decimal(max((start_on - timezone.localtime(made).date()).days, 0))
+
+
+def delivered_hours(*, council, start: date, end: date, provider_id: int | None = None) -> dict[int, Decimal]:
+    found = DeliveryRecord.objects.filter(
+        placement__council=council, placement__service_type__code=HOME_CARE, kind="visit", day__gte=start, day__lte=end
+    )
+    if provider_id is not None:
+        found = found.filter(provider_id=provider_id)
+    return {
+        row["provider_id"]: Decimal(row["minutes"] or 0) / 60
+        for row in found.values("provider_id").annotate(minutes=Sum("minutes")).order_by()
+    }
+
+
+def planned_hours(*, council, start: date, end: date, provider_id: int | None = None) -> dict[int, Decimal]:
+    """Each provider's planned home care hours in the period: every term's weekly hours over the days it ran within
+    the placement and the period, less the days the person was in hospital."""
+    terms = PlacementTerms.objects.filter(
+        placement__council=council,
+        placement__service_type__code=HOME_CARE,
+        hours_per_week__isnull=False,
+        starts_on__lte=end,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    if provider_id is not None:
+        terms = terms.filter(placement__provider_id=provider_id)
+    rows = list(
+        terms.values_list(
+            "placement_id",
+            "placement__provider_id",
+            "hours_per_week",
+            "starts_on",
+            "ends_on",
+            "placement__start_on",
+            "placement__ended_on",
+        )
+    )
+    away: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    stays = HospitalStay.objects.filter(placement_id__in={r[0] for r in rows}, admitted_on__lte=end).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gte=start)
+    )
+    for placement, admitted, discharged in stays.values_list("placement_id", "admitted_on", "discharged_on"):
+        away[placement].append((admitted, discharged or end))
+    planned: dict[int, Decimal] = defaultdict(Decimal)
+    for placement, provider, weekly, term_start, term_end, placed, ended in rows:
+        first = max(term_start, placed)
+        last = min(term_end or end, ended or end)
+        if last < first:
+            continue
+        days_away = sum(
+            max((min(back, last, end) - max(went, first, start)).days + 1, 0) for went, back in away[placement]
+        )
+        planned[provider] += kpis.planned_hours(weekly, first, last, start, end, days_away)
+    return planned
+
+
+def complaints_received(*, council, start: date, end: date) -> dict[int, int]:
+    rows = (
+        Complaint.objects.for_organisation(council)
+        .filter(kind="complaint", received_on__gte=start, received_on__lte=end)
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["provider_id"]: r["n"] for r in rows}
+
+
+def plans_due(*, council, start: date, end: date, today: date, provider_id: int | None = None):
+    """(provider id, plan, on time) for action plans that fell due in the period (not those still to fall due)."""
+    found = ActionPlan.objects.filter(visit__council=council, due_on__gte=start, due_on__lte=min(end, today))
+    if provider_id is not None:
+        found = found.filter(visit__provider_id=provider_id)
+    for plan in found.select_related("visit__provider"):
+        sent = timezone.localtime(plan.submitted_at).date() if plan.submitted_at else None
+        yield plan.visit.provider_id, plan, sent is not None and sent <= plan.due_on
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _figure(kpi: kpis.Kpi, value, basis: str) -> dict:
+    return {"code": kpi.code, "name": kpi.name, "value": value, "rag": kpi.rag(value), "basis": basis}
+
+
+def scorecards(*, council, start: date, end: date, today: date | None = None) -> list[dict]:
+    """Every provider the council works with (or that has a figure), each KPI with its value, band and basis."""
+    today = today or timezone.localdate()
+    acceptance = {r["provider_id"]: r for r in selectors.referral_acceptance(council=council, start=start, end=end)}
+    answers: dict[int, list[Decimal]] = defaultdict(list)
+    for provider, _, hours in response_times(council=council, start=start, end=end):
+        answers[provider].append(hours)
+    waits: dict[int, list[Decimal]] = defaultdict(list)
+    for provider, _, days in starts(council=council, start=start, end=end):
+        waits[provider].append(days)
+    delivered = delivered_hours(council=council, start=start, end=end)
+    planned = planned_hours(council=council, start=start, end=end)
+    complaints = complaints_received(council=council, start=start, end=end)
+    plans: dict[int, list[bool]] = defaultdict(list)
+    for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today):
+        plans[provider].append(on_time)
+    names = monitoring.providers_of(council=council)
+    everyone = set(names) | set(acceptance) | set(answers) | set(waits) | set(delivered) | set(complaints)
+    missing = everyone - set(names)
+    if missing:
+        from caremarket.accounts.models import Organisation
+
+        names.update(dict(Organisation.objects.filter(pk__in=missing).values_list("pk", "name")))
+    cards = []
+    for pk in everyone:
+        a = acceptance.get(pk)
+        hours = delivered.get(pk, Decimal(0))
+        figures = [
+            _figure(kpis.REFERRAL_ACCEPTANCE, a["rate"] if a else None, _count(a["decided"], "referral") if a else ""),
+            _figure(kpis.RESPONSE_TIME, kpis.median(answers[pk]), _count(len(answers[pk]), "referral")),
+            _figure(kpis.ACCEPTANCE_TO_START, kpis.median(waits[pk]), _count(len(waits[pk]), "placement")),
+            _figure(
+                kpis.HOURS_DELIVERED,
+                kpis.share(hours, planned.get(pk, 0)),
+                f"{hours:.0f} of {planned.get(pk, Decimal(0)):.0f} hours",
+            ),
+            _figure(
+                kpis.COMPLAINTS_RATE,
+                kpis.per_thousand(complaints.get(pk, 0), hours),
+                _count(complaints.get(pk, 0), "complaint"),
+            ),
+            _figure(
+                kpis.ACTION_PLANS_ON_TIME, kpis.share(sum(plans[pk]), len(plans[pk])), _count(len(plans[pk]), "plan")
+            ),
+        ]
+        red = sum(1 for f in figures if f["rag"] == kpis.Rag.RED)
+        cards.append({"provider_id": pk, "provider": names.get(pk, ""), "kpis": figures, "red": red})
+    return sorted(cards, key=lambda c: (-c["red"], c["provider"]))
+
+
+def scorecard_detail(*, council, provider_id: int, start: date, end: date, today: date | None = None) -> dict:
+    """One provider's records behind each figure."""
+    today = today or timezone.localdate()
+    referrals = {
+        pk: hours for _, pk, hours in response_times(council=council, start=start, end=end, provider_id=provider_id)
+    }
+    placements = {pk: days for _, pk, days in starts(council=council, start=start, end=end, provider_id=provider_id)}
+    return {
+        "referrals": [
+            (r, referrals[r.pk])
+            for r in Referral.objects.filter(pk__in=referrals)
+            .select_related("request__service_type", "request__area")
+            .order_by("-offered_at")[:200]
+        ],
+        "placements": [
+            (p, placements[p.pk])
+            for p in Placement.objects.filter(pk__in=placements)
+            .select_related("service_type", "area")
+            .order_by("-created_at")[:200]
+        ],
+        "complaints": list(
+            Complaint.objects.for_organisation(council).filter(
+                provider_id=provider_id, kind="complaint", received_on__gte=start, received_on__lte=end
+            )
+        ),
+        "plans": [
+            (plan, on_time)
+            for _, plan, on_time in plans_due(
+                council=council, start=start, end=end, today=today, provider_id=provider_id
+            )
+        ],
+        "delivered": delivered_hours(council=council, start=start, end=end, provider_id=provider_id).get(
+            provider_id, Decimal(0)
+        ),
+        "planned": planned_hours(council=council, start=start, end=end, provider_id=provider_id).get(
+            provider_id, Decimal(0)
+        ),
+    }
