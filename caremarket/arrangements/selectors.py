@@ -242,3 +242,14 @@ def suspension_reasons(*, admission_ids) -> dict[int, str]:
         ):
             found[admission_id] = reason
     return found
+
+
+def cqc_locations_of(*, provider_ids) -> dict[int, set[str]]:
+    """The CQC location ids each provider gave in its applications."""
+    from .models import Application
+
+    found: dict[int, set[str]] = {}
+    rows = Application.objects.filter(provider_id__in=set(provider_ids)).exclude(cqc_location_id="")
+    for provider, location in rows.values_list("provider_id", "cqc_location_id"):
+        found.setdefault(provider, set()).add(location)
+    return found

@@ -40,3 +40,29 @@ class CqcLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.location_id})"
+
+
+class CqcRating(models.Model):
+    """One published CQC inspection rating of a location; the history is every report, newest last."""
+
+    location_id = models.CharField(max_length=20)
+    report_date = models.DateField()
+    rating = models.CharField(
+        max_length=30,
+        choices=[
+            ("outstanding", "Outstanding"),
+            ("good", "Good"),
+            ("requires-improvement", "Requires improvement"),
+            ("inadequate", "Inadequate"),
+        ],
+    )
+    ownership = models.CharField(max_length=60, blank=True)
+    last_import = models.ForeignKey(CqcImport, on_delete=models.PROTECT, related_name="ratings")
+
+    class Meta:
+        ordering = ["location_id", "report_date"]
+        constraints = [models.UniqueConstraint(fields=["location_id", "report_date"], name="one_cqc_rating_a_day")]
+        indexes = [models.Index(fields=["location_id", "-report_date"], name="cqc_rating_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id}: {self.get_rating_display()} ({self.report_date})"

@@ -51,3 +51,13 @@ def registration_of(location_id: str) -> CqcLocation | None:
 
 def latest_import() -> CqcImport | None:
     return CqcImport.objects.first()
+
+
+def ratings_of(location_ids) -> dict[str, list]:
+    """Each location's published ratings, newest first."""
+    from .models import CqcRating
+
+    found: dict[str, list] = {}
+    for rating in CqcRating.objects.filter(location_id__in=set(location_ids)).order_by("location_id", "-report_date"):
+        found.setdefault(rating.location_id, []).append(rating)
+    return found

@@ -125,3 +125,54 @@ def directory_import(*, text: str, file_name: str, actor) -> CqcImport:
         },
     )
     return record
+
+
+@transaction.atomic
+def ratings_import(*, text: str, file_name: str, actor) -> CqcImport:
+    """CQC's published inspection ratings, shared by every council like the directory: each report kept once (a
+    report already imported is updated, not doubled), the history of every location kept."""
+    from caremarket.domain.cqc import parse_ratings
+
+    from .models import CqcRating
+
+    user = describe_actor(actor)[0]
+    if user is not None and not user.is_staff:
+        raise ServiceError("CQC ratings are shared by every council: only installation staff import them", status=403)
+    try:
+        report = parse_ratings(text)
+    except DirectoryFormatError as exc:
+        raise ServiceError({"file": str(exc)}) from exc
+    record = CqcImport.objects.create(
+        file_name=file_name[:255],
+        form="ratings",
+        imported_by=user,
+        rows_read=len(report.ratings),
+        rows_rejected=len({r.row for r in report.rejected}),
+        rows_repaired=len(report.repaired),
+        rejected=[{"row": r.row, "column": r.column, "reason": r.reason} for r in report.rejected],
+        repaired=[{"row": r.row, "column": r.column, "reason": r.reason} for r in report.repaired],
+    )
+    latest = {(r.location_id, r.report_date): r for r in report.ratings}  # a report listed twice: the last row
+    existing = {
+        (row.location_id, row.report_date): row
+        for row in CqcRating.objects.filter(location_id__in={k[0] for k in latest})
+    }
+    new, changed = [], []
+    for key, r in latest.items():
+        row = existing.get(key)
+        if row is None:
+            new.append(CqcRating(location_id=r.location_id, report_date=r.report_date, rating=r.rating,
+                                 ownership=r.ownership, last_import=record))  # fmt: skip
+        elif (row.rating, row.ownership) != (r.rating, r.ownership):
+            row.rating, row.ownership, row.last_import = r.rating, r.ownership, record
+            changed.append(row)
+    CqcRating.objects.bulk_create(new, batch_size=2000)
+    CqcRating.objects.bulk_update(changed, ["rating", "ownership", "last_import"], batch_size=2000)
+    audit_record(
+        actor=actor,
+        organisation=None,
+        action="cqc.ratings_imported",
+        target=record,
+        after={"read": record.rows_read, "new": len(new), "changed": len(changed), "rejected": record.rows_rejected},
+    )
+    return record

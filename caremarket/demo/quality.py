@@ -286,4 +286,32 @@ def build(rng: random.Random) -> dict[str, int]:
             category="quality-of-care",
             summary="The family thanked the carers for their kindness.",
         )
+    history.counts["CQC ratings"] = cqc_ratings(
+        rng, history.today, {providers[4].pk: "Inadequate", providers[3].pk: "Requires improvement"}
+    )
     return dict(history.counts)
+
+
+def cqc_ratings(rng: random.Random, today: date, latest: dict[int, str]) -> int:
+    """CQC's published ratings for the demo providers' locations, in the regulator's own extract form and through
+    the real importer: one to three reports each, mostly Good; the latest as `latest` says for some."""
+    from caremarket.arrangements.models import Application
+    from caremarket.cqc.services import ratings_import
+
+    lines = ['"","reportdate","overall","ownership","locationid"']
+    n = 0
+    for provider, location in sorted(
+        set(Application.objects.exclude(cqc_location_id="").values_list("provider_id", "cqc_location_id"))
+    ):
+        reports = rng.randint(1, 3)
+        for k in range(reports):
+            day = today - timedelta(days=200 + 500 * (reports - 1 - k) + rng.randint(0, 60))
+            rating = (
+                latest.get(provider, "Good")
+                if k == reports - 1
+                else rng.choice(["Good", "Good", "Requires Improvement"])
+            )
+            n += 1
+            lines.append(f'"{n}",{day:%Y-%m-%d},"{rating}","For-profit","{location}"')
+    ratings_import(text="\n".join(lines), file_name="demo-cqc-ratings.csv", actor=None)
+    return n

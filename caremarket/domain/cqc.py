@@ -186,3 +186,94 @@ def parse_directory(text: str | Iterable[str], *, known_council_codes: set[str] 
             )
         )
     return report
+
+
+# --- published ratings ---------------------------------------------------------------------------------------------
+
+# CQC's four ratings, best first. Real extracts spell one two ways ("Requires improvement" and "Requires
+# Improvement"); any case and spacing is read, and the respelling reported.
+CQC_RATINGS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires-improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+RATINGS_COLUMNS = {"date": ("reportdate", "report_date", "publication date"), "rating": ("overall", "rating"),
+                   "location": ("locationid", "location_id", "location id")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CqcRating:
+    row: int
+    location_id: str
+    report_date: date
+    rating: str  # a key of CQC_RATINGS
+    ownership: str
+
+
+@dataclass
+class RatingsReport:
+    ratings: list[CqcRating] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    repaired: list[RejectedRow] = field(default_factory=list)
+
+
+def parse_rating(text: str) -> tuple[str | None, bool]:
+    """(the rating's key, whether it was spelt otherwise than CQC's own label); none for an unknown rating."""
+    cleaned = " ".join((text or "").split())
+    key = cleaned.lower().replace(" ", "-")
+    if key not in CQC_RATINGS:
+        return None, False
+    return key, cleaned != CQC_RATINGS[key]
+
+
+def parse_ratings(text: str | Iterable[str]) -> RatingsReport:
+    """CQC's published inspection ratings, one row per report: its date, the overall rating and the location. A row
+    without a known rating (including "Not rated" or blank), a real date or a location id is rejected with why."""
+    lines = text.splitlines() if isinstance(text, str) else list(text)
+    reader = csv.reader(lines)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise DirectoryFormatError("The file is empty") from None
+    where = {}
+    for name, options in RATINGS_COLUMNS.items():
+        found = next((header.index(o) for o in options if o in header), None)
+        if found is None:
+            raise DirectoryFormatError(f"Not a CQC ratings file: no column for the {name} ({' or '.join(options)})")
+        where[name] = found
+    ownership = header.index("ownership") if "ownership" in header else None
+    report = RatingsReport()
+    seen: dict[tuple[str, date], int] = {}
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cell = {name: (row[i].strip() if i < len(row) else "") for name, i in where.items()}
+        rating, respelt = parse_rating(cell["rating"])
+        if rating is None:
+            report.rejected.append(RejectedRow(number, "rating", f"'{cell['rating']}' is not a CQC rating"))
+            continue
+        if not LOCATION_ID.match(cell["location"]):
+            why = (
+                "an NHS site code, not the location id of an independent provider (1-…)"
+                if re.match(r"^[A-Z0-9]{3,6}$", cell["location"])
+                else "not a CQC location id (1-…)"
+            )
+            report.rejected.append(RejectedRow(number, "location", f"'{cell['location']}' is {why}"))
+            continue
+        try:
+            day = date.fromisoformat(cell["date"])
+        except ValueError:
+            report.rejected.append(RejectedRow(number, "date", f"'{cell['date']}' is not a date (YYYY-MM-DD)"))
+            continue
+        if respelt:
+            report.repaired.append(RejectedRow(number, "rating", f"'{cell['rating']}' read as {CQC_RATINGS[rating]}"))
+        owner = row[ownership].strip() if ownership is not None and ownership < len(row) else ""
+        earlier = seen.get((cell["location"], day))
+        if earlier is not None:
+            report.repaired.append(
+                RejectedRow(number, "report", f"the same report as row {earlier}: this later row is kept")
+            )
+        seen[(cell["location"], day)] = number
+        report.ratings.append(CqcRating(number, cell["location"], day, rating, owner))
+    return report

@@ -348,6 +348,11 @@ def check_action_plan(issues: Iterable[str], actions: Iterable[PlannedAction], t
 # --- which provider to visit first -----------------------------------------------------------------------------
 
 
+# CQC's ratings best first (domain/cqc.py reads them); Inadequate raises a provider's risk at once.
+CQC_ORDER = ("outstanding", "good", "requires-improvement", "inadequate")
+CQC_INADEQUATE = "inadequate"
+
+
 @dataclass(frozen=True)
 class RiskFacts:
     provider: str

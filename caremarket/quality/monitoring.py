@@ -139,6 +139,7 @@ def visit_queue(*, council, today: date | None = None) -> list[dict]:
         for r in selectors.referral_acceptance(council=council, start=start, end=end)
         if r["rag"] == kpis.Rag.RED
     }
+    cqc = cqc_ratings(provider_ids=providers)
     rows = []
     for pk, name in providers.items():
         visit = last.get(pk)
@@ -153,7 +154,29 @@ def visit_queue(*, council, today: date | None = None) -> list[dict]:
             open_complaints=open_complaints.get(pk, 0),
             open_safeguarding=safeguarding.get(pk, 0),
             kpis_red=1 if pk in red else 0,
+            cqc_inadequate=any(r.rating == quality.CQC_INADEQUATE for r in cqc.get(pk, [])),
         )
         priority = quality.visit_priority(facts)
-        rows.append({"provider_id": pk, "priority": priority, "planned": pk in planned, "last": visit})
+        rows.append(
+            {"provider_id": pk, "priority": priority, "planned": pk in planned, "last": visit, "cqc": cqc.get(pk, [])}
+        )
     return sorted(rows, key=lambda r: (-r["priority"].points, r["priority"].provider))
+
+
+def cqc_ratings(*, provider_ids) -> dict[int, list]:
+    """Each provider's locations' latest CQC ratings, worst first."""
+    from caremarket.cqc.selectors import ratings_of
+
+    locations = arrangement_reads.cqc_locations_of(provider_ids=provider_ids)
+    history = ratings_of({loc for found in locations.values() for loc in found})
+    order = list(quality.CQC_ORDER)
+    return {
+        pk: sorted((history[loc][0] for loc in found if loc in history), key=lambda r: -order.index(r.rating))
+        for pk, found in locations.items()
+    }
+
+
+def cqc_history(*, provider_id) -> dict[str, list]:
+    from caremarket.cqc.selectors import ratings_of
+
+    return ratings_of(arrangement_reads.cqc_locations_of(provider_ids=[provider_id]).get(provider_id, set()))

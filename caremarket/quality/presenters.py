@@ -401,6 +401,7 @@ def scorecard_page(*, council, provider, months: str | None) -> dict:
         "card": cards[0] if cards else None,
         "definitions": by_code,
         "detail": scorecards.scorecard_detail(council=council, provider_id=provider.pk, start=start, end=end),
+        "cqc": monitoring.cqc_history(provider_id=provider.pk),
         "months": months,
         "periods": PERIODS,
         "start": start,

@@ -142,6 +142,9 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     assert monitoring.overdue_complaints(organisation=westmarch)
     assert Complaint.objects.in_group("open").filter(safeguarding=True).exists()
     assert Complaint.objects.filter(kind="compliment").exists()
+    # CQC's ratings beside the council's: a location rated Inadequate puts its provider first in the visit queue
+    top = monitoring.visit_queue(council=westmarch)[0]
+    assert top["priority"].reasons[0] == "CQC rates a location Inadequate"
 
     # every demo person signs in with the demo password, so a password reset reaches them too
     people = list(User.objects.filter(is_active=True))
