@@ -286,10 +286,42 @@ def build(rng: random.Random) -> dict[str, int]:
             category="quality-of-care",
             summary="The family thanked the carers for their kindness.",
         )
+    history.counts["reviews"] = placement_reviews(rng, history.today)
     history.counts["CQC ratings"] = cqc_ratings(
         rng, history.today, {providers[4].pk: "Inadequate", providers[3].pk: "Requires improvement"}
     )
     return dict(history.counts)
+
+
+def placement_reviews(rng: random.Random, today: date) -> int:
+    """Every live placement reviewed by its provider each time it fell due, most on or before the day, a few late,
+    some finding needs changed; of the reviews that fell due in the last three weeks, one in three is still to do."""
+    from caremarket.quality import reviewing
+    from caremarket.quality.models import PlacementReview
+
+    done = 0
+    for _ in range(5):  # the cycles of the year: schedule, then review what fell due
+        reviewing.schedule_reviews(today)
+        due = PlacementReview.objects.in_group("due").filter(due_on__lte=today).select_related("placement__provider")
+        for review in due:
+            if review.due_on > today - timedelta(days=21) and review.placement_id % 3 == 0:
+                continue  # fell due in the last three weeks and not done yet: overdue today
+            staff = User.objects.filter(organisation=review.provider_id).order_by("pk").first()
+            found = rng.choices(["met", "partly", "not-met"], [8, 3, 1])[0]
+            reviewing.review_record(
+                review=review,
+                provider=review.placement.provider,
+                actor=staff,
+                outcomes_met=found,
+                notes={"met": "Outcomes on track; the person and family are content.",
+                       "partly": "Progress with mobility; still needs help in the evenings.",
+                       "not-met": "Needs have grown: the morning call is no longer enough."}[found],
+                next_step="variation" if found == "not-met" else "none",
+                on=min(review.due_on + timedelta(days=rng.choice([-5, -2, 0, 0, 0, 0, 1, 9])), today),
+            )  # fmt: skip
+            done += 1
+    reviewing.schedule_reviews(today)
+    return done
 
 
 def cqc_ratings(rng: random.Random, today: date, latest: dict[int, str]) -> int:

@@ -162,12 +162,24 @@ ACTION_PLANS_ON_TIME = Kpi(
     amber_margin=Decimal(0),
 )
 
+REVIEWS_ON_TIME = Kpi(
+    code="reviews-on-time",
+    name="Reviews on time",
+    definition="Of the reviews against the care plan that fell due in the period, the share the provider recorded by "
+    "their due date; a review still not done counts as late.",
+    source="Reviews of placements",
+    unit="%",
+    threshold=Decimal(90),
+    amber_margin=Decimal(5),
+)
+
 SCORECARD = (
     REFERRAL_ACCEPTANCE,
     RESPONSE_TIME,
     ACCEPTANCE_TO_START,
     HOURS_DELIVERED,
     COMPLAINTS_RATE,
+    REVIEWS_ON_TIME,
     ACTION_PLANS_ON_TIME,
 )
 

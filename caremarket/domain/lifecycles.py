@@ -325,6 +325,14 @@ COMPLAINT = Lifecycle(
     },
 )
 
+# A review of a placement against the care plan (seed 000: every 1 to 3 months, and whenever needs change).
+PLACEMENT_REVIEW = Lifecycle(
+    "review",
+    {"due": "Due", "done": "Done", "cancelled": "Cancelled with the placement"},
+    _moves(due={"done", "cancelled"}),
+    {"due": frozenset({"due"}), "done": frozenset({"done"}), "cancelled": frozenset({"cancelled"})},
+)
+
 LIFECYCLES = (
     ARRANGEMENT,
     CARE_REQUEST,
@@ -339,4 +347,5 @@ LIFECYCLES = (
     ACTION_PLAN,
     PLAN_ACTION,
     COMPLAINT,
+    PLACEMENT_REVIEW,
 )

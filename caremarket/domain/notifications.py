@@ -31,6 +31,8 @@ class Kind(StrEnum):
     REPORT_TO_SIGN_OFF = "quality.report_to_sign_off"
     QUALITY_DEADLINE = "quality.deadline"
     COMPLAINT_REPORTED = "quality.complaint_reported"
+    REVIEW_ASKED = "quality.review_asked"
+    REVIEW_CHANGE = "quality.review_change"
 
 
 class Email(StrEnum):
@@ -105,6 +107,12 @@ KINDS: dict[Kind, KindRule] = {
         "A quality deadline passes: a comment window, an action plan, a complaint, a re-audit",
         Permission.QUALITY_MANAGE,
         Email.DAILY,
+    ),
+    Kind.REVIEW_ASKED: KindRule(
+        "A council asks for a review now because needs have changed", Permission.QUALITY_RESPOND, Email.IMMEDIATELY
+    ),
+    Kind.REVIEW_CHANGE: KindRule(
+        "A provider's review asks for a variation or a new request", Permission.PLACEMENTS_MANAGE, Email.IMMEDIATELY
     ),
     Kind.COMPLAINT_REPORTED: KindRule(
         "A provider logs a complaint or a safeguarding concern", Permission.QUALITY_MANAGE, Email.IMMEDIATELY

@@ -298,6 +298,26 @@ def respond_by(received_on: date, working_days: int = RESPOND_WORKING_DAYS, bank
     return add_working_days(received_on, working_days, bank_holidays)
 
 
+# --- reviews against the care plan -----------------------------------------------------------------------------
+
+REVIEW_EVERY_MONTHS = 3  # unless the council sets 1 to 3 months for a service type (seed 000)
+REVIEW_MONTHS_ALLOWED = range(1, 4)
+OUTCOMES_MET = {"met": "Being met", "partly": "Partly met", "not-met": "Not being met"}
+NEXT_STEPS = {
+    "none": "Carry on as planned",
+    "variation": "Vary the placement (hours, days or need level)",
+    "new-request": "A new request: the care should change provider or service",
+}
+REVIEW_SOON_DAYS = 14  # a review shows as due this long before its date
+
+
+def next_review_due(last: date, every_months: int = REVIEW_EVERY_MONTHS) -> date:
+    """A placement's next review: `every_months` after it started or was last reviewed."""
+    if every_months not in REVIEW_MONTHS_ALLOWED:
+        raise QualityError("Reviews fall due every 1, 2 or 3 months")
+    return add_months(last, every_months)
+
+
 # --- complaints and compliments -------------------------------------------------------------------------------
 
 COMPLAINT_KINDS = {"complaint": "Complaint", "compliment": "Compliment"}

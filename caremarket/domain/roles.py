@@ -86,6 +86,7 @@ class Permission(StrEnum):
     QUALITY_MANAGE = "quality.manage"
     QUALITY_RESPOND = "quality.respond"
     COMPLAINTS = "complaints.log"
+    REVIEWS = "reviews.read"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -115,6 +116,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.QUALITY_MANAGE: frozenset({Role.QUALITY_OFFICER}),
     Permission.QUALITY_RESPOND: PROVIDER_ROLES,
     Permission.COMPLAINTS: PROVIDER_ROLES | {Role.QUALITY_OFFICER},
+    # providers review people against their care plans; the council's brokers and quality officers follow them
+    Permission.REVIEWS: PROVIDER_ROLES | {Role.QUALITY_OFFICER, Role.BROKER, Role.COMMISSIONER},
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),

@@ -12,10 +12,10 @@ from caremarket.brokerage import selectors as brokerage
 from caremarket.brokerage import services as brokerage_services
 from caremarket.core.errors import ServiceError
 from caremarket.core.permissions import signed_in_council, signed_in_organisation, signed_in_provider
-from caremarket.domain.lifecycles import MONITORING_VISIT
+from caremarket.domain.lifecycles import MONITORING_VISIT, PLACEMENT_REVIEW
 from caremarket.domain.roles import Permission
 
-from . import monitoring, presenters, services
+from . import monitoring, presenters, reviewing, services
 
 router = Router(tags=["quality"])
 
@@ -586,3 +586,105 @@ def scorecard_list(request, months: str = "6"):
     council = signed_in_council(request, "Reading scorecards")
     page = presenters.scorecards_page(council=council, months=months)
     return [{**c, "council": council.name, "start": page["start"], "end": page["end"]} for c in page["cards"]]
+
+
+# --- reviews against the care plan -------------------------------------------------------------------------------
+
+
+class ReviewOut(Schema):
+    id: int
+    council: str
+    provider_id: int
+    provider: str
+    placement_id: int
+    request_reference: str
+    due_on: date
+    reason: str
+    status: str
+    done_on: date | None
+    outcomes_met: str
+    notes: str
+    next_step: str
+
+
+def _review_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "council": r.council.name,
+        "provider_id": r.provider_id,
+        "provider": r.provider.name,
+        "placement_id": r.placement_id,
+        "request_reference": r.placement.request.reference,
+        "due_on": r.due_on,
+        "reason": r.reason,
+        "status": r.status,
+        "done_on": r.done_on,
+        "outcomes_met": r.outcomes_met,
+        "notes": r.notes,
+        "next_step": r.next_step,
+    }
+
+
+@router.get("/reviews", response=list[ReviewOut])
+def review_list(request, status: str = "due"):
+    """Reviews against the care plan: a provider's own, or those of the council's placements (status: due or done)."""
+    require(request, Permission.REVIEWS)
+    organisation = signed_in_organisation(request)
+    group = status if status in PLACEMENT_REVIEW.groups else None
+    return [_review_out(r) for r in reviewing.reviews(organisation=organisation, group=group).order_by("due_on")[:1000]]
+
+
+class ReviewIn(Schema):
+    outcomes_met: str
+    notes: str
+    next_step: str
+
+
+@router.post("/reviews/{review_id}/record", response=ReviewOut)
+def review_record(request, review_id: int, payload: ReviewIn):
+    """The provider records a review: whether the request's outcomes are met, what it found, and what happens next
+    (a variation or a new request tells the council's brokers)."""
+    require(request, Permission.QUALITY_RESPOND)
+    provider = signed_in_provider(request, "Recording reviews")
+    found = reviewing.review_get(organisation=provider, pk=review_id)
+    reviewing.review_record(
+        review=found,
+        provider=provider,
+        actor=request.auth,
+        outcomes_met=payload.outcomes_met,
+        notes=payload.notes,
+        next_step=payload.next_step,
+    )
+    return _review_out(reviewing.review_get(organisation=provider, pk=review_id))
+
+
+class AskIn(Schema):
+    reason: str
+
+
+@router.post("/reviews/{review_id}/ask-now", response=ReviewOut)
+def review_ask(request, review_id: int, payload: AskIn):
+    """Needs have changed: the placement's review is due now."""
+    require(request, Permission.REVIEWS)
+    organisation = signed_in_organisation(request)
+    found = reviewing.review_get(organisation=organisation, pk=review_id)
+    done = reviewing.review_ask(
+        placement=found.placement, organisation=organisation, actor=request.auth, reason=payload.reason
+    )
+    return _review_out(reviewing.review_get(organisation=organisation, pk=done.pk))
+
+
+class ScheduleIn(Schema):
+    every_months: int
+
+
+@router.put("/review-schedules/{service_type}", response=dict)
+def review_schedule(request, service_type: str, payload: ScheduleIn):
+    """How often the council's placements of a service are reviewed: every 1, 2 or 3 months."""
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Setting review schedules")
+    found = next((s for s in presenters.service_types(council=council) if s.code == service_type), None)
+    if found is None:
+        raise ServiceError({"service_type": f"No service type '{service_type}' in your organisation"})
+    row = reviewing.schedule_set(council=council, actor=request.auth, service_type=found, every=payload.every_months)
+    return {"service_type": service_type, "every_months": row.every_months}

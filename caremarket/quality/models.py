@@ -12,7 +12,7 @@ from django.utils import timezone
 from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
 from caremarket.core.tenancy import TenantModel, TenantQuerySet
 from caremarket.domain import quality
-from caremarket.domain.lifecycles import ACTION_PLAN, COMPLAINT, MONITORING_VISIT, PLAN_ACTION
+from caremarket.domain.lifecycles import ACTION_PLAN, COMPLAINT, MONITORING_VISIT, PLACEMENT_REVIEW, PLAN_ACTION
 
 
 class LifecycleTenantQuerySet(StatusGroupsMixin, TenantQuerySet):
@@ -312,3 +312,56 @@ class ComplaintStatusChange(StatusChange):
 
     class Meta(StatusChange.Meta):
         pass
+
+
+class ReviewSchedule(TenantModel):
+    """How often the council's placements of one service are reviewed against the care plan (1 to 3 months)."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    service_type = models.ForeignKey("reference.ServiceType", on_delete=models.PROTECT, related_name="+")
+    every_months = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "service_type"], name="one_review_schedule_per_service"),
+            models.CheckConstraint(condition=Q(every_months__gte=1, every_months__lte=3), name="review_every_1_to_3"),
+        ]
+
+
+class PlacementReview(LifecycleModelMixin, TenantModel):
+    """A review of a placement against the outcomes in its request: scheduled, or asked for when needs change."""
+
+    TENANT_FIELD = "council"
+    LIFECYCLE = PLACEMENT_REVIEW
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey("brokerage.Placement", on_delete=models.PROTECT, related_name="reviews")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    reason = models.CharField(max_length=300)
+    status = models.CharField(max_length=20, choices=PLACEMENT_REVIEW.choices, default=PLACEMENT_REVIEW.state("due"))
+    done_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outcomes_met = models.CharField(max_length=20, choices=list(quality.OUTCOMES_MET.items()), blank=True)
+    notes = models.TextField(blank=True)
+    next_step = models.CharField(max_length=20, choices=list(quality.NEXT_STEPS.items()), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LifecycleTenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(status=PLACEMENT_REVIEW.state("due")),
+                name="one_review_due_per_placement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PLACEMENT_REVIEW.state("done"))
+                | (~Q(outcomes_met="") & ~Q(next_step="") & Q(done_on__isnull=False)),
+                name="done_review_is_recorded",
+            ),
+        ]

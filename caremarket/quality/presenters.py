@@ -118,6 +118,7 @@ def quality_to_do(*, council, user=None) -> list[Item]:
             ),
             reverse("quality:complaints"),
         ),
+        *reviews_to_do(organisation=council),
         Item.of(
             "Providers below 75% referral acceptance (last 6 months)",
             below,
@@ -157,6 +158,7 @@ def provider_quality_to_do(*, provider) -> list[Item]:
             ),
             reverse("quality:reports"),
         ),
+        *reviews_to_do(organisation=provider),
         Item.of(
             "Complaints to answer",
             monitoring.complaints(organisation=provider, kind="complaint").in_group("open"),
@@ -407,3 +409,42 @@ def scorecard_page(*, council, provider, months: str | None) -> dict:
         "start": start,
         "end": end,
     }
+
+
+# --- reviews against the care plan -----------------------------------------------------------------------------
+
+
+def reviews_page(*, organisation) -> dict:
+    from . import reviewing as reviews
+
+    today = timezone.localdate()
+    return {
+        "overdue": list(reviews.overdue(organisation=organisation, today=today)[:200]),
+        "soon": list(reviews.due_soon(organisation=organisation, today=today)[:200]),
+        "done": list(reviews.reviews(organisation=organisation, group="done").order_by("-done_on")[:50]),
+        "is_provider": organisation.is_provider,
+        "schedules": {} if organisation.is_provider else reviews.every_months(council=organisation),
+        "service_types": [] if organisation.is_provider else list(service_types(council=organisation)),
+    }
+
+
+def reviews_to_do(*, organisation) -> list[Item]:
+    from . import reviewing as reviews
+
+    def row(r):
+        return Row(
+            f"Placement {r.placement_id} ({r.placement.service_type.name}): due {r.due_on:%-d %B %Y}",
+            reverse("quality:review", args=[r.pk]),
+        )
+
+    items = [Item.of("Reviews overdue", reviews.overdue(organisation=organisation), row, reverse("quality:reviews"))]
+    if organisation.is_provider:
+        items.append(
+            Item.of(
+                "Reviews due in the next 14 days",
+                reviews.due_soon(organisation=organisation),
+                row,
+                reverse("quality:reviews"),
+            )
+        )
+    return items

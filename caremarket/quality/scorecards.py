@@ -16,7 +16,7 @@ from caremarket.domain.lifecycles import REFERRAL
 from caremarket.finance.models import DeliveryRecord
 
 from . import monitoring, selectors
-from .models import ActionPlan, Complaint
+from .models import ActionPlan, Complaint, PlacementReview
 
 HOME_CARE = "home-care"
 
@@ -129,6 +129,16 @@ def plans_due(*, council, start: date, end: date, today: date, provider_id: int 
         yield plan.visit.provider_id, plan, sent is not None and sent <= plan.due_on
 
 
+def reviews_due(*, council, start: date, end: date, today: date, provider_id: int | None = None):
+    """(provider id, review, on time) for reviews that fell due in the period (a review not yet done is late)."""
+    found = PlacementReview.objects.for_organisation(council).filter(due_on__gte=start, due_on__lte=min(end, today))
+    found = found.outside_group("cancelled")
+    if provider_id is not None:
+        found = found.filter(provider_id=provider_id)
+    for review in found.only("pk", "provider_id", "due_on", "done_on", "status"):
+        yield review.provider_id, review, review.done_on is not None and review.done_on <= review.due_on
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -153,8 +163,12 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
     plans: dict[int, list[bool]] = defaultdict(list)
     for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today):
         plans[provider].append(on_time)
+    reviewed: dict[int, list[bool]] = defaultdict(list)
+    for provider, _, on_time in reviews_due(council=council, start=start, end=end, today=today):
+        reviewed[provider].append(on_time)
     names = monitoring.providers_of(council=council)
     everyone = set(names) | set(acceptance) | set(answers) | set(waits) | set(delivered) | set(complaints)
+    everyone |= set(reviewed) | set(plans)
     missing = everyone - set(names)
     if missing:
         from caremarket.accounts.models import Organisation
@@ -177,6 +191,11 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
                 kpis.COMPLAINTS_RATE,
                 kpis.per_thousand(complaints.get(pk, 0), hours),
                 _count(complaints.get(pk, 0), "complaint"),
+            ),
+            _figure(
+                kpis.REVIEWS_ON_TIME,
+                kpis.share(sum(reviewed[pk]), len(reviewed[pk])),
+                _count(len(reviewed[pk]), "review"),
             ),
             _figure(
                 kpis.ACTION_PLANS_ON_TIME, kpis.share(sum(plans[pk]), len(plans[pk])), _count(len(plans[pk]), "plan")

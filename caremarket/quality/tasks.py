@@ -16,3 +16,11 @@ def quality_timers() -> dict:
     from . import services
 
     return services.quality_timers()
+
+
+@periodic(every=timedelta(hours=24))
+@task()
+def schedule_reviews() -> int:
+    from . import reviewing as reviews
+
+    return reviews.schedule_reviews()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, views, visit_views
+from . import complaint_views, review_views, views, visit_views
 
 app_name = "quality"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("reports/", visit_views.reports, name="reports"),
     path("reports/<int:pk>/", visit_views.report, name="report"),
     path("reports/<int:pk>/act/", visit_views.report_act, name="report-act"),
+    path("reviews/", review_views.review_list, name="reviews"),
+    path("reviews/schedule/", review_views.review_schedule, name="review-schedule"),
+    path("reviews/<int:pk>/", review_views.review, name="review"),
+    path("reviews/<int:pk>/act/", review_views.review_act, name="review-act"),
     path("complaints/", complaint_views.complaints, name="complaints"),
     path("complaints/new/", complaint_views.complaint_new, name="complaint-new"),
     path("complaints/<int:pk>/", complaint_views.complaint, name="complaint"),

@@ -23,6 +23,7 @@ SECTIONS = [
     ("Monitoring reports", "quality:reports", Permission.QUALITY_RESPOND),
     ("Scorecard", "quality:own-scorecard", Permission.QUALITY_RESPOND),
     ("Complaints", "quality:complaints", Permission.COMPLAINTS),
+    ("Reviews", "quality:reviews", Permission.REVIEWS),
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),

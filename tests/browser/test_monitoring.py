@@ -165,3 +165,43 @@ def test_a_complaint_is_logged_acknowledged_and_closed(journey, market):
     expect(page.locator(".govuk-summary-list")).to_contain_text("Not upheld")
     journey.click(role="link", name="Back to complaints and compliments")
     expect(page.get_by_role("row", name=re.compile("^Complaint C-"))).to_contain_text("Closed")
+
+
+def test_a_provider_records_a_review_that_asks_for_a_variation_and_the_broker_follows_it(journey, transactional_db):
+    from caremarket.brokerage.models import Placement
+    from caremarket.quality import reviewing
+    from tests.factories import PlacementFactory
+
+    placement = PlacementFactory()
+    council, provider = placement.council, placement.provider
+    accounts.user_create(
+        organisation=provider, email="admin@provider.example", full_name="Pat", roles=[Role.PROVIDER_ADMIN.value],
+        password=PASSWORD,
+    )  # fmt: skip
+    accounts.user_create(
+        organisation=council, email="broker@council.example", full_name="Tom", roles=[Role.BROKER.value],
+        password=PASSWORD,
+    )  # fmt: skip
+    reviewing.schedule_reviews()
+    reviewing.review_ask(placement=placement, organisation=council, actor=None, reason="Back from hospital")
+    page = journey.page
+    journey.sign_in("admin@provider.example", PASSWORD)
+    journey.click(role="link", name="Reviews")
+    journey.click(role="link", name=f"Placement {placement.pk}")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Needs changed: Back from hospital")
+    journey.click(role="button", name="Record the review")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Say whether the outcomes in the request are being met"
+    )
+    page.get_by_label("Not being met").check()
+    page.get_by_label("What the review found").fill("Needs two carers in the morning since the fall.")
+    page.get_by_label("Vary the placement (hours, days or need level)").check()
+    journey.click(role="button", name="Record the review")
+    expect(page.get_by_text("The review is recorded")).to_be_visible()
+    sign_out(journey)
+    journey.sign_in("broker@council.example", PASSWORD)
+    journey.click(role="link", name="Reviews")
+    journey.click(role="link", name=f"Placement {placement.pk}")
+    journey.click(role="link", name="Vary the placement")
+    assert page.url.endswith(f"/brokerage/placements/{placement.pk}/")
+    assert Placement.objects.get(pk=placement.pk).reviews.in_group("done").count() == 1

@@ -124,7 +124,7 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     # a year of quality monitoring: all four ratings, a plan half done, a re-audit due, complaints overdue and
     # safeguarding, a draft with a provider and a report waiting for the demo quality officer's sign-off
     from caremarket.quality import monitoring
-    from caremarket.quality.models import ActionPlan, Complaint, MonitoringVisit
+    from caremarket.quality.models import ActionPlan, Complaint, MonitoringVisit, PlacementReview
 
     published = MonitoringVisit.objects.in_group("published")
     assert set(published.values_list("overall", flat=True)) == {"excellent", "good", "requires-improvement", "poor"}
@@ -142,6 +142,11 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     assert monitoring.overdue_complaints(organisation=westmarch)
     assert Complaint.objects.in_group("open").filter(safeguarding=True).exists()
     assert Complaint.objects.filter(kind="compliment").exists()
+    # reviews against the care plan: done, due soon and overdue
+    from caremarket.quality import reviewing
+
+    assert PlacementReview.objects.in_group("done").count() > 100
+    assert reviewing.overdue(organisation=westmarch).exists() and reviewing.due_soon(organisation=westmarch).exists()
     # CQC's ratings beside the council's: a location rated Inadequate puts its provider first in the visit queue
     top = monitoring.visit_queue(council=westmarch)[0]
     assert top["priority"].reasons[0] == "CQC rates a location Inadequate"
