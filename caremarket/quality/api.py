@@ -130,6 +130,17 @@ class VisitOut(Schema):
     action_plan: PlanOut | None
 
 
+def _comment_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "question": c.finding.question.key if c.finding else None,
+        "comment": c.comment,
+        "made_at": c.made_at,
+        "response": c.response,
+        "responded_at": c.responded_at,
+    }
+
+
 def _visit_out(visit) -> dict:
     plan = getattr(visit, "action_plan", None) if visit.status_in("reported") else None
     return {
@@ -155,17 +166,7 @@ def _visit_out(visit) -> dict:
             {"question": f.question.key, "text": f.question.text, "rating": f.rating, "evidence": f.evidence}
             for f in visit.findings.select_related("question")
         ],
-        "comments": [
-            {
-                "id": c.pk,
-                "question": c.finding.question.key if c.finding else None,
-                "comment": c.comment,
-                "made_at": c.made_at,
-                "response": c.response,
-                "responded_at": c.responded_at,
-            }
-            for c in visit.comments.select_related("finding__question")
-        ],
+        "comments": [_comment_out(c) for c in visit.comments.select_related("finding__question")],
         "action_plan": {
             "status": plan.status,
             "due_on": plan.due_on,
@@ -334,14 +335,7 @@ def comment_answer(request, visit_id: int, comment_id: int, payload: CommentAnsw
         actor=request.auth,
         response=payload.response,
     )
-    return {
-        "id": c.pk,
-        "question": c.finding.question.key if c.finding else None,
-        "comment": c.comment,
-        "made_at": c.made_at,
-        "response": c.response,
-        "responded_at": c.responded_at,
-    }
+    return _comment_out(c)
 
 
 # --- the provider's side -----------------------------------------------------------------------------------------
@@ -376,14 +370,7 @@ def report_comment(request, visit_id: int, payload: CommentIn):
     c = services.accuracy_comment(
         visit=visit, provider=provider, actor=request.auth, comment=payload.comment, question_key=payload.question
     )
-    return 201, {
-        "id": c.pk,
-        "question": payload.question or None,
-        "comment": c.comment,
-        "made_at": c.made_at,
-        "response": "",
-        "responded_at": None,
-    }
+    return 201, _comment_out(c)
 
 
 @router.post("/monitoring-reports/{visit_id}/comments-done", response=VisitOut)

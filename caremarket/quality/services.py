@@ -456,40 +456,32 @@ def visit_sign_off(*, visit: MonitoringVisit, council: Organisation, actor, toda
     return visit
 
 
-@transaction.atomic
-def visit_send_back(*, visit: MonitoringVisit, council: Organisation, actor, reason: str) -> MonitoringVisit:
+def _move_for_reason(visit, council, actor, to: str, reason: str, missing: str, action: str) -> MonitoringVisit:
     visit = MonitoringVisit.objects.select_for_update().get(pk=visit.pk)
     _own_visit(visit, council)
     if not (reason or "").strip():
-        raise ServiceError({"reason": "Say what the visiting officer should look at again"})
+        raise ServiceError({"reason": missing})
     status_move(
-        visit,
-        "drafting",
-        lifecycle=MONITORING_VISIT,
-        changed_by=_person(actor),
-        history=VISIT_HISTORY,
-        reason=reason.strip(),
+        visit, to, lifecycle=MONITORING_VISIT, changed_by=_person(actor), history=VISIT_HISTORY, reason=reason.strip()
     )
-    audit_record(actor=actor, organisation=council, action="monitoring_visit.sent_back", target=visit, reason=reason)
+    audit_record(actor=actor, organisation=council, action=action, target=visit, reason=reason)
     return visit
+
+
+@transaction.atomic
+def visit_send_back(*, visit: MonitoringVisit, council: Organisation, actor, reason: str) -> MonitoringVisit:
+    """The reviewer sends the report back to the visiting officer to look at again."""
+    return _move_for_reason(
+        visit, council, actor, "drafting", reason, "Say what the visiting officer should look at again",
+        "monitoring_visit.sent_back",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def visit_cancel(*, visit: MonitoringVisit, council: Organisation, actor, reason: str) -> MonitoringVisit:
-    visit = MonitoringVisit.objects.select_for_update().get(pk=visit.pk)
-    _own_visit(visit, council)
-    if not (reason or "").strip():
-        raise ServiceError({"reason": "Say why the visit is cancelled"})
-    status_move(
-        visit,
-        "cancelled",
-        lifecycle=MONITORING_VISIT,
-        changed_by=_person(actor),
-        history=VISIT_HISTORY,
-        reason=reason.strip(),
+    return _move_for_reason(
+        visit, council, actor, "cancelled", reason, "Say why the visit is cancelled", "monitoring_visit.cancelled"
     )
-    audit_record(actor=actor, organisation=council, action="monitoring_visit.cancelled", target=visit, reason=reason)
-    return visit
 
 
 @transaction.atomic
