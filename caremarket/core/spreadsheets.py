@@ -6,6 +6,7 @@ included, stay numbers."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -41,3 +42,50 @@ class SafeWriter:
 def append(sheet, row: Iterable[Any]) -> None:
     """openpyxl's `sheet.append`, neutralised (openpyxl stores text beginning with = as a formula)."""
     sheet.append(safe_row(row))
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def _declared_rows(sheet) -> int:
+    """The number of rows a sheet declares, without reading it (0 when it declares none)."""
+    try:
+        dimension = sheet.calculate_dimension()  # never force: forcing reads the whole sheet
+    except ValueError:
+        return 0
+    digits = "".join(ch for ch in dimension.split(":")[-1] if ch.isdigit())
+    return int(digits or 0)
+
+
+def _rows(file_name: str, content: bytes, max_rows: int):
+    """The file's rows (CSV, or the first sheet of an XLSX) as dicts keyed by the lower-cased header, read one at
+    a time (never the whole sheet at once); blank rows skipped."""
+    if file_name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        if _declared_rows(sheet) > max_rows + 1:
+            raise TooManyRows  # the sheet says its size: refused unread (a sheet that lies is stopped below)
+        values = sheet.iter_rows(values_only=True)
+        first = next(values, None)
+        header = [str(h or "").strip().lower() for h in first] if first else []
+        for r in values:
+            if any(v not in (None, "") for v in r):
+                yield {header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)}
+        return
+    reader = csv.DictReader(io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=""))
+    reader.fieldnames = [(f or "").strip().lower() for f in reader.fieldnames or []]
+    for r in reader:
+        if any((v or "").strip() for v in r.values() if isinstance(v, str)):
+            yield r
+
+
+def read_rows(file_name: str, content: bytes, *, max_rows: int) -> list[dict]:
+    """Every row of an uploaded CSV or XLSX, refused (TooManyRows) beyond `max_rows`."""
+    rows = []
+    for row in _rows(file_name, content, max_rows):
+        rows.append(row)
+        if len(rows) > max_rows:
+            raise TooManyRows
+    return rows

@@ -426,6 +426,92 @@ def visit_priority(facts: RiskFacts, scale: Scale = DEFAULT_SCALE) -> Priority:
     return Priority(facts.provider, points, tuple(reasons))
 
 
+# --- the framework as a spreadsheet ------------------------------------------------------------------------------
+
+SHEET_COLUMNS = (
+    "domain", "domain title", "domain weight", "standard", "standard title", "standard weight",
+    "question", "text", "guidance", "weight", "services",
+)  # fmt: skip
+
+
+def _plain(number: Decimal) -> str:
+    """2.00 as 2, 1.50 as 1.5: a weight as a person writes it."""
+    return format(Decimal(number).normalize(), "f")
+
+
+def framework_sheet(framework: Framework) -> list[list[str]]:
+    """The framework as rows under SHEET_COLUMNS: one per question, its standard and domain beside it."""
+    rows = [list(SHEET_COLUMNS)]
+    for d in framework.domains:
+        for s in d.standards:
+            for q in s.questions:
+                rows.append(
+                    [d.key, d.title, _plain(d.weight), s.key, s.title, _plain(s.weight), q.key, q.text, q.guidance,
+                     _plain(q.weight), " ".join(sorted(q.service_types))]
+                )  # fmt: skip
+    return rows
+
+
+def framework_from_sheet(rows: Iterable[Mapping[str, object]], scale: Scale = DEFAULT_SCALE) -> Framework:
+    """A framework read from rows under SHEET_COLUMNS (row 2 is the first question). Every problem is said with its
+    row: a missing column or text, a weight that is not a number above 0, a domain or standard given two titles or
+    weights, a question key used twice."""
+    problems: list[str] = []
+    domains: dict[str, dict] = {}
+    for number, row in enumerate(rows, start=2):
+        cell = {c: str(row.get(c, "") or "").strip() for c in SHEET_COLUMNS}
+        missing = [
+            c for c in ("domain", "domain title", "standard", "standard title", "question", "text") if not cell[c]
+        ]
+        if missing:
+            problems.append(f"Row {number}: {', '.join(missing)} missing")
+            continue
+        weights = {}
+        for c in ("domain weight", "standard weight", "weight"):
+            try:
+                weights[c] = Decimal(cell[c] or "1")
+            except ArithmeticError:
+                weights[c] = Decimal(0)
+            if not weights[c].is_finite() or weights[c] <= 0:
+                problems.append(f"Row {number}: {c} '{cell[c]}' is not a number above 0")
+        d = domains.setdefault(
+            cell["domain"], {"title": cell["domain title"], "weight": weights["domain weight"], "s": {}}
+        )
+        if (d["title"], d["weight"]) != (cell["domain title"], weights["domain weight"]):
+            problems.append(f"Row {number}: domain {cell['domain']} has another title or weight above")
+        st = d["s"].setdefault(
+            cell["standard"], {"title": cell["standard title"], "weight": weights["standard weight"], "q": []}
+        )
+        if (st["title"], st["weight"]) != (cell["standard title"], weights["standard weight"]):
+            problems.append(f"Row {number}: standard {cell['standard']} has another title or weight above")
+        services = frozenset(cell["services"].replace(",", " ").split())
+        st["q"].append(QuestionSpec(cell["question"], cell["text"], cell["guidance"], weights["weight"], services))
+    if not domains and not problems:
+        problems.append("The sheet has no questions")
+    framework = Framework(
+        scale,
+        tuple(
+            DomainSpec(
+                dk,
+                d["title"],
+                d["weight"],
+                tuple(StandardSpec(sk, s["title"], s["weight"], tuple(s["q"])) for sk, s in d["s"].items()),
+            )
+            for dk, d in domains.items()
+        ),
+    )
+    if not problems:
+        try:
+            framework.check()
+        except QualityError as exc:
+            problems.append(exc.message)
+    if problems:
+        raise QualityError(
+            "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
+        )
+    return framework
+
+
 # --- the framework that ships ----------------------------------------------------------------------------------
 
 _W = Decimal

@@ -4,7 +4,6 @@ corrected file can be uploaded again."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from caremarket.accounts.models import Organisation
 from caremarket.brokerage.models import Placement, reference_of
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
-from caremarket.core.spreadsheets import SafeWriter, append
+from caremarket.core.spreadsheets import SafeWriter, TooManyRows, append, read_rows
 from caremarket.domain import pricing
 
 from .models import DeliveryRecord, DeliveryUpload
@@ -218,49 +217,8 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 
 
-class TooManyRows(Exception):
-    pass
-
-
-def _declared_rows(sheet) -> int:
-    """The number of rows a sheet declares, without reading it (0 when it declares none)."""
-    try:
-        dimension = sheet.calculate_dimension()  # never force: forcing reads the whole sheet
-    except ValueError:
-        return 0
-    digits = "".join(ch for ch in dimension.split(":")[-1] if ch.isdigit())
-    return int(digits or 0)
-
-
-def _rows(file_name: str, content: bytes):
-    """The file's rows as dicts of the template's columns, read one at a time (never the whole sheet at once)."""
-    if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        if _declared_rows(sheet) > MAX_ROWS + 1:
-            raise TooManyRows  # the sheet says its size: refused unread (a sheet that lies is stopped below)
-        values = sheet.iter_rows(values_only=True)
-        first = next(values, None)
-        header = [str(h or "").strip().lower() for h in first] if first else []
-        for r in values:
-            if any(v not in (None, "") for v in r):
-                yield {header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)}
-        return
-    reader = csv.DictReader(io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=""))
-    reader.fieldnames = [(f or "").strip().lower() for f in reader.fieldnames or []]
-    for r in reader:
-        if any((v or "").strip() for v in r.values() if isinstance(v, str)):
-            yield r
-
-
 def _read(file_name: str, content: bytes) -> list[dict]:
-    rows = []
-    for row in _rows(file_name, content):
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise TooManyRows
-    return rows
+    return read_rows(file_name, content, max_rows=MAX_ROWS)
 
 
 def _existing(record: dict) -> DeliveryRecord | None:

@@ -675,3 +675,76 @@ def review_schedule(request, service_type: str, payload: ScheduleIn):
         raise ServiceError({"service_type": f"No service type '{service_type}' in your organisation"})
     row = reviewing.schedule_set(council=council, actor=request.auth, service_type=found, every=payload.every_months)
     return {"service_type": service_type, "every_months": row.every_months}
+
+
+# --- the quality framework ---------------------------------------------------------------------------------------
+
+
+class FrameworkRow(Schema):
+    domain: str
+    domain_title: str
+    domain_weight: Decimal
+    standard: str
+    standard_title: str
+    standard_weight: Decimal
+    question: str
+    text: str
+    guidance: str = ""
+    weight: Decimal = Decimal(1)
+    services: list[str] = []
+
+
+class FrameworkOut(Schema):
+    version: int
+    effective_from: date
+    note: str
+    scale: list[list]
+    questions: list[FrameworkRow]
+
+
+def _framework_out(version) -> dict:
+    header, *rows = presenters.framework_sheet(version)
+    keys = [h.replace(" ", "_") for h in header]
+    questions = [dict(zip(keys, row, strict=True)) for row in rows]
+    for q in questions:
+        q["services"] = q["services"].split()
+    return {
+        "version": version.version,
+        "effective_from": version.effective_from,
+        "note": version.note,
+        "scale": version.scale,
+        "questions": questions,
+    }
+
+
+@router.get("/quality-framework", response=FrameworkOut)
+def framework_get(request, version: int | None = None):
+    """The framework in force today (or the version asked for): its scale and every question with its standard,
+    domain and weights."""
+    require(request, Permission.QUALITY_READ)
+    council = signed_in_council(request, "Reading the quality framework")
+    page = presenters.framework_page(council=council, version=str(version) if version else None)
+    if page["chosen"] is None:
+        raise ServiceError("No framework yet: it is installed when the first visit is planned", status=404)
+    return _framework_out(page["chosen"])
+
+
+class FrameworkIn(Schema):
+    effective_from: date
+    note: str = ""
+    questions: list[FrameworkRow]
+
+
+@router.post("/quality-framework/versions", response={201: FrameworkOut})
+def framework_publish(request, payload: FrameworkIn):
+    """A new version in force from a date (today or later), checked question by question like an upload."""
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Changing the quality framework")
+    rows = [
+        {**{k.replace("_", " "): v for k, v in q.dict().items() if k != "services"}, "services": " ".join(q.services)}
+        for q in payload.questions
+    ]
+    version = services.framework_from_rows(
+        council=council, actor=request.auth, rows=rows, effective_from=payload.effective_from, note=payload.note
+    )
+    return 201, _framework_out(version)

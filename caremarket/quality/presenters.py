@@ -448,3 +448,9 @@ def reviews_to_do(*, organisation) -> list[Item]:
             )
         )
     return items
+
+
+def framework_sheet(version) -> list[list[str]]:
+    from caremarket.domain import quality
+
+    return quality.framework_sheet(version.spec())

@@ -827,3 +827,35 @@ def quality_timers(today: date | None = None) -> dict[str, int]:
 
 def decimal_or_none(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
+
+
+MAX_FRAMEWORK_ROWS = 2_000
+
+
+def framework_upload(
+    *, council: Organisation, actor, file_name: str, content: bytes, effective_from: date, note: str = ""
+) -> QualityFramework:
+    """A new version from the council's own sheet (CSV or XLSX, the columns of the download), checked row by row
+    and published from `effective_from`; its scale stays the one in force."""
+    from caremarket.core.spreadsheets import TooManyRows, read_rows
+
+    if not file_name.lower().endswith((".csv", ".xlsx")):
+        raise ServiceError({"file": "Choose a CSV or Excel (.xlsx) file"})
+    try:
+        rows = read_rows(file_name, content, max_rows=MAX_FRAMEWORK_ROWS)
+    except TooManyRows:
+        raise ServiceError({"file": f"A framework has at most {MAX_FRAMEWORK_ROWS:,} questions"}) from None
+    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+        raise ServiceError({"file": f"The file cannot be read as CSV or Excel ({exc.__class__.__name__})"}) from exc
+    return framework_from_rows(council=council, actor=actor, rows=rows, effective_from=effective_from, note=note)
+
+
+def framework_from_rows(*, council: Organisation, actor, rows, effective_from: date, note: str = ""):
+    current = framework_for(council=council, on=timezone.localdate())
+    try:
+        framework = quality.framework_from_sheet(rows, current.spec().scale)
+    except quality.QualityError as exc:
+        _refuse(exc, "file")
+    return framework_publish(
+        council=council, actor=actor, framework=framework, effective_from=effective_from, note=note
+    )

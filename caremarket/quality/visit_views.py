@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
-from caremarket.core.govuk import FAILED, submit
+from caremarket.core.govuk import FAILED, date_field, submit
 from caremarket.core.permissions import permission_required
 from caremarket.domain.roles import Permission
 
@@ -242,8 +244,66 @@ def report_act(request, pk: int):
 
 @permission_required(Permission.QUALITY_READ)
 def framework(request):
-    return render(
-        request,
-        "quality/framework.html",
-        presenters.framework_page(council=request.user.organisation, version=request.GET.get("version")),
+    return render(request, "quality/framework.html", _framework_page(request))
+
+
+class FrameworkUploadForm(django_forms.Form):
+    file = django_forms.FileField(
+        label="The new version (CSV or Excel)",
+        help_text="The columns of the download: change weights, wording, guidance or questions, then upload.",
+        error_messages={"required": "Choose the file of the new version"},
     )
+    effective_from = date_field("In force from", "2027-04-01")
+    note = django_forms.CharField(
+        label="What changed (optional)",
+        required=False,
+        max_length=2000,
+        widget=django_forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _framework_page(request, form=None):
+    page = presenters.framework_page(council=request.user.organisation, version=request.GET.get("version"))
+    return {"form": form or FrameworkUploadForm(), **page}
+
+
+@permission_required(Permission.QUALITY_READ)
+def framework_sheet(request, version: int):
+    """The version as a sheet, to read or to change and upload as the next one."""
+    import csv
+
+    from django.http import HttpResponse
+
+    from caremarket.core.spreadsheets import SafeWriter
+
+    page = presenters.framework_page(council=request.user.organisation, version=str(version))
+    if page["chosen"] is None or page["chosen"].version != version:
+        from django.http import Http404
+
+        raise Http404("No such version")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quality-framework-v{version}.csv"'
+    SafeWriter(response, quoting=csv.QUOTE_MINIMAL).writerows(presenters.framework_sheet(page["chosen"]))
+    return response
+
+
+@require_POST
+@permission_required(Permission.QUALITY_MANAGE)
+def framework_upload(request):
+    form = FrameworkUploadForm(request.POST, request.FILES)
+    done = submit(
+        request,
+        form,
+        lambda d: services.framework_upload(
+            council=request.user.organisation,
+            actor=request.user,
+            file_name=d["file"].name,
+            content=d["file"].read(),
+            effective_from=d["effective_from"],
+            note=d["note"],
+        ),
+    )
+    if done is FAILED:
+        return render(request, "quality/framework.html", _framework_page(request, form), status=400)
+    messages.success(request, f"Version {done.version} is published, in force from {done.effective_from:%-d %B %Y}")
+    return redirect(reverse("quality:framework") + f"?version={done.version}")

@@ -20,6 +20,7 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("quality:referral-stop", "stop"): ["POST /api/v1/providers/{provider_id}/referral-stop"],
     ("quality:referral-stop", "resume"): ["POST /api/v1/providers/{provider_id}/referral-stop/lifting"],
     ("quality:visit-plan", None): ["POST /api/v1/monitoring-visits"],
+    ("quality:framework-upload", None): ["POST /api/v1/quality-framework/versions"],
     ("quality:visit-act", None): [
         "POST /api/v1/monitoring-visits/{visit_id}/comments/{comment_id}/answer",
         "POST /api/v1/monitoring-visits/{visit_id}/sending-back",
@@ -153,6 +154,7 @@ READS = [
     "GET /api/v1/complaints",
     "GET /api/v1/scorecards",
     "GET /api/v1/reviews",
+    "GET /api/v1/quality-framework",
     "GET /api/v1/delivery-records",
     "GET /api/v1/payment-runs/{run_id}/reconciliation",
     "GET /api/v1/ledger-codes",

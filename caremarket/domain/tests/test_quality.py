@@ -160,3 +160,21 @@ def test_the_visit_queue_puts_risk_first_and_says_why():
     assert poor.reasons[0] == "1 open safeguarding concern(s)" and "last rated Poor" in poor.reasons
     good = quality.visit_priority(RiskFacts("Fine Ltd", 3, "good"))
     assert good.points == 3 and good.reasons == ("3 months since the last visit",)
+
+
+def test_the_framework_goes_to_a_sheet_and_back_and_a_bad_sheet_says_which_rows():
+    header, *rows = quality.framework_sheet(DEFAULT_FRAMEWORK)
+    assert tuple(header) == quality.SHEET_COLUMNS and len(rows) == len(DEFAULT_FRAMEWORK.questions())
+    as_dicts = [dict(zip(header, r, strict=True)) for r in rows]
+    assert quality.framework_from_sheet(as_dicts) == DEFAULT_FRAMEWORK
+    as_dicts[0]["weight"] = "0"
+    as_dicts[1]["domain weight"] = "3"  # Safe is weighted 2 on the row above
+    as_dicts[2]["text"] = ""
+    with pytest.raises(QualityError) as refused:
+        quality.framework_from_sheet(as_dicts)
+    assert refused.value.message == (
+        "Row 2: weight '0' is not a number above 0; Row 3: domain 1 has another title or weight above; "
+        "Row 4: text missing"
+    )
+    with pytest.raises(QualityError, match="no questions"):
+        quality.framework_from_sheet([])
