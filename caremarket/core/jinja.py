@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
 
 from caremarket.domain.money import format_change, format_money, format_quantity
 from caremarket.domain.roles import Permission
@@ -38,6 +38,15 @@ def _csp_nonce(request) -> str:
     return str(nonce) if nonce is not None else ""
 
 
+@pass_context
+def page_has_errors(context) -> bool:
+    """Whether any form the page was given holds errors, whatever its name: the title then begins "Error:" (the
+    GOV.UK pattern), on pages with several forms too."""
+    from django import forms
+
+    return any(isinstance(v, forms.BaseForm) and v.is_bound and bool(v.errors) for v in context.get_all().values())
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader")
     options["loader"] = ChoiceLoader(
@@ -60,6 +69,7 @@ def environment(**options) -> Environment:
             "Permission": Permission,
             "govuk_field": field_params,
             "govuk_error_summary": error_summary_params,
+            "page_has_errors": page_has_errors,
             "get_messages": messages.get_messages,
             "csp_nonce": _csp_nonce,
         }

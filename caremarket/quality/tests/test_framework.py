@@ -100,3 +100,13 @@ def test_by_api_a_council_reads_its_framework_and_publishes_a_version(council, p
     assert (
         refused.status_code == 400 and "Row 4: domain 1 has another title or weight above" in refused.content.decode()
     )
+
+
+def test_a_page_with_several_forms_titles_itself_error_when_one_fails(council, provider, client):
+    from tests.factories import UserFactory
+
+    visit = monitoring_visit(council, provider, "shared")
+    client.force_login(UserFactory(organisation=provider, roles=["provider_admin"]))
+    page = client.post(f"/quality/reports/{visit.pk}/act/", {"action": "comment", "comment": ""}).content.decode()
+    assert "<title>Error: Monitoring report" in page
+    assert "<title>Monitoring report" in client.get(f"/quality/reports/{visit.pk}/").content.decode()
