@@ -279,9 +279,16 @@ def positions_compute(*, arrangement: Arrangement, actor) -> AwardRun:
     return run
 
 
+# Where KPI scores come from: the quality app registers its scorecards here when it loads (it sits above this
+# app), so every ranking, on demand or by the worker, uses the KPIs the record shows.
+KPI_SOURCE = None
+
+
 @transaction.atomic
 def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
-    """Rank providers per service type within each area (seed 004); earlier rankings are kept as runs."""
+    """Rank providers per service type within each area (seed 004) by the arrangement's weights: its KPI share of
+    the KPI score computed from the record (the evaluation's quality score for a provider without KPI figures
+    yet) and the rest of the price score. Each provider's line says why; earlier rankings are kept as runs."""
     if arrangement.mechanism_enum != Mechanism.RANKED_FRAMEWORK:
         raise ServiceError("Rankings are computed for ranked frameworks only")
     admissions = list(
@@ -290,6 +297,7 @@ def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
         .select_related("area", "provider", "lot", "application__decision")
         .prefetch_related("lot__service_types")
     )
+    kpis = KPI_SOURCE(arrangement.council) if KPI_SOURCE is not None else {}
     groups: dict[tuple[str, str], list[Admission]] = {}
     for a in admissions:
         for service_type in a.lot.service_types.all():
@@ -299,19 +307,31 @@ def ranking_compute(*, arrangement: Arrangement, actor) -> AwardRun:
         prices = evaluation.price_scores({str(m.pk): m.price for m in members if m.price})
         scored = []
         for m in members:
-            # Until KPIs are computed from delivery, the moderated quality score stands in for the KPI score.
-            kpi = m.application.decision.quality_score
+            kpi, basis = kpis.get(m.provider_id, (None, ""))
+            if kpi is None:
+                kpi, basis = m.application.decision.quality_score, "evaluation score (no KPI figures yet)"
+            price = prices.get(str(m.pk), Decimal(0))
             score = evaluation.ranked_score(
-                kpi=kpi,
-                price_score=prices.get(str(m.pk), Decimal(0)),
-                kpi_weight=arrangement.kpi_weight,
-                price_weight=100 - arrangement.kpi_weight,
+                kpi=kpi, price_score=price, kpi_weight=arrangement.kpi_weight, price_weight=100 - arrangement.kpi_weight
             )
-            scored.append((score, m))
+            scored.append((score, m, kpi, basis, price))
         scored.sort(key=lambda item: (-item[0], item[1].provider.name))
         table[f"{service}|{area}"] = []
-        for rank, (score, m) in enumerate(scored, start=1):
-            table[f"{service}|{area}"].append({"provider": m.provider.name, "score": str(score), "rank": rank})
+        for rank, (score, m, kpi, basis, price) in enumerate(scored, start=1):
+            was = m.rank
+            moved = "new" if was is None else "unchanged" if was == rank else f"was {was}"
+            kpi_share = format(arrangement.kpi_weight.normalize(), "f")
+            price_share = format((100 - arrangement.kpi_weight).normalize(), "f")
+            table[f"{service}|{area}"].append(
+                {
+                    "provider": m.provider.name,
+                    "score": str(score),
+                    "rank": rank,
+                    "previous_rank": was,
+                    "why": f"Rank {rank} ({moved}): KPI {kpi} ({basis}) x {kpi_share}% + price {price} x "
+                    f"{price_share}% = {score}",
+                }
+            )
             if m.rank != rank:
                 m.rank = rank
                 m.save(update_fields=["rank"])

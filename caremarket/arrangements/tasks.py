@@ -67,14 +67,24 @@ def remind_insurance_expiring() -> int:
     return reminders
 
 
-@periodic(every=timedelta(days=7))
+@periodic(every=timedelta(days=1))
 @task()
 def recompute_rankings() -> int:
-    """Ranked frameworks are re-ranked weekly as well as on demand (seed 004); earlier rankings are kept."""
-    from . import admissions
+    """Ranked frameworks are re-ranked from KPI and price every six months (domain/kpis.RERANK_EVERY_MONTHS), as
+    well as on demand; earlier rankings are kept."""
+    from django.utils import timezone
+
+    from caremarket.domain.kpis import RERANK_EVERY_MONTHS
+    from caremarket.domain.quality import add_months
+
+    from . import admissions, selectors
     from .models import Arrangement
 
-    live = Arrangement.objects.filter(mechanism="ranked_framework", status=Status.LIVE)
-    for arrangement in live:
-        admissions.ranking_compute(arrangement=arrangement, actor=None)
-    return live.count()
+    today = timezone.localdate()
+    done = 0
+    for arrangement in Arrangement.objects.filter(mechanism="ranked_framework", status=Status.LIVE):
+        last = selectors.latest_run(arrangement, "ranking")
+        if last is None or add_months(timezone.localdate(last.computed_at), RERANK_EVERY_MONTHS) <= today:
+            admissions.ranking_compute(arrangement=arrangement, actor=None)
+            done += 1
+    return done

@@ -287,6 +287,13 @@ def build(rng: random.Random) -> dict[str, int]:
             summary="The family thanked the carers for their kindness.",
         )
     history.counts["reviews"] = placement_reviews(rng, history.today)
+    # a year on, the ranked framework is ranked again from the KPIs its providers earned and their prices
+    from caremarket.arrangements import admissions
+    from caremarket.arrangements.models import Arrangement
+
+    for arrangement in Arrangement.objects.filter(mechanism="ranked_framework", status="live"):
+        admissions.ranking_compute(arrangement=arrangement, actor=None)
+        history.counts["re-rankings from KPIs"] += 1
     history.counts["CQC ratings"] = cqc_ratings(
         rng, history.today, {providers[4].pk: "Inadequate", providers[3].pk: "Requires improvement"}
     )

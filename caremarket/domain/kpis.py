@@ -215,3 +215,19 @@ def planned_hours(
     first, last = max(start, period_start), min(end, period_end)
     days = (last - first).days + 1 - away_days
     return weekly_hours * max(days, 0) / 7 if days > 0 else Decimal(0)
+
+
+# Ranked frameworks re-rank from KPI and price (Essex ranks home care every six months, KPI 50% and price 50%). A
+# provider's KPI score is the mean of its figures' points: green 100, amber 50, red 0.
+RAG_POINTS = {Rag.GREEN: 100, Rag.AMBER: 50, Rag.RED: 0}
+RERANK_EVERY_MONTHS = 6
+
+
+def kpi_score(rags: list[Rag | None]) -> tuple[Decimal | None, str]:
+    """(the KPI score out of 100, its basis in words); none when the provider has no figure yet."""
+    banded = [r for r in rags if r is not None]
+    if not banded:
+        return None, "no KPI figures yet"
+    score = (Decimal(sum(RAG_POINTS[r] for r in banded)) / len(banded)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    counts = ", ".join(f"{sum(1 for r in banded if r == rag)} {rag.value}" for rag in (Rag.GREEN, Rag.AMBER, Rag.RED))
+    return score, f"{counts} of {len(banded)} figures"

@@ -244,3 +244,12 @@ def scorecard_detail(*, council, provider_id: int, start: date, end: date, today
             provider_id, Decimal(0)
         ),
     }
+
+
+def kpi_scores(council) -> dict[int, tuple]:
+    """Each provider's KPI score for ranking (domain/kpis.kpi_score) over the last six months, with its basis."""
+    _, start, end = selectors.period("6")
+    return {
+        card["provider_id"]: kpis.kpi_score([f["rag"] for f in card["kpis"]])
+        for card in scorecards(council=council, start=start, end=end)
+    }

@@ -76,3 +76,13 @@ def test_answers_are_timed_in_working_hours():
     assert working_hours_between(friday_4pm, datetime(2026, 11, 23, 11, 0, tzinfo=london)) == 3.0
     assert working_hours_between(friday_4pm, add_working_hours(friday_4pm, 4)) == 4.0
     assert working_hours_between(friday_4pm, friday_4pm) == 0.0
+
+
+def test_a_providers_kpi_score_for_ranking():
+    from caremarket.domain.kpis import kpi_score
+
+    assert kpi_score([Rag.GREEN, Rag.GREEN, Rag.AMBER, Rag.RED, None]) == (
+        Decimal("62.5"),
+        "2 green, 1 amber, 1 red of 4 figures",
+    )
+    assert kpi_score([None]) == (None, "no KPI figures yet")
