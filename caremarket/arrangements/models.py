@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
+from caremarket.core.lifecycle import LifecycleModelMixin, LifecycleQuerySet, StatusChange
 from caremarket.core.tenancy import TenantModel
 from caremarket.domain.arrangements import (
     MECHANISM_LABELS,
@@ -27,10 +27,6 @@ PRICE_BASES = [
     ("day", "A day rate"),
     ("week", "A weekly rate"),
 ]
-
-
-class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
-    pass
 
 
 class Arrangement(LifecycleModelMixin, TenantModel):

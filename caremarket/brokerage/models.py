@@ -6,19 +6,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
-from caremarket.core.tenancy import TenantModel, TenantQuerySet
+from caremarket.core.lifecycle import (
+    LifecycleModelMixin,
+    LifecycleQuerySet,
+    LifecycleTenantQuerySet,
+    StatusChange,
+)
+from caremarket.core.tenancy import TenantModel
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, OFFER, PLACEMENT, REFERRAL
 
 REQUEST_STATUSES = CARE_REQUEST.choices
-
-
-class LifecycleTenantQuerySet(StatusGroupsMixin, TenantQuerySet):
-    pass
-
-
-class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
-    pass
 
 
 class Person(TenantModel):

@@ -12,6 +12,7 @@ from caremarket.domain.lifecycles import Lifecycle, LifecycleError
 
 from .errors import ServiceError
 from .models import AppendOnlyError
+from .tenancy import TenantQuerySet
 
 
 class StatusChangeQuerySet(models.QuerySet):
@@ -110,6 +111,14 @@ class StatusGroupsMixin:
         for state in set(self.values_list("status", flat=True)):
             _allowed(self.model.LIFECYCLE, state, to_status)
         return self.update(status=to_status, **fields)
+
+
+class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
+    pass
+
+
+class LifecycleTenantQuerySet(StatusGroupsMixin, TenantQuerySet):
+    """A tenant's records with their lifecycle's named groups."""
 
 
 class LifecycleModelMixin:

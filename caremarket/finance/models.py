@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
+from caremarket.core.lifecycle import LifecycleModelMixin, LifecycleTenantQuerySet, StatusChange
 from caremarket.core.tenancy import TenantModel, TenantQuerySet
 from caremarket.domain.lifecycles import PAYMENT_RUN
 
@@ -238,15 +238,11 @@ class Hold(TenantModel):
 RUN_STATUSES = PAYMENT_RUN.choices
 
 
-class PaymentRunQuerySet(StatusGroupsMixin, TenantQuerySet):
-    pass
-
-
 class PaymentRun(LifecycleModelMixin, TenantModel):
     TENANT_FIELD = "council"
     LIFECYCLE = PAYMENT_RUN
 
-    objects = PaymentRunQuerySet.as_manager()
+    objects = LifecycleTenantQuerySet.as_manager()
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField()

@@ -9,18 +9,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caremarket.core.lifecycle import LifecycleModelMixin, StatusChange, StatusGroupsMixin
-from caremarket.core.tenancy import TenantModel, TenantQuerySet
+from caremarket.core.lifecycle import (
+    LifecycleModelMixin,
+    LifecycleQuerySet,
+    LifecycleTenantQuerySet,
+    StatusChange,
+)
+from caremarket.core.tenancy import TenantModel
 from caremarket.domain import quality
 from caremarket.domain.lifecycles import ACTION_PLAN, COMPLAINT, MONITORING_VISIT, PLACEMENT_REVIEW, PLAN_ACTION
-
-
-class LifecycleTenantQuerySet(StatusGroupsMixin, TenantQuerySet):
-    pass
-
-
-class LifecycleQuerySet(StatusGroupsMixin, models.QuerySet):
-    pass
 
 
 class QualityFramework(TenantModel):
