@@ -498,3 +498,15 @@ def placement_of(*, council, provider, number: str):
         .select_related("request__person")
         .first()
     )
+
+
+def councils_placing_with(*, provider) -> dict[int, str]:
+    """The councils with a placement with this provider, by id."""
+    from .models import Placement
+
+    return dict(
+        Placement.objects.filter(provider=provider)
+        .values_list("council_id", "council__name")
+        .distinct()
+        .order_by("council__name")
+    )

@@ -315,15 +315,16 @@ def complaints_page(*, organisation, kind: str | None) -> dict:
 
 
 def councils_of(*, provider) -> dict[int, str]:
-    """The councils a provider works with: those it is admitted by."""
+    """The councils a provider works with: those that admitted it or place care with it."""
     from caremarket.arrangements.selectors import admissions_of_provider
 
-    return dict(
+    found = dict(
         admissions_of_provider(provider=provider)
         .values_list("arrangement__council_id", "arrangement__council__name")
         .distinct()
-        .order_by("arrangement__council__name")
     )
+    found.update(brokerage.councils_placing_with(provider=provider))
+    return dict(sorted(found.items(), key=lambda item: item[1]))
 
 
 def complaint_parties(organisation, data: dict) -> dict:

@@ -201,6 +201,8 @@ def test_a_provider_records_a_review_that_asks_for_a_variation_and_the_broker_fo
     page.get_by_label("Vary the placement (hours, days or need level)").check()
     journey.click(role="button", name="Record the review")
     expect(page.get_by_text("The review is recorded")).to_be_visible()
+    journey.click(role="link", name="Scorecard")  # the provider's own, with the review among its figures
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Scorecard: {provider.name}")
     sign_out(journey)
     journey.sign_in("broker@council.example", PASSWORD)
     journey.click(role="link", name="Reviews")

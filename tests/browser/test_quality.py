@@ -46,6 +46,9 @@ def test_a_quality_officer_finds_the_provider_below_75_and_the_referrals_it_decl
     ).to_be_visible()
     journey.click(role="link", name="KPIs")
     expect(page.get_by_role("row", name=re.compile("^Evergreen"))).to_contain_text("Red")
+    journey.click(role="link", name="Evergreen Home Care Ltd")  # its scorecard, each figure's records below
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scorecard: Evergreen Home Care Ltd")
+    journey.click(role="link", name="Back to KPIs and scorecards")
     journey.click(role="link", name="0.0% of referrals accepted by Evergreen Home Care Ltd")
     expect(page.get_by_role("heading", level=1)).to_have_text("Referrals Evergreen Home Care Ltd did not accept")
     expect(page.get_by_role("row", name=re.compile(r"^R-\d+"))).to_contain_text("Cannot meet the requested call times")
