@@ -31,8 +31,9 @@ browser-deps:
 	@scripts/ensure-chromium.sh
 
 # Two workers, one per core. Every test runs at least once: the demo's build on SQLite, its database; browser
-# journeys and the whole-product walks on PostgreSQL, production's database; the rest on both (ADR 0013).
-PYTEST := $(RUN) pytest -n 2
+# journeys and the whole-product walks on PostgreSQL, production's database; the rest on both (ADR 0013). An idle
+# worker takes half of the other's waiting tests (worksteal), so neither is left with a run of journeys at the end.
+PYTEST := $(RUN) pytest -n 2 --dist worksteal
 
 test-sqlite: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(PYTEST) -m "not browser and not whole_product"
