@@ -7,8 +7,9 @@ Every POST accepts an `Idempotency-Key` header."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Router, Schema
@@ -17,6 +18,7 @@ from caremarket.accounts.api_auth import require
 from caremarket.core.audit import describe_actor
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.core.tenancy import get_for_organisation_or_404
+from caremarket.domain import visits as visit_rules
 from caremarket.domain.lifecycles import COMPETITION
 from caremarket.domain.roles import Permission
 
@@ -803,3 +805,93 @@ def set_settings(request, payload: SettingsIn):
         hours=payload.escalate_unsourced_after_hours,
         provider_access_days=payload.provider_access_days,
     )
+
+
+# -- visit plans: the provider's rota, by its people or its rostering system ----------------------------------------
+
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class PlannedVisitIn(Schema):
+    days: list[Weekday] = Field(description="The days of the week the visit happens")
+    start: time = Field(description="Planned start, 24-hour local time")
+    minutes: int = Field(description="Planned length in minutes")
+    carers: int = Field(1, description="Carers making the visit")
+
+
+class PlannedVisitOut(Schema):
+    days: list[str]
+    start: time
+    minutes: int
+    carers: int
+
+
+class VisitPlanIn(Schema):
+    starts_on: date
+    visits: list[PlannedVisitIn]
+    reason: str = ""
+
+
+class VisitPlanOut(Schema):
+    id: int
+    placement: int
+    starts_on: date
+    ends_on: date | None
+    reason: str
+    visits: list[PlannedVisitOut]
+
+
+def _plan_out(plan) -> dict:
+    return {
+        "id": plan.pk,
+        "placement": plan.placement_id,
+        "starts_on": plan.starts_on,
+        "ends_on": plan.ends_on,
+        "reason": plan.reason,
+        "visits": [
+            {
+                "days": [visit_rules.WEEKDAYS[d] for d in sorted(v.days)],
+                "start": v.start,
+                "minutes": v.minutes,
+                "carers": v.carers,
+            }
+            for v in (line.as_domain for line in plan.visits.all())
+        ],
+    }
+
+
+@router.get("/placements/{placement_id}/visit-plans", response=list[VisitPlanOut])
+def visit_plans(request, placement_id: int):
+    """The placement's visit plans, earliest first: what missed and late visits are counted against."""
+    organisation = request.auth.organisation
+    if organisation.is_provider:
+        require(request, Permission.REFERRALS_ANSWER)
+        placement = selectors.placement_for_provider(provider=organisation, pk=placement_id)
+    else:
+        require(request, Permission.BROKERAGE_READ)
+        placement = selectors.placement_get(council=organisation, pk=placement_id)
+    return [_plan_out(plan) for plan in placement.visit_plans.prefetch_related("visits").order_by("starts_on")]
+
+
+@router.post("/placements/{placement_id}/visit-plans", response={201: VisitPlanOut})
+def plan_visits(request, placement_id: int, payload: VisitPlanIn):
+    """The provider's planned visits from a date; the current plan ends the day before."""
+    require(request, Permission.DELIVERY_RECORD)
+    provider = signed_in_provider(request, "Planning visits")
+    placement = selectors.placement_for_provider(provider=provider, pk=placement_id)
+    plan = placements.visit_plan_set(
+        placement=placement,
+        actor=request.auth,
+        starts_on=payload.starts_on,
+        reason=payload.reason,
+        visits=[
+            visit_rules.PlannedVisit(
+                days=frozenset(visit_rules.WEEKDAYS.index(d) for d in v.days),
+                start=v.start,
+                minutes=v.minutes,
+                carers=v.carers,
+            )
+            for v in payload.visits
+        ],
+    )
+    return 201, _plan_out(plan)

@@ -1,6 +1,7 @@
 from django import forms
 
 from caremarket.core.govuk import DateParts, DateTimeParts, date_field
+from caremarket.domain import visits as visit_rules
 
 from .models import REQUEST_STATUSES
 
@@ -336,3 +337,86 @@ class RecordViewsForm(forms.Form):
         error_messages={"required": "Enter the person's reference", "invalid": "Enter the reference as a number"},
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
     )
+
+
+class VisitPlanForm(forms.Form):
+    """A home care placement's planned visits from a date: up to VISIT_LINES lines of days, time, minutes and carers
+    (four calls a day every day is four lines); lines left empty are ignored."""
+
+    VISIT_LINES = 6
+
+    starts_on = _date("Date the plan starts")
+    reason = forms.CharField(label="Why the plan changes (optional)", required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.VISIT_LINES + 1):
+            self.fields[f"visit_{n}_days"] = forms.MultipleChoiceField(
+                label="Days",
+                required=False,
+                choices=[(str(d), name) for d, name in enumerate(visit_rules.WEEKDAYS)],
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
+            )
+            self.fields[f"visit_{n}_start"] = forms.TimeField(
+                label="Time (24-hour, like 07:30)",
+                required=False,
+                input_formats=["%H:%M", "%H.%M", "%H%M"],
+                widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+                error_messages={"invalid": f"Visit {n}: enter the time like 07:30"},
+            )
+            self.fields[f"visit_{n}_minutes"] = forms.IntegerField(
+                label="Minutes",
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+                error_messages={"invalid": f"Visit {n}: enter the minutes as a whole number, like 45"},
+            )
+            self.fields[f"visit_{n}_carers"] = forms.IntegerField(
+                label="Carers",
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+                error_messages={"invalid": f"Visit {n}: enter the number of carers, like 2"},
+            )
+
+    @classmethod
+    def initial_from(cls, visits: list) -> dict:
+        """The form filled with a plan's lines (domain PlannedVisit), to change from."""
+        initial = {}
+        for n, visit in enumerate(visits[: cls.VISIT_LINES], start=1):
+            initial[f"visit_{n}_days"] = [str(d) for d in sorted(visit.days)]
+            initial[f"visit_{n}_start"] = visit.start
+            initial[f"visit_{n}_minutes"] = visit.minutes
+            initial[f"visit_{n}_carers"] = visit.carers
+        return initial
+
+    def lines(self) -> list[tuple[int, list]]:
+        return [
+            (n, [self[f"visit_{n}_{part}"] for part in ("days", "start", "minutes", "carers")])
+            for n in range(1, self.VISIT_LINES + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        visits, numbers = [], []
+        for n in range(1, self.VISIT_LINES + 1):
+            days, at = data.get(f"visit_{n}_days"), data.get(f"visit_{n}_start")
+            minutes, carers = data.get(f"visit_{n}_minutes"), data.get(f"visit_{n}_carers")
+            if not (days or at or minutes) or any(self.has_error(f"visit_{n}_{p}") for p in ("start", "minutes")):
+                continue
+            if at is None:
+                self.add_error(f"visit_{n}_start", f"Visit {n}: enter the time it starts, like 07:30")
+            elif minutes is None:
+                self.add_error(f"visit_{n}_minutes", f"Visit {n}: enter how many minutes it lasts")
+            else:
+                numbers.append(n)
+                visits.append(
+                    visit_rules.PlannedVisit(
+                        days=frozenset(int(d) for d in days or ()), start=at, minutes=minutes, carers=carers or 1
+                    )
+                )
+        if self.errors:
+            return data
+        for key, message in visit_rules.check_plan(visits, numbers).items():
+            n = key.removeprefix("visit-")
+            self.add_error(f"visit_{n}_days" if n.isdigit() else None, message)
+        data["visits"] = visits
+        return data

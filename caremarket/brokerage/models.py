@@ -13,6 +13,7 @@ from caremarket.core.lifecycle import (
     StatusChange,
 )
 from caremarket.core.tenancy import TenantModel
+from caremarket.domain import visits
 from caremarket.domain.lifecycles import CARE_REQUEST, COMPETITION, OFFER, PLACEMENT, REFERRAL
 
 REQUEST_STATUSES = CARE_REQUEST.choices
@@ -485,3 +486,57 @@ class ReferralStop(TenantModel):
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="referral_stop_has_a_reason"),
         ]
+
+
+class VisitPlan(models.Model):
+    """When a home care placement's visits are planned, from a date: which days, at what time, how long, how many
+    carers (the provider's rota). A new plan from a date ends the current one the day before; earlier plans are
+    kept, so a missed or late visit on any day is judged against the plan in force that day."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="visit_plans")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "starts_on"], name="one_visit_plan_per_start"),
+            models.UniqueConstraint(
+                fields=["placement"], condition=Q(ends_on__isnull=True), name="one_current_visit_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="visit_plan_ends_after_start",
+            ),
+        ]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Visit plan {self.pk} of placement {self.placement_id}"
+
+
+class PlannedVisit(models.Model):
+    """One line of a visit plan. The days are a number, Monday 1, Tuesday 2, ... Sunday 64 (domain/visits.py)."""
+
+    plan = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="visits")
+    days = models.PositiveSmallIntegerField()
+    start = models.TimeField()
+    minutes = models.PositiveSmallIntegerField()
+    carers = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=127), name="planned_visit_days"),
+            models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=720), name="planned_visit_minutes"),
+            models.CheckConstraint(condition=Q(carers__gte=1), name="planned_visit_carers"),
+        ]
+
+    @property
+    def as_domain(self) -> visits.PlannedVisit:
+        return visits.PlannedVisit(
+            days=visits.days_of(self.days), start=self.start, minutes=self.minutes, carers=self.carers
+        )

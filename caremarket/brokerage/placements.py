@@ -18,13 +18,23 @@ from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.core.lifecycle import status_move, status_started
 from caremarket.domain import requests as requests_rules
+from caremarket.domain import visits as visit_rules
 from caremarket.domain.arrangements import Status as ArrangementStatus
 from caremarket.domain.lifecycles import CARE_REQUEST, PLACEMENT
 from caremarket.reference.models import NeedLevel, ReasonCode
 from caremarket.reference.selectors import reason_code_find
 
 from . import notices, selectors
-from .models import PRICE_UNITS, CareRequest, CareRequestStatusChange, HospitalStay, Placement, PlacementTerms
+from .models import (
+    PRICE_UNITS,
+    CareRequest,
+    CareRequestStatusChange,
+    HospitalStay,
+    Placement,
+    PlacementTerms,
+    PlannedVisit,
+    VisitPlan,
+)
 from .services import care_request_move
 
 UNIT_CODES = {code for code, _ in PRICE_UNITS}
@@ -270,6 +280,68 @@ def placement_vary(
         reason=reason.strip(),
     )
     return terms
+
+
+@transaction.atomic
+def visit_plan_set(
+    *, placement: Placement, actor, starts_on: date | None, visits: list[visit_rules.PlannedVisit], reason: str = ""
+) -> VisitPlan:
+    """The planned visits from a date (the provider's rota, by its people or its rostering system). The current plan
+    ends the day before; earlier plans are never touched."""
+    placement = _locked_placement(placement)
+    if not placement.hours_per_week:
+        raise ServiceError({"visits": "Only care given in visits (hours a week) has a visit plan"})
+    if starts_on is None:
+        raise ServiceError({"starts_on": "Enter the date the plan starts"})
+    if starts_on < placement.start_on:
+        raise ServiceError(
+            {"starts_on": f"The plan cannot start before the placement does, on {placement.start_on:%-d %B %Y}"}
+        )
+    errors = visit_rules.check_plan(visits)
+    if errors:
+        raise ServiceError(errors)
+    current = placement.visit_plans.filter(ends_on__isnull=True).first()
+    if current is not None:
+        if starts_on <= current.starts_on:
+            raise ServiceError(
+                {
+                    "starts_on": f"The plan from {current.starts_on:%-d %B %Y} is in force; a new plan must start "
+                    f"after that date"
+                },
+                status=409,
+            )
+        current.ends_on = starts_on - timedelta(days=1)
+        current.save(update_fields=["ends_on"])
+    plan = VisitPlan.objects.create(
+        placement=placement, starts_on=starts_on, reason=(reason or "").strip(), created_by=describe_actor(actor)[0]
+    )
+    PlannedVisit.objects.bulk_create(
+        PlannedVisit(plan=plan, days=visit_rules.days_mask(v.days), start=v.start, minutes=v.minutes, carers=v.carers)
+        for v in visits
+    )
+    audit_record(
+        actor=actor,
+        organisation=placement.council,
+        also=placement.provider,
+        action="placement.visit_plan_set",
+        target=placement,
+        before={"plan_from": current.starts_on} if current else {},
+        after={
+            "starts_on": starts_on,
+            "visits": [f"{v.days_text} {v.start:%H:%M} {v.minutes} min x{v.carers}" for v in visits],
+        },
+        reason=(reason or "").strip(),
+    )
+    return plan
+
+
+def visit_plan_on(placement: Placement, day: date) -> VisitPlan | None:
+    return (
+        placement.visit_plans.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .prefetch_related("visits")
+        .first()
+    )
 
 
 def terms_on(placement: Placement, day: date) -> PlacementTerms | None:

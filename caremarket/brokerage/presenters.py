@@ -87,6 +87,7 @@ def placement_page(*, user, placement) -> dict:
         "terms": placement.terms.select_related("need_level", "admission__arrangement").order_by("starts_on"),
         "stays": placement.hospital_stays.all(),
         "in_hospital": placement.hospital_stays.filter(discharged_on__isnull=True).exists(),
+        "visit_plans": visit_plans(placement),
         "floor_flags": floor_flags(placement.council, placement.agreed_price, placement.price_unit, placement.start_on)
         if placement.agreed_price
         else [],
@@ -120,7 +121,22 @@ def provider_placement_page(*, placement) -> dict:
         "shared": placement.shared_with_provider(timezone.localdate()),
         "terms": placement.terms.select_related("need_level"),
         "stays": placement.hospital_stays.all(),
+        "visit_plans": visit_plans(placement),
+        "plans_visits": bool(placement.hours_per_week) and PLACEMENT.is_in(placement.status, "live"),
     }
+
+
+def visit_plans(placement) -> list[dict]:
+    """Every visit plan of the placement, newest first, each line in words ("Every day at 07:30, 45 minutes")."""
+    return [
+        {"plan": plan, "visits": [v.as_domain for v in plan.visits.all()]}
+        for plan in placement.visit_plans.prefetch_related("visits").order_by("-starts_on")
+    ]
+
+
+def visit_plan_page(*, placement) -> dict:
+    plans = visit_plans(placement)
+    return {"placement": placement, "plans": plans, "current_visits": plans[0]["visits"] if plans else []}
 
 
 # -- home pages: what waits for each role ------------------------------------------------------------------

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("placements/<int:pk>/", views.placement_detail, name="placement"),
+    path("placements/<int:pk>/visits/", views.placement_visits, name="placement-visits"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),
 ]

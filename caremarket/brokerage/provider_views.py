@@ -11,8 +11,8 @@ from caremarket.core.govuk import FAILED, bound, submit
 from caremarket.core.permissions import permission_required, signed_in_provider
 from caremarket.domain.roles import Permission
 
-from . import competitions, presenters, selectors, services, sourcing
-from .forms import DeclineForm, OfferForm
+from . import competitions, placements, presenters, selectors, services, sourcing
+from .forms import DeclineForm, OfferForm, VisitPlanForm
 
 
 def _provider(request):
@@ -79,6 +79,32 @@ def placement_detail(request, pk: int):
     if placement.shared_with_provider(timezone.localdate()):
         services.person_viewed(person=placement.person, viewer=request.user, what=f"placement {placement.pk}")
     return render(request, "brokerage/provider/placement.html", presenters.provider_placement_page(placement=placement))
+
+
+@permission_required(Permission.DELIVERY_RECORD)
+def placement_visits(request, pk: int):
+    """The placement's planned visits from a date (the provider's rota), against which missed and late visits are
+    counted."""
+    provider = _provider(request)
+    placement = selectors.placement_for_provider(provider=provider, pk=pk)
+    page = presenters.visit_plan_page(placement=placement)
+    form = VisitPlanForm(bound(request), initial=VisitPlanForm.initial_from(page["current_visits"]))
+    done = submit(
+        request,
+        form,
+        lambda data: placements.visit_plan_set(
+            placement=placement,
+            actor=request.user,
+            starts_on=data["starts_on"],
+            visits=data["visits"],
+            reason=data["reason"],
+        ),
+    )
+    if done is not FAILED:
+        messages.success(request, f"Visits planned from {done.starts_on:%-d %B %Y}; the earlier plan is kept")
+        return redirect("referrals:placement", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "brokerage/provider/visit_plan.html", {**page, "form": form}, status=status)
 
 
 @permission_required(Permission.REFERRALS_ANSWER)

@@ -141,6 +141,33 @@ HOURS_DELIVERED = Kpi(
     amber_margin=Decimal(3),
 )
 
+MISSED_VISITS = Kpi(
+    code="missed-visits",
+    name="Missed visits",
+    definition=(
+        "Of the home care visits the placements' visit plans planned in the period (less days in hospital), the "
+        "share with no recorded visit within two hours of the planned time: the NICE home care measure."
+    ),
+    source="Visit plans against delivery records and hospital stays",
+    unit="%",
+    threshold=Decimal(1),
+    amber_margin=Decimal("0.5"),
+    higher_is_better=False,
+)
+
+LATE_VISITS = Kpi(
+    code="late-visits",
+    name="Late visits",
+    definition=(
+        "Of the planned visits that were made, the share that started more than 30 minutes after the planned time."
+    ),
+    source="Visit plans against delivery records",
+    unit="%",
+    threshold=Decimal(5),
+    amber_margin=Decimal(2),
+    higher_is_better=False,
+)
+
 COMPLAINTS_RATE = Kpi(
     code="complaints-per-1000-hours",
     name="Complaints per 1,000 hours",
@@ -178,6 +205,8 @@ SCORECARD = (
     RESPONSE_TIME,
     ACCEPTANCE_TO_START,
     HOURS_DELIVERED,
+    MISSED_VISITS,
+    LATE_VISITS,
     COMPLAINTS_RATE,
     REVIEWS_ON_TIME,
     ACTION_PLANS_ON_TIME,

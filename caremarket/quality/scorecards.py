@@ -3,15 +3,15 @@ and the records behind each figure. One query per source, whatever the number of
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from caremarket.brokerage.models import HospitalStay, Placement, PlacementTerms, Referral
-from caremarket.domain import kpis, routing
+from caremarket.brokerage.models import HospitalStay, Placement, PlacementTerms, PlannedVisit, Referral
+from caremarket.domain import kpis, routing, visits
 from caremarket.domain.lifecycles import REFERRAL
 from caremarket.finance.models import DeliveryRecord
 
@@ -108,6 +108,65 @@ def planned_hours(*, council, start: date, end: date, provider_id: int | None = 
     return planned
 
 
+def visit_outcomes(*, council, start: date, end: date, provider_id: int | None = None):
+    """(provider id, placement id, day, planned start, recorded start or none, outcome) for every visit the visit
+    plans in force planned in the period, less days in hospital (domain/visits.py matches and judges them)."""
+    lines = PlannedVisit.objects.filter(plan__placement__council=council, plan__starts_on__lte=end).filter(
+        Q(plan__ends_on__isnull=True) | Q(plan__ends_on__gte=start)
+    )
+    if provider_id is not None:
+        lines = lines.filter(plan__placement__provider_id=provider_id)
+    plans: dict[int, dict] = {}
+    for plan, placement, provider, plan_start, plan_end, placed, ended, mask, at in lines.values_list(
+        "plan_id",
+        "plan__placement_id",
+        "plan__placement__provider_id",
+        "plan__starts_on",
+        "plan__ends_on",
+        "plan__placement__start_on",
+        "plan__placement__ended_on",
+        "days",
+        "start",
+    ):
+        found = plans.setdefault(
+            plan,
+            {
+                "placement": placement,
+                "provider": provider,
+                "first": max(plan_start, placed, start),
+                "last": min(plan_end or end, ended or end, end),
+                "by_weekday": [[] for _ in range(7)],
+            },
+        )
+        for weekday in visits.days_of(mask):
+            found["by_weekday"][weekday].append(at)
+    placements = {p["placement"] for p in plans.values()}
+    away: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    stays = HospitalStay.objects.filter(placement_id__in=placements, admitted_on__lte=end).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gt=start)
+    )
+    for placement, admitted, discharged in stays.values_list("placement_id", "admitted_on", "discharged_on"):
+        away[placement].append((admitted, discharged or date.max))
+    recorded: dict[tuple[int, date], list] = defaultdict(list)
+    made = DeliveryRecord.objects.filter(
+        placement_id__in=placements, kind="visit", day__gte=start, day__lte=end, start__isnull=False
+    )
+    for placement, day, at in made.values_list("placement_id", "day", "start").order_by():
+        recorded[placement, day].append(at)
+    one_day = timedelta(days=1)
+    for plan in plans.values():
+        for weekday in plan["by_weekday"]:
+            weekday.sort()
+        placement, provider, day = plan["placement"], plan["provider"], plan["first"]
+        stays_of = away.get(placement, ())
+        while day <= plan["last"]:
+            planned = plan["by_weekday"][day.weekday()]
+            if planned and not any(went <= day < back for went, back in stays_of):
+                for at, actual in visits.match_day(planned, sorted(recorded.get((placement, day), ()))):
+                    yield provider, placement, day, at, actual, visits.outcome(at, actual)
+            day += one_day
+
+
 def complaints_received(*, council, start: date, end: date) -> dict[int, int]:
     rows = (
         Complaint.objects.for_organisation(council)
@@ -147,6 +206,15 @@ def _figure(kpi: kpis.Kpi, value, basis: str) -> dict:
     return {"code": kpi.code, "name": kpi.name, "value": value, "rag": kpi.rag(value), "basis": basis}
 
 
+def _visit_figures(counted: Counter) -> list[dict]:
+    missed, late = counted[visits.Outcome.MISSED], counted[visits.Outcome.LATE]
+    planned = sum(counted.values())
+    return [
+        _figure(kpis.MISSED_VISITS, kpis.share(missed, planned), f"{missed} of {_count(planned, 'planned visit')}"),
+        _figure(kpis.LATE_VISITS, kpis.share(late, planned - missed), f"{late} of {_count(planned - missed, 'visit')}"),
+    ]
+
+
 def scorecards(*, council, start: date, end: date, today: date | None = None) -> list[dict]:
     """Every provider the council works with (or that has a figure), each KPI with its value, band and basis."""
     today = today or timezone.localdate()
@@ -160,6 +228,9 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
     delivered = delivered_hours(council=council, start=start, end=end)
     planned = planned_hours(council=council, start=start, end=end)
     complaints = complaints_received(council=council, start=start, end=end)
+    calls: dict[int, Counter] = defaultdict(Counter)
+    for provider, *_, outcome in visit_outcomes(council=council, start=start, end=end):
+        calls[provider][outcome] += 1
     plans: dict[int, list[bool]] = defaultdict(list)
     for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today):
         plans[provider].append(on_time)
@@ -168,7 +239,7 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
         reviewed[provider].append(on_time)
     names = monitoring.providers_of(council=council)
     everyone = set(names) | set(acceptance) | set(answers) | set(waits) | set(delivered) | set(complaints)
-    everyone |= set(reviewed) | set(plans)
+    everyone |= set(reviewed) | set(plans) | set(calls)
     missing = everyone - set(names)
     if missing:
         from caremarket.accounts.models import Organisation
@@ -187,6 +258,7 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
                 kpis.share(hours, planned.get(pk, 0)),
                 f"{hours:.0f} of {planned.get(pk, Decimal(0)):.0f} hours",
             ),
+            *_visit_figures(calls[pk]),
             _figure(
                 kpis.COMPLAINTS_RATE,
                 kpis.per_thousand(complaints.get(pk, 0), hours),
@@ -243,7 +315,27 @@ def scorecard_detail(*, council, provider_id: int, start: date, end: date, today
         "planned": planned_hours(council=council, start=start, end=end, provider_id=provider_id).get(
             provider_id, Decimal(0)
         ),
+        "visits": _missed_and_late(council=council, start=start, end=end, provider_id=provider_id),
     }
+
+
+def _missed_and_late(*, council, start: date, end: date, provider_id: int) -> list[dict]:
+    """The missed and late visits behind the two figures, newest first (at most 200)."""
+    found = [
+        {
+            "placement": placement,
+            "day": day,
+            "planned": at,
+            "actual": actual,
+            "outcome": outcome,
+            "late_by": visits.minutes_between(at, actual) if actual else None,
+        }
+        for _, placement, day, at, actual, outcome in visit_outcomes(
+            council=council, start=start, end=end, provider_id=provider_id
+        )
+        if outcome != visits.Outcome.ON_TIME
+    ]
+    return sorted(found, key=lambda v: (v["day"], v["planned"]), reverse=True)[:200]
 
 
 def kpi_scores(council) -> dict[int, tuple]:

@@ -37,6 +37,7 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
         "POST /api/v1/monitoring-reports/{visit_id}/actions/{action_id}",
     ],
     ("quality:complaint-new", None): ["POST /api/v1/complaints"],
+    ("referrals:placement-visits", None): ["POST /api/v1/placements/{placement_id}/visit-plans"],
     ("quality:review-schedule", None): ["PUT /api/v1/review-schedules/{service_type}"],
     ("quality:review-act", None): ["POST /api/v1/reviews/{review_id}/record"],
     ("quality:review-act", "ask"): ["POST /api/v1/reviews/{review_id}/ask-now"],
@@ -146,6 +147,7 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
 
 # What the browser reads and a machine needs too: checked the same way.
 READS = [
+    "GET /api/v1/placements/{placement_id}/visit-plans",
     "GET /api/v1/monitoring-visits",
     "GET /api/v1/monitoring-visits/queue",
     "GET /api/v1/monitoring-visits/{visit_id}",

@@ -1,0 +1,135 @@
+"""Planned visits and what happened to them: a placement's visit plan says which days, at what time and for how
+long the provider's carers call; set against the visits the provider recorded, each planned visit was made on time,
+made late, or missed (the NICE home care measure: a planned visit with no record of it happening).
+
+A recorded visit is matched to the planned visit it is nearest to on the same day, within two hours either side; one
+recorded visit answers one planned visit. A visit that starts more than 30 minutes after its planned time is late
+(the tolerance most councils' home care contracts set); an early start is not late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EVERY_DAY = frozenset(range(7))
+WEEKDAYS_ONLY = frozenset(range(5))
+WEEKEND = frozenset({5, 6})
+
+MATCH_WITHIN_MINUTES = 120
+LATE_AFTER_MINUTES = 30
+LONGEST_VISIT_MINUTES = 12 * 60
+MOST_VISITS_A_DAY = 8
+
+
+class Outcome(StrEnum):
+    ON_TIME = "on time"
+    LATE = "late"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """One line of a visit plan: the days of the week (0 is Monday), the time, how long, how many carers."""
+
+    days: frozenset[int]
+    start: time
+    minutes: int
+    carers: int = 1
+
+    @property
+    def days_text(self) -> str:
+        return days_text(self.days)
+
+
+def days_mask(days: frozenset[int] | set[int]) -> int:
+    """The days as a number the database can hold and check: Monday 1, Tuesday 2, ... Sunday 64."""
+    return sum(1 << d for d in days)
+
+
+def days_of(mask: int) -> frozenset[int]:
+    return frozenset(d for d in range(7) if mask & (1 << d))
+
+
+def days_text(days: frozenset[int]) -> str:
+    """ "Every day", "Monday to Friday", "Saturday and Sunday", or the days named."""
+    if days == EVERY_DAY:
+        return "Every day"
+    if days == WEEKDAYS_ONLY:
+        return "Monday to Friday"
+    named = [WEEKDAYS[d] for d in sorted(days)]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+def _minute(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def check_plan(visits: list[PlannedVisit], numbers: list[int] | None = None) -> dict[str, str]:
+    """What is wrong with a visit plan, by line ("visits", "visit-2"), in words; empty when it is fine. Lines are
+    numbered from 1 unless their numbers are given (a form's lines, some left empty). Two visits on the same day may
+    not overlap: a carer cannot be in two calls to one person at once."""
+    errors: dict[str, str] = {}
+    if not visits:
+        return {"visits": "Enter at least one planned visit: its days, time and length"}
+    numbers = numbers or list(range(1, len(visits) + 1))
+    for n, visit in zip(numbers, visits, strict=True):
+        if not visit.days:
+            errors[f"visit-{n}"] = f"Visit {n}: choose the days of the week it happens"
+        elif not 0 < visit.minutes <= LONGEST_VISIT_MINUTES:
+            errors[f"visit-{n}"] = f"Visit {n}: a visit lasts from 1 minute to {LONGEST_VISIT_MINUTES // 60} hours"
+        elif visit.carers < 1:
+            errors[f"visit-{n}"] = f"Visit {n}: at least one carer makes a visit"
+        elif _minute(visit.start) + visit.minutes > 24 * 60:
+            errors[f"visit-{n}"] = f"Visit {n}: a visit must end by midnight"
+    if errors:
+        return errors
+    for day in range(7):
+        that_day = sorted((v for v in visits if day in v.days), key=lambda v: v.start)
+        if len(that_day) > MOST_VISITS_A_DAY:
+            return {"visits": f"At most {MOST_VISITS_A_DAY} visits a day; {WEEKDAYS[day]} has {len(that_day)}"}
+        for earlier, later in zip(that_day, that_day[1:], strict=False):
+            if _minute(earlier.start) + earlier.minutes > _minute(later.start):
+                n = numbers[visits.index(later)]
+                return {
+                    f"visit-{n}": f"Visit {n} at {later.start:%H:%M} starts before the visit at "
+                    f"{earlier.start:%H:%M} on {WEEKDAYS[day]} has ended"
+                }
+    return {}
+
+
+def planned_on(visits: list[PlannedVisit], day: date) -> list[time]:
+    """The planned start times on a day, earliest first."""
+    return sorted(v.start for v in visits if day.weekday() in v.days)
+
+
+def minutes_between(planned: time, actual: time) -> int:
+    """How many minutes after the planned time a visit started (negative when early)."""
+    anchor = date(2000, 1, 3)
+    return int((datetime.combine(anchor, actual) - datetime.combine(anchor, planned)).total_seconds() // 60)
+
+
+def match_day(planned: list[time], recorded: list[time]) -> list[tuple[time, time | None]]:
+    """Each planned start with the recorded start that answers it, or none: the closest pairs first, each recorded
+    visit used once, none further than MATCH_WITHIN_MINUTES away."""
+    pairs = sorted(
+        (abs(minutes_between(p, r)), i, j)
+        for i, p in enumerate(planned)
+        for j, r in enumerate(recorded)
+        if abs(minutes_between(p, r)) <= MATCH_WITHIN_MINUTES
+    )
+    answered: dict[int, int] = {}
+    used: set[int] = set()
+    for _, i, j in pairs:
+        if i not in answered and j not in used:
+            answered[i] = j
+            used.add(j)
+    return [(p, recorded[answered[i]] if i in answered else None) for i, p in enumerate(planned)]
+
+
+def outcome(planned: time, actual: time | None) -> Outcome:
+    if actual is None:
+        return Outcome.MISSED
+    return Outcome.LATE if minutes_between(planned, actual) > LATE_AFTER_MINUTES else Outcome.ON_TIME
