@@ -383,7 +383,7 @@ class VisitPlanForm(forms.Form):
         initial = {}
         for n, visit in enumerate(visits[: cls.VISIT_LINES], start=1):
             initial[f"visit_{n}_days"] = [str(d) for d in sorted(visit.days)]
-            initial[f"visit_{n}_start"] = visit.start
+            initial[f"visit_{n}_start"] = f"{visit.start:%H:%M}"
             initial[f"visit_{n}_minutes"] = visit.minutes
             initial[f"visit_{n}_carers"] = visit.carers
         return initial

@@ -186,13 +186,37 @@ def set_up_rates(rng: random.Random) -> dict:
     return made
 
 
+def _visit_plan(placement: Placement, provider_staff) -> dict[int, list[time]]:
+    """The provider's rota for a live home care placement, through the service its rostering system uses: calls of
+    45 minutes from 07:00 every four hours, as many a day as the weekly hours allow; the planned starts by weekday."""
+    from caremarket.brokerage import placements
+    from caremarket.domain import visits
+
+    if not placement.hours_per_week:
+        return {}
+    calls = min(4, max(1, round(float(placement.hours_per_week) / 0.75 / 7)))
+    lines = [visits.PlannedVisit(visits.EVERY_DAY, time(7 + 4 * n), 45) for n in range(calls)]
+    if provider_staff is not None and placement.ended_on is None:
+        placements.visit_plan_set(
+            placement=placement, actor=provider_staff, starts_on=placement.start_on, visits=lines, reason="First rota"
+        )
+    return {weekday: [line.start for line in lines] for weekday in range(7)}
+
+
 def deliveries(rng: random.Random, until: date) -> int:
     """What providers delivered, as their rostering systems would upload it: visits, attendance days."""
     records = []
+    reliability: dict[int, tuple[float, float]] = {}
+    staff = {u.organisation_id: u for u in User.objects.filter(organisation__kind="provider").order_by("-pk")}
     for placement in Placement.objects.select_related("request").prefetch_related("hospital_stays", "terms"):
         kind = kind_for(placement)
         if kind == "week":
             continue
+        # each provider's own record: how often a planned visit is missed, and how often one starts late
+        missed, late = reliability.setdefault(
+            placement.provider_id, rng.choice([(0.003, 0.02), (0.006, 0.04), (0.015, 0.08), (0.004, 0.03)])
+        )
+        plan = _visit_plan(placement, staff.get(placement.provider_id)) if kind == "visit" else {}
         start = max(placement.start_on, FIRST_RUN - timedelta(days=7))
         end = min(placement.ended_on or until, until)
         stays = list(placement.hospital_stays.all())
@@ -207,12 +231,12 @@ def deliveries(rng: random.Random, until: date) -> int:
                 day += timedelta(days=1)
                 continue
             if kind == "visit" and current.hours_per_week:
-                visits = max(1, round(float(current.hours_per_week) / 0.75 / 7 + rng.uniform(-0.4, 0.4)))
-                for n in range(visits):
-                    if rng.random() < 0.03:
+                for planned in plan.get(day.weekday(), []):
+                    if rng.random() < missed:
                         continue  # a missed visit
                     minutes = rng.choice([30, 45, 45, 45, 60])
-                    begin = time(7 + n * 4, rng.choice([0, 15, 30]))
+                    offset = rng.randint(35, 80) if rng.random() < late else rng.choice([-10, -5, 0, 0, 5, 10, 20])
+                    begin = (datetime.combine(day, planned) + timedelta(minutes=offset)).time()
                     finish = (datetime.combine(day, begin) + timedelta(minutes=minutes)).time()
                     records.append(
                         DeliveryRecord(

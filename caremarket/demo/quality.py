@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements.selectors import admissions_on_live
+from caremarket.brokerage.models import Placement
+from caremarket.domain import surveys
 from caremarket.quality import monitoring, services
 from caremarket.quality.models import MonitoringVisit
 from caremarket.reference.models import ServiceType
@@ -287,6 +289,8 @@ def build(rng: random.Random) -> dict[str, int]:
             summary="The family thanked the carers for their kindness.",
         )
     history.counts["reviews"] = placement_reviews(rng, history.today)
+    history.counts["survey responses"] = survey_responses(rng, history.today, westmarch, first, providers[:6])
+    history.counts["outcome measures"] = outcome_measures(rng, history.today, westmarch)
     # a year on, the ranked framework is ranked again from the KPIs its providers earned and their prices
     from caremarket.arrangements import admissions
     from caremarket.arrangements.models import Arrangement
@@ -298,6 +302,77 @@ def build(rng: random.Random) -> dict[str, int]:
         rng, history.today, {providers[4].pk: "Inadequate", providers[3].pk: "Requires improvement"}
     )
     return dict(history.counts)
+
+
+COMMENTS = ["", "", "The carers are kind but often rushed.", "Mum looks forward to the visits."]
+
+
+def survey_responses(rng: random.Random, today: date, council, officer, providers) -> int:
+    """This year's satisfaction survey of home care, half way through: some providers past the 5 responses their
+    results need before they see them, some not yet."""
+    from caremarket.quality import surveying
+
+    survey = surveying.survey_create(
+        council=council,
+        actor=officer,
+        title=f"Home care satisfaction survey {today.year}",
+        opens_on=today - timedelta(days=45),
+        closes_on=today + timedelta(days=45),
+    )
+    made = 0
+    for provider, count, mood in zip(providers, (9, 6, 5, 3, 7, 2), (5, 4, 4, 3, 2, 4), strict=False):
+        for n in range(count):
+            answers = {code: max(1, min(5, mood + rng.choice([-1, 0, 0, 1]))) for code in surveys.QUESTION_CODES}
+            if n % 4 == 3:
+                answers.pop("times")  # not every question is answered
+            surveying.survey_response_record(
+                survey=survey,
+                actor=officer,
+                provider_id=provider.pk,
+                respondent="family" if n % 3 == 2 else "person",
+                received_on=today - timedelta(days=rng.randint(0, 44)),
+                answers=answers,
+                comment=rng.choice(
+                    ["", "", "The carers are kind but often rushed.", "Mum looks forward to the visits."]
+                ),
+            )
+            made += 1
+    return made
+
+
+def outcome_measures(rng: random.Random, today: date, council) -> int:
+    """Outcome tool scores recorded by providers against the outcomes in the request, three times a year."""
+    from caremarket.quality import surveying
+
+    made = 0
+    running = Placement.objects.filter(
+        council=council, ended_on__isnull=True, start_on__lte=today - timedelta(days=120)
+    )
+    for placement in running.select_related("request", "provider").order_by("pk")[:24]:
+        staff = User.objects.filter(organisation=placement.provider).order_by("pk").first()
+        outcomes = surveys.request_outcomes(placement.request.outcomes)
+        if staff is None or not outcomes:
+            continue
+        domain = rng.choice(["Living skills", "Feeling safe", "Social networks"])
+        score, last = rng.randint(2, 5), None
+        for months_ago in (8, 4, 0):
+            measured = max(placement.start_on, today - timedelta(days=30 * months_ago))
+            if measured == last:
+                continue
+            surveying.outcome_measure_record(
+                placement=placement,
+                actor=staff,
+                outcome=outcomes[0],
+                tool="Outcomes Star",
+                domain=domain,
+                scale_min=1,
+                scale_max=10,
+                score=score,
+                measured_on=measured,
+            )
+            score, last = max(1, min(10, score + rng.choice([-1, 1, 1, 2]))), measured
+            made += 1
+    return made
 
 
 def placement_reviews(rng: random.Random, today: date) -> int:

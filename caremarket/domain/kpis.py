@@ -146,7 +146,8 @@ MISSED_VISITS = Kpi(
     name="Missed visits",
     definition=(
         "Of the home care visits the placements' visit plans planned in the period (less days in hospital), the "
-        "share with no recorded visit within two hours of the planned time: the NICE home care measure."
+        "share with no recorded visit within two hours of the planned time: the NICE home care measure. Visits are "
+        "judged up to the last day the provider has recorded, and at least up to 14 days ago."
     ),
     source="Visit plans against delivery records and hospital stays",
     unit="%",

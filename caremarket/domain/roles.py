@@ -87,6 +87,7 @@ class Permission(StrEnum):
     QUALITY_RESPOND = "quality.respond"
     COMPLAINTS = "complaints.log"
     REVIEWS = "reviews.read"
+    SURVEYS = "surveys.read"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -118,6 +119,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.COMPLAINTS: PROVIDER_ROLES | {Role.QUALITY_OFFICER},
     # providers review people against their care plans; the council's brokers and quality officers follow them
     Permission.REVIEWS: PROVIDER_ROLES | {Role.QUALITY_OFFICER, Role.BROKER, Role.COMMISSIONER},
+    # surveys: the council's quality people see every answer; a provider its own results, never a respondent
+    Permission.SURVEYS: PROVIDER_ROLES | {Role.QUALITY_OFFICER, Role.COMMISSIONER},
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),

@@ -10,7 +10,7 @@ recorded visit answers one planned visit. A visit that starts more than 30 minut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -19,6 +19,10 @@ WEEKDAYS_ONLY = frozenset(range(5))
 WEEKEND = frozenset({5, 6})
 
 MATCH_WITHIN_MINUTES = 120
+# Providers record visits in arrears (uploads from their rostering systems). Planned visits are judged up to the
+# last day the provider has recorded, but never less than RECORDING_LAG_DAYS ago: a provider that stops recording
+# has its planned visits counted missed.
+RECORDING_LAG_DAYS = 14
 LATE_AFTER_MINUTES = 30
 LONGEST_VISIT_MINUTES = 12 * 60
 MOST_VISITS_A_DAY = 8
@@ -98,6 +102,12 @@ def check_plan(visits: list[PlannedVisit], numbers: list[int] | None = None) -> 
                     f"{earlier.start:%H:%M} on {WEEKDAYS[day]} has ended"
                 }
     return {}
+
+
+def judged_until(end: date, last_recorded: date | None) -> date:
+    """The last day of a period whose planned visits are judged, given the provider's latest recorded visit."""
+    floor = end - timedelta(days=RECORDING_LAG_DAYS)
+    return min(end, max(last_recorded or floor, floor))
 
 
 def planned_on(visits: list[PlannedVisit], day: date) -> list[time]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from caremarket.accounts.api_auth import require
 from caremarket.brokerage import selectors as brokerage
@@ -15,7 +15,7 @@ from caremarket.core.permissions import signed_in_council, signed_in_organisatio
 from caremarket.domain.lifecycles import MONITORING_VISIT, PLACEMENT_REVIEW
 from caremarket.domain.roles import Permission
 
-from . import monitoring, presenters, reviewing, services
+from . import monitoring, presenters, reviewing, services, surveying
 
 router = Router(tags=["quality"])
 
@@ -748,3 +748,149 @@ def framework_publish(request, payload: FrameworkIn):
         council=council, actor=request.auth, rows=rows, effective_from=payload.effective_from, note=payload.note
     )
     return 201, _framework_out(version)
+
+
+# -- satisfaction surveys and outcome measures ------------------------------------------------------------------------
+
+
+class SurveyIn(Schema):
+    title: str
+    opens_on: date
+    closes_on: date
+
+
+class SurveyOut(Schema):
+    id: int
+    title: str
+    opens_on: date
+    closes_on: date
+
+
+class SurveyResponseIn(Schema):
+    provider_id: int
+    respondent: str = Field(description="person or family")
+    received_on: date
+    answers: dict[str, int] = Field(description="Question code to score 1 to 5: overall, respect, safe, times, matters")
+    comment: str = ""
+
+
+class SurveyResponseOut(Schema):
+    id: int
+    provider_id: int
+    respondent: str
+    received_on: date
+
+
+class QuestionResultOut(Schema):
+    question: str
+    text: str
+    answered: int
+    mean: Decimal | None
+    satisfied: Decimal | None
+
+
+class SurveyResultOut(Schema):
+    provider_id: int
+    provider: str
+    responses: int
+    by_respondent: dict[str, int]
+    shown: bool
+    results: list[QuestionResultOut]
+
+
+@router.get("/surveys", response=list[SurveyOut])
+def survey_list(request):
+    """A council's surveys; a provider's, the surveys that asked about it."""
+    require(request, Permission.SURVEYS)
+    return list(surveying.surveys_for(organisation=signed_in_organisation(request)))
+
+
+@router.post("/surveys", response={201: SurveyOut})
+def survey_create(request, payload: SurveyIn):
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Setting up surveys")
+    return 201, surveying.survey_create(council=council, actor=request.auth, **payload.dict())
+
+
+@router.post("/surveys/{survey_id}/responses", response={201: SurveyResponseOut})
+def survey_response(request, survey_id: int, payload: SurveyResponseIn):
+    """One response about one provider, from paper, phone or an online survey tool."""
+    require(request, Permission.QUALITY_MANAGE)
+    council = signed_in_council(request, "Recording survey responses")
+    survey = surveying.survey_for(organisation=council, pk=survey_id)
+    return 201, surveying.survey_response_record(survey=survey, actor=request.auth, **payload.dict())
+
+
+@router.get("/surveys/{survey_id}/results", response=list[SurveyResultOut])
+def survey_results(request, survey_id: int):
+    """Per provider: responses and results by question. A provider gets its own row, results withheld below 5
+    responses; never a comment or a single response."""
+    require(request, Permission.SURVEYS)
+    organisation = signed_in_organisation(request)
+    survey = surveying.survey_for(organisation=organisation, pk=survey_id)
+    rows = surveying.survey_results(survey=survey, provider=organisation if organisation.is_provider else None)
+    return [
+        {
+            **row,
+            "results": [
+                {
+                    "question": r.question.code,
+                    "text": r.question.text,
+                    "answered": r.answered,
+                    "mean": r.mean,
+                    "satisfied": r.satisfied,
+                }
+                for r in row["results"]
+            ],
+        }
+        for row in rows
+    ]
+
+
+class OutcomeMeasureIn(Schema):
+    outcome: str = Field(description="One of the outcomes in the request, as written there")
+    tool: str
+    domain: str
+    scale_min: Decimal
+    scale_max: Decimal
+    higher_is_better: bool = True
+    score: Decimal
+    measured_on: date
+    note: str = ""
+
+
+class OutcomeMeasureOut(Schema):
+    id: int
+    outcome: str
+    tool: str
+    domain: str
+    scale_min: Decimal
+    scale_max: Decimal
+    higher_is_better: bool
+    score: Decimal
+    measured_on: date
+    note: str
+
+
+def _placement(request, placement_id: int):
+    organisation = signed_in_organisation(request)
+    if organisation.is_provider:
+        return brokerage.placement_for_provider(provider=organisation, pk=placement_id)
+    return brokerage.placement_get(council=organisation, pk=placement_id)
+
+
+@router.get("/placements/{placement_id}/outcome-measures", response=list[OutcomeMeasureOut])
+def outcome_measures(request, placement_id: int):
+    require(request, Permission.REVIEWS)
+    placement = _placement(request, placement_id)
+    brokerage_services.person_viewed(
+        person=placement.person, viewer=request.auth, what=f"outcomes of placement {placement.pk}", via="api"
+    )
+    return [m for o in surveying.outcome_series(placement=placement) for s in o["series"] for m in s["measures"]]
+
+
+@router.post("/placements/{placement_id}/outcome-measures", response={201: OutcomeMeasureOut})
+def outcome_measure_record(request, placement_id: int, payload: OutcomeMeasureIn):
+    require(request, Permission.REVIEWS)
+    placement = _placement(request, placement_id)
+    return 201, surveying.outcome_measure_record(placement=placement, actor=request.auth, **payload.dict())

@@ -16,7 +16,7 @@ from caremarket.core.lifecycle import (
     StatusChange,
 )
 from caremarket.core.tenancy import TenantModel
-from caremarket.domain import quality
+from caremarket.domain import quality, surveys
 from caremarket.domain.lifecycles import ACTION_PLAN, COMPLAINT, MONITORING_VISIT, PLACEMENT_REVIEW, PLAN_ACTION
 
 
@@ -362,3 +362,103 @@ class PlacementReview(LifecycleModelMixin, TenantModel):
                 name="done_review_is_recorded",
             ),
         ]
+
+
+class Survey(TenantModel):
+    """A round of satisfaction surveys of people receiving care and their families (domain/surveys.py)."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_open"),
+            models.CheckConstraint(condition=~Q(title=""), name="survey_has_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_label(self) -> str:
+        return f"Survey {self.pk}: {self.title}"
+
+
+class SurveyResponse(models.Model):
+    """One person's or family's answers about one provider. Nothing here says who answered: a response is
+    counted, never shown, to the provider."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    respondent = models.CharField(max_length=10, choices=list(surveys.RESPONDENTS.items()))
+    received_on = models.DateField()
+    comment = models.TextField(blank=True)  # the council's alone: free text could name someone
+    entered_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(respondent__in=list(surveys.RESPONDENTS)), name="survey_respondent_kind"
+            ),
+        ]
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=20, choices=[(q.code, q.text) for q in surveys.QUESTIONS])
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_a_question"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="survey_score_on_scale"),
+        ]
+
+
+class OutcomeMeasure(TenantModel):
+    """A score on an outcome tool for one of the outcomes in a person's request, on a date: tool, domain, scale and
+    score only (no licensed tool's content). Recorded by the council or the provider of the placement."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey("brokerage.CareRequest", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("brokerage.Person", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=300)
+    tool = models.CharField(max_length=100)
+    domain = models.CharField(max_length=100)
+    scale_min = models.DecimalField(max_digits=6, decimal_places=2)
+    scale_max = models.DecimalField(max_digits=6, decimal_places=2)
+    higher_is_better = models.BooleanField(default=True)
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    measured_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["outcome", "tool", "domain", "measured_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scale_max__gt=models.F("scale_min")), name="outcome_scale_runs_up"),
+            models.CheckConstraint(
+                condition=Q(score__gte=models.F("scale_min")) & Q(score__lte=models.F("scale_max")),
+                name="outcome_score_on_its_scale",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="") & ~Q(tool="") & ~Q(domain=""), name="outcome_measure_named"
+            ),
+        ]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Outcome measure {self.pk} for person {self.person_id}"

@@ -110,7 +110,8 @@ def planned_hours(*, council, start: date, end: date, provider_id: int | None = 
 
 def visit_outcomes(*, council, start: date, end: date, provider_id: int | None = None):
     """(provider id, placement id, day, planned start, recorded start or none, outcome) for every visit the visit
-    plans in force planned in the period, less days in hospital (domain/visits.py matches and judges them)."""
+    plans in force planned in the period, less days in hospital, up to the day the provider has recorded to
+    (domain/visits.py matches and judges them)."""
     lines = PlannedVisit.objects.filter(plan__placement__council=council, plan__starts_on__lte=end).filter(
         Q(plan__ends_on__isnull=True) | Q(plan__ends_on__gte=start)
     )
@@ -151,15 +152,19 @@ def visit_outcomes(*, council, start: date, end: date, provider_id: int | None =
     made = DeliveryRecord.objects.filter(
         placement_id__in=placements, kind="visit", day__gte=start, day__lte=end, start__isnull=False
     )
-    for placement, day, at in made.values_list("placement_id", "day", "start").order_by():
+    latest: dict[int, date] = {}
+    for placement, provider, day, at in made.values_list("placement_id", "provider_id", "day", "start").order_by():
         recorded[placement, day].append(at)
+        if day > latest.get(provider, start):
+            latest[provider] = day
     one_day = timedelta(days=1)
     for plan in plans.values():
         for weekday in plan["by_weekday"]:
             weekday.sort()
         placement, provider, day = plan["placement"], plan["provider"], plan["first"]
         stays_of = away.get(placement, ())
-        while day <= plan["last"]:
+        last = min(plan["last"], visits.judged_until(end, latest.get(provider)))
+        while day <= last:
             planned = plan["by_weekday"][day.weekday()]
             if planned and not any(went <= day < back for went, back in stays_of):
                 for at, actual in visits.match_day(planned, sorted(recorded.get((placement, day), ()))):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, review_views, views, visit_views
+from . import complaint_views, review_views, survey_views, views, visit_views
 
 app_name = "quality"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("reviews/schedule/", review_views.review_schedule, name="review-schedule"),
     path("reviews/<int:pk>/", review_views.review, name="review"),
     path("reviews/<int:pk>/act/", review_views.review_act, name="review-act"),
+    path("surveys/", survey_views.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", survey_views.survey, name="survey"),
+    path("placements/<int:pk>/outcomes/", survey_views.outcomes, name="outcomes"),
     path("complaints/", complaint_views.complaints, name="complaints"),
     path("complaints/new/", complaint_views.complaint_new, name="complaint-new"),
     path("complaints/<int:pk>/", complaint_views.complaint, name="complaint"),

@@ -24,6 +24,7 @@ SECTIONS = [
     ("Scorecard", "quality:own-scorecard", Permission.QUALITY_RESPOND),
     ("Complaints", "quality:complaints", Permission.COMPLAINTS),
     ("Reviews", "quality:reviews", Permission.REVIEWS),
+    ("Surveys", "quality:surveys", Permission.SURVEYS),
     ("CQC registrations", "cqc:index", Permission.CQC_IMPORT),
     ("Reference data", "reference:index", Permission.REFERENCE_READ),
     ("People and roles", "accounts:user-list", Permission.USERS_READ),

@@ -37,6 +37,9 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
         "POST /api/v1/monitoring-reports/{visit_id}/actions/{action_id}",
     ],
     ("quality:complaint-new", None): ["POST /api/v1/complaints"],
+    ("quality:surveys", None): ["POST /api/v1/surveys"],
+    ("quality:survey", None): ["POST /api/v1/surveys/{survey_id}/responses"],
+    ("quality:outcomes", None): ["POST /api/v1/placements/{placement_id}/outcome-measures"],
     ("referrals:placement-visits", None): ["POST /api/v1/placements/{placement_id}/visit-plans"],
     ("quality:review-schedule", None): ["PUT /api/v1/review-schedules/{service_type}"],
     ("quality:review-act", None): ["POST /api/v1/reviews/{review_id}/record"],
@@ -147,6 +150,9 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
 
 # What the browser reads and a machine needs too: checked the same way.
 READS = [
+    "GET /api/v1/surveys",
+    "GET /api/v1/surveys/{survey_id}/results",
+    "GET /api/v1/placements/{placement_id}/outcome-measures",
     "GET /api/v1/placements/{placement_id}/visit-plans",
     "GET /api/v1/monitoring-visits",
     "GET /api/v1/monitoring-visits/queue",

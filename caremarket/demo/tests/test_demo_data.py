@@ -147,6 +147,28 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
 
     assert PlacementReview.objects.in_group("done").count() > 100
     assert reviewing.overdue(organisation=westmarch).exists() and reviewing.due_soon(organisation=westmarch).exists()
+    # visits planned and made: missed and late visits on the scorecards, not all providers alike; surveys with some
+    # providers' results withheld below five responses; outcome measures over time
+    from caremarket.quality import scorecards, surveying
+    from caremarket.quality.models import OutcomeMeasure, Survey
+    from caremarket.quality.selectors import period
+
+    _, start, end = period("6")
+    missed = [
+        f["rag"]
+        for card in scorecards.scorecards(council=westmarch, start=start, end=end)
+        for f in card["kpis"]
+        if f["code"] == "missed-visits" and f["value"] is not None
+    ]
+    assert len(missed) > 3 and len(set(missed)) > 1, missed
+    survey = Survey.objects.for_organisation(westmarch).get()
+    shown = [row["shown"] for row in surveying.survey_results(survey=survey, provider=None)]
+    own = [
+        surveying.survey_results(survey=survey, provider=Organisation.objects.get(pk=row["provider_id"]))[0]["shown"]
+        for row in surveying.survey_results(survey=survey)
+    ]
+    assert all(shown) and True in own and False in own
+    assert OutcomeMeasure.objects.filter(council=westmarch).values("request").distinct().count() >= 10
     # CQC's ratings beside the council's: a location rated Inadequate puts its provider first in the visit queue
     top = monitoring.visit_queue(council=westmarch)[0]
     assert top["priority"].reasons[0] == "CQC rates a location Inadequate"

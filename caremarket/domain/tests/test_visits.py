@@ -57,3 +57,11 @@ def test_missed_and_late_visits_with_worked_figures():
     assert kpis.MISSED_VISITS.rag(kpis.Decimal("0.4")) == Rag.GREEN
     assert kpis.share(2, 55) == kpis.Decimal("3.6") and kpis.LATE_VISITS.rag(kpis.share(2, 55)) == Rag.AMBER
     assert kpis.LATE_VISITS.target == "at most 5%"
+
+
+def test_visits_are_judged_up_to_the_last_recorded_day_but_never_more_than_a_fortnight_behind():
+    end = date(2030, 6, 30)
+    assert visits.judged_until(end, date(2030, 6, 25)) == date(2030, 6, 25)  # records not yet in for the last days
+    assert visits.judged_until(end, date(2030, 5, 1)) == date(2030, 6, 16)  # stopped recording: counted missed
+    assert visits.judged_until(end, None) == date(2030, 6, 16)
+    assert visits.judged_until(end, date(2030, 7, 3)) == end
