@@ -1,7 +1,8 @@
 """Times every KPI of every provider over a year for a council of West Sussex's size (seed 001: about 1 million home
 care hours a year): the payment-run benchmark's market (60 providers, 35 areas, about 2,000 placements) with a
-year of visits, two referrals for each placement (a primary that declines, then the provider that accepts), a
-complaint for about one placement in seven, and monitoring reports with action plans.
+visit plan for each placement and a year of visits against it (1% missed), two referrals for each placement (a
+primary that declines, then the provider that accepts), a complaint for about one placement in seven, and
+monitoring reports with action plans.
 
 Usage (SQLite in a temporary file):   uv run python bench/kpis.py
        (PostgreSQL):                  scripts/with-postgres.sh uv run python bench/kpis.py
@@ -39,10 +40,28 @@ def year_of_records(rng: random.Random) -> dict[str, int]:
     # the run benchmark recorded four weeks; a year is 52
     DeliveryRecord.objects.filter(placement__council=council).delete()
     records, n_records = [], 0
+    # each placement's visit plan: the same calls every week, so missed and late visits are judged all year
+    from caremarket.brokerage.models import PlannedVisit, VisitPlan
+    from caremarket.domain import visits as visit_rules
+
+    VisitPlan.objects.filter(placement__council=council).delete()
+    plans = VisitPlan.objects.bulk_create(VisitPlan(placement=p, starts_on=YEAR_START) for p in placements)
+    lines = []
+    for p, plan in zip(placements, plans, strict=True):
+        slots: dict[int, set[int]] = {}
+        for n in range(max(1, int(float(p.hours_per_week) / 0.75))):
+            slots.setdefault(n // 7, set()).add(n % 7)
+        lines += [
+            PlannedVisit(plan=plan, days=visit_rules.days_mask(days), start=clock(7 + slot * 3, 0), minutes=45)
+            for slot, days in slots.items()
+        ]
+    PlannedVisit.objects.bulk_create(lines, batch_size=5000)
     for p in placements:
         visits_a_week = max(1, int(float(p.hours_per_week) / 0.75))
         for week in range(52):
             for n in range(visits_a_week):
+                if rng.random() < 0.01:
+                    continue  # a missed visit
                 records.append(
                     DeliveryRecord(
                         placement=p,
@@ -151,6 +170,7 @@ def year_of_records(rng: random.Random) -> dict[str, int]:
         "providers": len(providers),
         "placements": len(placements),
         "visits": n_records,
+        "visit plans": len(plans),
         "referrals": len(referrals),
         "complaints": len(complaints),
         "action plans": len(visits),
@@ -179,11 +199,13 @@ def main() -> None:
         timings.append(time.perf_counter() - started)
     figures = sum(1 for c in cards for f in c["kpis"] if f["value"] is not None)
     red = sum(1 for c in cards for f in c["kpis"] if f["rag"] == "red")
+    missed = [f["basis"] for c in cards for f in c["kpis"] if f["code"] == "missed-visits"][:1]
     said = ", ".join(f"{v:,} {k}" for k, v in counts.items())
     print(f"{connection.vendor}: a year of {said} ({args.hours:,} hours a year); data built in {built:.1f} s")
     print(
         f"{connection.vendor}: every KPI of every provider for the year ({len(cards)} scorecards, {figures} figures, "
-        f"{red} red) in {min(timings):.2f} s (best of 3; first {timings[0]:.2f} s)"
+        f"{red} red) in {min(timings):.2f} s (best of 3; first {timings[0]:.2f} s); missed visits of the first: "
+        f"{missed[0] if missed else 'none'}"
     )
 
 

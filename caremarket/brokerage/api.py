@@ -32,6 +32,13 @@ def _council(request):
     return signed_in_council(request, "Brokerage")
 
 
+def _placement_read(request, placement_id: int):
+    """A placement read by the council that made it (brokerage readers) or the provider giving the care."""
+    organisation = request.auth.organisation
+    require(request, Permission.REFERRALS_ANSWER if organisation.is_provider else Permission.BROKERAGE_READ)
+    return selectors.placement_for_organisation(organisation=organisation, pk=placement_id)
+
+
 def _provider(request):
     return signed_in_provider(request, "Answering referrals and offers")
 
@@ -435,13 +442,7 @@ def list_placements(request, spot_only: bool = False):
 
 @router.get("/placements/{placement_id}", response=PlacementOut)
 def get_placement(request, placement_id: int):
-    organisation = request.auth.organisation
-    if organisation.is_provider:
-        require(request, Permission.REFERRALS_ANSWER)
-        found = selectors.placement_for_provider(provider=organisation, pk=placement_id)
-    else:
-        require(request, Permission.BROKERAGE_READ)
-        found = selectors.placement_get(council=organisation, pk=placement_id)
+    found = _placement_read(request, placement_id)
     services.person_viewed(person=found.person, viewer=request.auth, what=f"placement {found.pk}", via="api")
     return found
 
@@ -728,13 +729,7 @@ def vary_placement(request, placement_id: int, payload: VariationIn):
 
 @router.get("/placements/{placement_id}/hospital-stays", response=list[StayOut])
 def hospital_stays(request, placement_id: int):
-    organisation = request.auth.organisation
-    if organisation.is_provider:
-        require(request, Permission.REFERRALS_ANSWER)
-        placement = selectors.placement_for_provider(provider=organisation, pk=placement_id)
-    else:
-        require(request, Permission.BROKERAGE_READ)
-        placement = selectors.placement_get(council=organisation, pk=placement_id)
+    placement = _placement_read(request, placement_id)
     return placement.hospital_stays.order_by("admitted_on")
 
 
@@ -863,13 +858,7 @@ def _plan_out(plan) -> dict:
 @router.get("/placements/{placement_id}/visit-plans", response=list[VisitPlanOut])
 def visit_plans(request, placement_id: int):
     """The placement's visit plans, earliest first: what missed and late visits are counted against."""
-    organisation = request.auth.organisation
-    if organisation.is_provider:
-        require(request, Permission.REFERRALS_ANSWER)
-        placement = selectors.placement_for_provider(provider=organisation, pk=placement_id)
-    else:
-        require(request, Permission.BROKERAGE_READ)
-        placement = selectors.placement_get(council=organisation, pk=placement_id)
+    placement = _placement_read(request, placement_id)
     return [_plan_out(plan) for plan in placement.visit_plans.prefetch_related("visits").order_by("starts_on")]
 
 

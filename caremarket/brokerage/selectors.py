@@ -352,6 +352,13 @@ def placement_get(*, council, pk):
     return get_for_organisation_or_404(qs, council, pk=pk)
 
 
+def placement_for_organisation(*, organisation, pk):
+    """The placement as the council that made it, or the provider giving the care, sees it; 404 for anyone else."""
+    if organisation.is_provider:
+        return placement_for_provider(provider=organisation, pk=pk)
+    return placement_get(council=organisation, pk=pk)
+
+
 def competitions_for_provider(*, provider):
     from .models import CompetitionInvitation
 

@@ -873,10 +873,7 @@ class OutcomeMeasureOut(Schema):
 
 
 def _placement(request, placement_id: int):
-    organisation = signed_in_organisation(request)
-    if organisation.is_provider:
-        return brokerage.placement_for_provider(provider=organisation, pk=placement_id)
-    return brokerage.placement_get(council=organisation, pk=placement_id)
+    return brokerage.placement_for_organisation(organisation=signed_in_organisation(request), pk=placement_id)
 
 
 @router.get("/placements/{placement_id}/outcome-measures", response=list[OutcomeMeasureOut])

@@ -7,7 +7,9 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import CharField, Count, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from caremarket.brokerage.models import HospitalStay, Placement, PlacementTerms, PlannedVisit, Referral
@@ -108,10 +110,10 @@ def planned_hours(*, council, start: date, end: date, provider_id: int | None = 
     return planned
 
 
-def visit_outcomes(*, council, start: date, end: date, provider_id: int | None = None):
-    """(provider id, placement id, day, planned start, recorded start or none, outcome) for every visit the visit
-    plans in force planned in the period, less days in hospital, up to the day the provider has recorded to
-    (domain/visits.py matches and judges them)."""
+def _planned_days(*, council, start: date, end: date, provider_id: int | None = None):
+    """(provider id, placement id, day, planned starts, recorded starts) for every day the visit plans in force
+    planned visits in the period, less days in hospital, up to the day the provider has recorded to. Starts are
+    minutes into the day, sorted."""
     lines = PlannedVisit.objects.filter(plan__placement__council=council, plan__starts_on__lte=end).filter(
         Q(plan__ends_on__isnull=True) | Q(plan__ends_on__gte=start)
     )
@@ -140,36 +142,62 @@ def visit_outcomes(*, council, start: date, end: date, provider_id: int | None =
             },
         )
         for weekday in visits.days_of(mask):
-            found["by_weekday"][weekday].append(at)
+            found["by_weekday"][weekday].append(visits.minute_of_day(at))
     placements = {p["placement"] for p in plans.values()}
+    if not placements:
+        return
     away: dict[int, list[tuple[date, date]]] = defaultdict(list)
     stays = HospitalStay.objects.filter(placement_id__in=placements, admitted_on__lte=end).filter(
         Q(discharged_on__isnull=True) | Q(discharged_on__gt=start)
     )
     for placement, admitted, discharged in stays.values_list("placement_id", "admitted_on", "discharged_on"):
         away[placement].append((admitted, discharged or date.max))
-    recorded: dict[tuple[int, date], list] = defaultdict(list)
+    recorded: dict[tuple[int, str], list] = defaultdict(list)
     made = DeliveryRecord.objects.filter(
         placement_id__in=placements, kind="visit", day__gte=start, day__lte=end, start__isnull=False
     )
-    latest: dict[int, date] = {}
-    for placement, provider, day, at in made.values_list("placement_id", "provider_id", "day", "start").order_by():
-        recorded[placement, day].append(at)
-        if day > latest.get(provider, start):
-            latest[provider] = day
+    latest: dict[int, str] = {}
+    # A large council records over a million visits a year: read as text ("2026-03-31", "07:45:00", the same on
+    # both databases) straight from the cursor, they cost a third of what parsed dates and times do.
+    made = made.annotate(on=Cast("day", CharField()), at=Cast("start", CharField()))
+    sql, params = made.values_list("placement_id", "provider_id", "on", "at").order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for placement, provider, day, at in cursor:
+            recorded[placement, day].append(int(at[:2]) * 60 + int(at[3:5]))
+            if day > latest.get(provider, ""):
+                latest[provider] = day
     one_day = timedelta(days=1)
     for plan in plans.values():
         for weekday in plan["by_weekday"]:
             weekday.sort()
         placement, provider, day = plan["placement"], plan["provider"], plan["first"]
         stays_of = away.get(placement, ())
-        last = min(plan["last"], visits.judged_until(end, latest.get(provider)))
+        recorded_to = date.fromisoformat(latest[provider]) if provider in latest else None
+        last = min(plan["last"], visits.judged_until(end, recorded_to))
         while day <= last:
             planned = plan["by_weekday"][day.weekday()]
             if planned and not any(went <= day < back for went, back in stays_of):
-                for at, actual in visits.match_day(planned, sorted(recorded.get((placement, day), ()))):
-                    yield provider, placement, day, at, actual, visits.outcome(at, actual)
+                yield provider, placement, day, planned, sorted(recorded.get((placement, day.isoformat()), ()))
             day += one_day
+
+
+def visit_counts(*, council, start: date, end: date) -> dict[int, Counter]:
+    """Each provider's planned visits counted by outcome (on time, late, missed)."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for provider, _, _, planned, made in _planned_days(council=council, start=start, end=end):
+        counts[provider].update(visits.judge_day(planned, made))
+    return counts
+
+
+def visit_outcomes(*, council, start: date, end: date, provider_id: int | None = None):
+    """(provider id, placement id, day, planned start, recorded start or none, outcome) for every planned visit, the
+    starts in minutes into the day (domain/visits.py matches and judges them)."""
+    for provider, placement, day, planned, made in _planned_days(
+        council=council, start=start, end=end, provider_id=provider_id
+    ):
+        for at, actual in zip(planned, visits.match_minutes(planned, made), strict=True):
+            yield provider, placement, day, at, actual, visits.outcome_minutes(at, actual)
 
 
 def complaints_received(*, council, start: date, end: date) -> dict[int, int]:
@@ -233,9 +261,7 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
     delivered = delivered_hours(council=council, start=start, end=end)
     planned = planned_hours(council=council, start=start, end=end)
     complaints = complaints_received(council=council, start=start, end=end)
-    calls: dict[int, Counter] = defaultdict(Counter)
-    for provider, *_, outcome in visit_outcomes(council=council, start=start, end=end):
-        calls[provider][outcome] += 1
+    calls = visit_counts(council=council, start=start, end=end)
     plans: dict[int, list[bool]] = defaultdict(list)
     for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today):
         plans[provider].append(on_time)
@@ -263,7 +289,7 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
                 kpis.share(hours, planned.get(pk, 0)),
                 f"{hours:.0f} of {planned.get(pk, Decimal(0)):.0f} hours",
             ),
-            *_visit_figures(calls[pk]),
+            *_visit_figures(calls.get(pk, Counter())),
             _figure(
                 kpis.COMPLAINTS_RATE,
                 kpis.per_thousand(complaints.get(pk, 0), hours),
@@ -330,10 +356,10 @@ def _missed_and_late(*, council, start: date, end: date, provider_id: int) -> li
         {
             "placement": placement,
             "day": day,
-            "planned": at,
-            "actual": actual,
+            "planned": visits.as_time(at),
+            "actual": None if actual is None else visits.as_time(actual),
             "outcome": outcome,
-            "late_by": visits.minutes_between(at, actual) if actual else None,
+            "late_by": None if actual is None else actual - at,
         }
         for _, placement, day, at, actual, outcome in visit_outcomes(
             council=council, start=start, end=end, provider_id=provider_id

@@ -154,17 +154,10 @@ class OutcomeForm(forms.Form):
         self.fields["domain"].error_messages["required"] = "Name the part of the tool the score is for"
 
 
-def _placement(request, pk: int):
-    organisation = request.user.organisation
-    if organisation.is_provider:
-        return brokerage.placement_for_provider(provider=organisation, pk=pk)
-    return brokerage.placement_get(council=organisation, pk=pk)
-
-
 @permission_required(Permission.REVIEWS)
 def outcomes(request, pk: int):
     """A person's outcome measures over time, by outcome in their request, tool and domain."""
-    placement = _placement(request, pk)
+    placement = brokerage.placement_for_organisation(organisation=request.user.organisation, pk=pk)
     outcomes_ = surveys.request_outcomes(placement.request.outcomes)
     form = OutcomeForm(bound(request), outcomes=outcomes_)
     done = submit(

@@ -65,3 +65,11 @@ def test_visits_are_judged_up_to_the_last_recorded_day_but_never_more_than_a_for
     assert visits.judged_until(end, date(2030, 5, 1)) == date(2030, 6, 16)  # stopped recording: counted missed
     assert visits.judged_until(end, None) == date(2030, 6, 16)
     assert visits.judged_until(end, date(2030, 7, 3)) == end
+
+
+def test_visits_made_near_their_times_pair_in_order_and_crossed_ones_closest_first():
+    # every visit within 10 minutes of its time, calls four hours apart: paired in order
+    assert visits.match_minutes([420, 660, 900], [425, 650, 910]) == [425, 650, 910]
+    # calls at 09:00 and 09:30, made at 09:25 and 09:40: 09:25 answers 09:30 (5 minutes off) first, so 09:40
+    # answers 09:00 (40 minutes late); pairing in order would have called both on time
+    assert visits.match_minutes([540, 570], [565, 580]) == [580, 565]
