@@ -11,11 +11,12 @@ from caremarket.accounts.api_auth import require
 from caremarket.brokerage import selectors as brokerage
 from caremarket.brokerage import services as brokerage_services
 from caremarket.core.errors import ServiceError
+from caremarket.core.jobs import JobOut
 from caremarket.core.permissions import signed_in_council, signed_in_organisation, signed_in_provider
 from caremarket.domain.lifecycles import MONITORING_VISIT, PLACEMENT_REVIEW
 from caremarket.domain.roles import Permission
 
-from . import monitoring, presenters, reviewing, services, surveying
+from . import monitoring, presenters, reviewing, scorecards, services, surveying
 
 router = Router(tags=["quality"])
 
@@ -550,13 +551,15 @@ class ScorecardOut(Schema):
     provider: str
     start: date
     end: date
+    worked_out_at: datetime = Field(description="When the worker worked these figures out (every hour)")
     kpis: list[FigureOut]
 
 
-@router.get("/scorecards", response=list[ScorecardOut])
+@router.get("/scorecards", response={200: list[ScorecardOut], 202: JobOut})
 def scorecard_list(request, months: str = "6"):
-    """Every KPI for the last 3, 6 or 12 months: a council reads every provider's scorecard; a provider reads its
-    own with each council it works with."""
+    """Every KPI for the last 3, 6 or 12 months, as the worker last worked them out: a council reads every
+    provider's scorecard; a provider reads its own with each council it works with. A council whose figures for the
+    period were never worked out gets 202 with the job working them out."""
     organisation = signed_in_organisation(request)
     if organisation is not None and organisation.is_provider:
         require(request, Permission.QUALITY_RESPOND)
@@ -567,12 +570,31 @@ def scorecard_list(request, months: str = "6"):
             council = council_get(pk=pk)
             page = presenters.scorecard_page(council=council, provider=organisation, months=months)
             if page["card"]:
-                found.append({**page["card"], "council": council.name, "start": page["start"], "end": page["end"]})
+                found.append({**page["card"], **_worked_out(council, page)})
         return found
     require(request, Permission.QUALITY_READ)
     council = signed_in_council(request, "Reading scorecards")
     page = presenters.scorecards_page(council=council, months=months)
-    return [{**c, "council": council.name, "start": page["start"], "end": page["end"]} for c in page["cards"]]
+    if page["kept"] is None:
+        return 202, scorecards.scorecards_start(council=council, months=months, actor=request.auth)
+    return [{**c, **_worked_out(council, page)} for c in page["cards"]]
+
+
+def _worked_out(council, page) -> dict:
+    return {
+        "council": council.name,
+        "start": page["start"],
+        "end": page["end"],
+        "worked_out_at": page["kept"].worked_out_at,
+    }
+
+
+@router.post("/scorecards/calculation", response={202: JobOut})
+def scorecard_calculation(request, months: str = "6"):
+    """Work the council's scorecards out again now, in the worker: 202 with the job (poll its `url`)."""
+    require(request, Permission.QUALITY_READ)
+    council = signed_in_council(request, "Working out scorecards")
+    return 202, scorecards.scorecards_start(council=council, months=months, actor=request.auth)
 
 
 # --- reviews against the care plan -------------------------------------------------------------------------------

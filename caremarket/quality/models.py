@@ -462,3 +462,29 @@ class OutcomeMeasure(TenantModel):
     @property
     def audit_label(self) -> str:
         return f"Outcome measure {self.pk} for person {self.person_id}"
+
+
+class ScorecardSet(TenantModel):
+    """Every provider's scorecard for one council over the last 3, 6 or 12 months, as the worker last worked it out
+    (computing every KPI of a large council takes seconds, too long for a page). One set per council and period;
+    working it out again replaces it."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    months = models.PositiveSmallIntegerField()
+    start = models.DateField()
+    end = models.DateField()
+    cards = models.JSONField()  # [{provider_id, provider, red, kpis: [{code, name, value, rag, basis}]}]
+    worked_out_at = models.DateTimeField(default=timezone.now)
+    took_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "months"], name="one_scorecard_set_per_period"),
+            models.CheckConstraint(condition=Q(months__in=[3, 6, 12]), name="scorecard_set_months"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="scorecard_set_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorecards for the last {self.months} months to {self.end:%d %B %Y}"

@@ -379,28 +379,36 @@ def complaint_page(*, complaint, form) -> dict:
 
 
 def scorecards_page(*, council, months: str | None) -> dict:
+    """The council's scorecards as the worker last worked them out (`kept` is None if it never has)."""
     from . import scorecards
 
     months, start, end = period(months)
+    kept = scorecards.scorecard_set(council=council, months=months)
     return {
-        "cards": scorecards.scorecards(council=council, start=start, end=end),
+        "kept": kept,
+        "cards": kept.cards if kept else [],
         "kpis": kpis.SCORECARD,
         "months": months,
         "periods": PERIODS,
-        "start": start,
-        "end": end,
+        "start": kept.start if kept else start,
+        "end": kept.end if kept else end,
     }
 
 
 def scorecard_page(*, council, provider, months: str | None) -> dict:
+    """One provider's figures as last worked out, and the records behind them read now."""
     from . import scorecards
 
     months, start, end = period(months)
-    cards = [c for c in scorecards.scorecards(council=council, start=start, end=end) if c["provider_id"] == provider.pk]
+    kept = scorecards.scorecard_set(council=council, months=months)
+    if kept is not None:
+        start, end = kept.start, kept.end
+    cards = [c for c in (kept.cards if kept else []) if c["provider_id"] == provider.pk]
     by_code = {k.code: k for k in kpis.SCORECARD}
     return {
         "council": council,
         "provider": provider,
+        "kept": kept,
         "card": cards[0] if cards else None,
         "definitions": by_code,
         "detail": scorecards.scorecard_detail(council=council, provider_id=provider.pk, start=start, end=end),

@@ -3,6 +3,7 @@ and the records behind each figure. One query per source, whatever the number of
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,10 +16,11 @@ from django.utils import timezone
 from caremarket.brokerage.models import HospitalStay, Placement, PlacementTerms, PlannedVisit, Referral
 from caremarket.domain import kpis, routing, visits
 from caremarket.domain.lifecycles import REFERRAL
+from caremarket.domain.roles import OrganisationKind
 from caremarket.finance.models import DeliveryRecord
 
 from . import monitoring, selectors
-from .models import ActionPlan, Complaint, PlacementReview
+from .models import ActionPlan, Complaint, PlacementReview, ScorecardSet
 
 HOME_CARE = "home-care"
 
@@ -248,26 +250,45 @@ def _visit_figures(counted: Counter) -> list[dict]:
     ]
 
 
-def scorecards(*, council, start: date, end: date, today: date | None = None) -> list[dict]:
-    """Every provider the council works with (or that has a figure), each KPI with its value, band and basis."""
+# the sources scorecards() reads, one after another: its progress is counted in them
+SOURCES = 9
+
+
+def scorecards(*, council, start: date, end: date, today: date | None = None, progress=None) -> list[dict]:
+    """Every provider the council works with (or that has a figure), each KPI with its value, band and basis.
+    `progress(done, SOURCES)` is told as each source is read."""
     today = today or timezone.localdate()
+    read = iter(range(1, SOURCES + 1))
+
+    def tick() -> None:
+        if progress is not None:
+            progress(next(read), SOURCES)
+
     acceptance = {r["provider_id"]: r for r in selectors.referral_acceptance(council=council, start=start, end=end)}
+    tick()
     answers: dict[int, list[Decimal]] = defaultdict(list)
     for provider, _, hours in response_times(council=council, start=start, end=end):
         answers[provider].append(hours)
+    tick()
     waits: dict[int, list[Decimal]] = defaultdict(list)
     for provider, _, days in starts(council=council, start=start, end=end):
         waits[provider].append(days)
+    tick()
     delivered = delivered_hours(council=council, start=start, end=end)
+    tick()
     planned = planned_hours(council=council, start=start, end=end)
+    tick()
     complaints = complaints_received(council=council, start=start, end=end)
     calls = visit_counts(council=council, start=start, end=end)
+    tick()
     plans: dict[int, list[bool]] = defaultdict(list)
     for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today):
         plans[provider].append(on_time)
+    tick()
     reviewed: dict[int, list[bool]] = defaultdict(list)
     for provider, _, on_time in reviews_due(council=council, start=start, end=end, today=today):
         reviewed[provider].append(on_time)
+    tick()
     names = monitoring.providers_of(council=council)
     everyone = set(names) | set(acceptance) | set(answers) | set(waits) | set(delivered) | set(complaints)
     everyone |= set(reviewed) | set(plans) | set(calls)
@@ -306,6 +327,7 @@ def scorecards(*, council, start: date, end: date, today: date | None = None) ->
         ]
         red = sum(1 for f in figures if f["rag"] == kpis.Rag.RED)
         cards.append({"provider_id": pk, "provider": names.get(pk, ""), "kpis": figures, "red": red})
+    tick()
     return sorted(cards, key=lambda c: (-c["red"], c["provider"]))
 
 
@@ -369,10 +391,103 @@ def _missed_and_late(*, council, start: date, end: date, provider_id: int) -> li
     return sorted(found, key=lambda v: (v["day"], v["planned"]), reverse=True)[:200]
 
 
-def kpi_scores(council) -> dict[int, tuple]:
-    """Each provider's KPI score for ranking (domain/kpis.kpi_score) over the last six months, with its basis."""
-    _, start, end = selectors.period("6")
+# --- scorecards worked out by the worker -----------------------------------------------------------------------
+# Every KPI of a large council takes seconds to compute (bench/kpis.py), too long for a page: the worker works each
+# council's scorecards out every hour and keeps them (ScorecardSet); pages and the API read the kept ones, and a
+# quality officer can have them worked out again at once.
+
+
+def _kept(card: dict) -> dict:
     return {
-        card["provider_id"]: kpis.kpi_score([f["rag"] for f in card["kpis"]])
-        for card in scorecards(council=council, start=start, end=end)
+        **card,
+        "kpis": [
+            {**f, "value": None if f["value"] is None else str(f["value"]), "rag": f["rag"] and str(f["rag"])}
+            for f in card["kpis"]
+        ],
     }
+
+
+def _read(card: dict) -> dict:
+    return {
+        **card,
+        "kpis": [
+            {**f, "value": None if f["value"] is None else Decimal(f["value"]), "rag": f["rag"] and kpis.Rag(f["rag"])}
+            for f in card["kpis"]
+        ],
+    }
+
+
+def scorecards_work_out(*, council, months: str, today: date | None = None, progress=None) -> ScorecardSet:
+    """Compute every provider's scorecard for the last `months` and keep it in place of the one before."""
+    months, start, end = selectors.period(months, today)
+    began = time.perf_counter()
+    cards = scorecards(council=council, start=start, end=end, today=today, progress=progress)
+    kept, _ = ScorecardSet.objects.update_or_create(
+        council=council,
+        months=int(months),
+        defaults={
+            "start": start,
+            "end": end,
+            "cards": [_kept(c) for c in cards],
+            "worked_out_at": timezone.now(),
+            "took_ms": round((time.perf_counter() - began) * 1000),
+        },
+    )
+    kept.cards = cards
+    return kept
+
+
+def scorecard_set(*, council, months: str) -> ScorecardSet | None:
+    """The council's scorecards for the period as last worked out, or None if they never were."""
+    months, _, _ = selectors.period(months)
+    kept = ScorecardSet.objects.for_organisation(council).filter(months=int(months)).first()
+    if kept is not None:
+        kept.cards = [_read(c) for c in kept.cards]
+    return kept
+
+
+def scorecards_refresh(today: date | None = None) -> int:
+    """Work out every council's scorecards for each period (the worker, every hour); how many sets were kept."""
+    from caremarket.accounts.models import Organisation
+
+    done = 0
+    for council in Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("pk"):
+        for months in selectors.PERIODS:
+            scorecards_work_out(council=council, months=months, today=today)
+            done += 1
+    return done
+
+
+def _work_out_job(*, job, actor, progress, months: str) -> tuple[str, str]:
+    from django.urls import reverse
+
+    kept = scorecards_work_out(council=job.organisation, months=months, progress=progress)
+    return (
+        f"Scorecards for {selectors.PERIODS[months]} are worked out: {_count(len(kept.cards), 'provider')}, "
+        f"{sum(c['red'] for c in kept.cards)} figures in red.",
+        f"{reverse('quality:scorecards')}?months={months}",
+    )
+
+
+def scorecards_start(*, council, months: str | None, actor):
+    """Work the council's scorecards out again in the worker, now; a second click while it runs starts nothing."""
+    from caremarket.core.jobs import job_start
+
+    months, _, _ = selectors.period(months)
+    return job_start(
+        organisation=council,
+        actor=actor,
+        kind="quality.scorecards",
+        key=f"scorecards:{council.pk}:{months}",
+        label=f"Working out the scorecards for {selectors.PERIODS[months]}",
+        handler=_work_out_job,
+        unit="sources",
+        months=months,
+    )
+
+
+def kpi_scores(council) -> dict[int, tuple]:
+    """Each provider's KPI score for ranking (domain/kpis.kpi_score) over the last six months, with its basis: from
+    the scorecards last worked out, or worked out now if there are none."""
+    kept = scorecard_set(council=council, months="6") or scorecards_work_out(council=council, months="6")
+    return {card["provider_id"]: kpis.kpi_score([f["rag"] for f in card["kpis"]]) for card in kept.cards}

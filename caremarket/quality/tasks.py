@@ -24,3 +24,11 @@ def schedule_reviews() -> int:
     from . import reviewing as reviews
 
     return reviews.schedule_reviews()
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def refresh_scorecards() -> int:
+    from . import scorecards
+
+    return scorecards.scorecards_refresh()

@@ -70,19 +70,37 @@ def referral_stop(request, provider_id: int):
     return redirect("quality:not-accepted", provider_id=provider.pk)
 
 
+def _worked_out(request, council, months, page):
+    """The page with its council's scorecards, working them out first if asked to (POST) or if they never were: a
+    job page while the worker is at it, the page itself once it is done."""
+    from . import scorecards as cards
+
+    kept = page(council=council, months=months)
+    if request.method != "POST" and kept["kept"] is not None:
+        return kept
+    job = cards.scorecards_start(council=council, months=months, actor=request.user)
+    if request.method == "POST" or job.active or job.failed:
+        return redirect("core:job", pk=job.pk)
+    return page(council=council, months=months)
+
+
 @permission_required(Permission.QUALITY_READ)
 def scorecards(request):
-    page = presenters.scorecards_page(council=request.user.organisation, months=request.GET.get("months"))
-    return render(request, "quality/scorecards.html", page)
+    """The scorecards the worker last worked out; asked to work them out again, the work runs in the worker."""
+    months = request.POST.get("months") or request.GET.get("months")
+    page = _worked_out(request, request.user.organisation, months, presenters.scorecards_page)
+    return page if not isinstance(page, dict) else render(request, "quality/scorecards.html", page)
 
 
 @permission_required(Permission.QUALITY_READ)
 def scorecard(request, provider_id: int):
     provider = brokerage.provider_get(pk=provider_id)
-    page = presenters.scorecard_page(
-        council=request.user.organisation, provider=provider, months=request.GET.get("months")
-    )
-    return render(request, "quality/scorecard.html", {"own": False, **page})
+
+    def page(**kwargs):
+        return presenters.scorecard_page(provider=provider, **kwargs)
+
+    found = _worked_out(request, request.user.organisation, request.GET.get("months"), page)
+    return found if not isinstance(found, dict) else render(request, "quality/scorecard.html", {"own": False, **found})
 
 
 @permission_required(Permission.QUALITY_RESPOND)

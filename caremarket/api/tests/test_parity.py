@@ -38,6 +38,8 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ],
     ("quality:complaint-new", None): ["POST /api/v1/complaints"],
     ("quality:surveys", None): ["POST /api/v1/surveys"],
+    ("quality:scorecards", None): ["POST /api/v1/scorecards/calculation"],
+    ("quality:scorecard", None): ["POST /api/v1/scorecards/calculation"],
     ("quality:survey", None): ["POST /api/v1/surveys/{survey_id}/responses"],
     ("quality:outcomes", None): ["POST /api/v1/placements/{placement_id}/outcome-measures"],
     ("referrals:placement-visits", None): ["POST /api/v1/placements/{placement_id}/visit-plans"],

@@ -5,14 +5,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from caremarket.accounts import services as accounts
 from caremarket.brokerage import sourcing
 from caremarket.brokerage.models import Referral
 from caremarket.brokerage.tests.test_cascade import build
+from caremarket.core.models import Job
+from caremarket.core.scheduling import REGISTRY
 from caremarket.domain.kpis import Rag
 from caremarket.domain.roles import Role
 from caremarket.finance.models import DeliveryRecord
-from caremarket.quality import scorecards, services
-from tests.factories import complaint, monitoring_visit
+from caremarket.quality import scorecards, selectors, services
+from caremarket.quality.models import ScorecardSet
+from tests.factories import OrganisationFactory, complaint, monitoring_visit
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10 = datetime(2030, 6, 3, 10, 0, tzinfo=LONDON)
@@ -105,3 +109,89 @@ def test_a_provider_reads_its_own_scorecard_and_not_anothers(council, make_user,
     client.force_login(officer)
     page = client.get("/quality/scorecards/?months=12").content.decode()
     assert "Birch" in page and "Ash" in page and "of referrals accepted by Ash" in page
+
+
+def _by_provider(cards) -> dict:
+    return {c["provider"]: {f["code"]: (f["value"], f["rag"], f["basis"]) for f in c["kpis"]} for c in cards}
+
+
+def test_the_worker_keeps_each_councils_scorecards_and_pages_read_the_kept_ones(
+    council, make_user, time_machine, client
+):
+    providers, _ = _year(council, make_user, time_machine)
+    other = make_user(OrganisationFactory(name="Eastshire Council"), Role.QUALITY_OFFICER)
+    assert "caremarket.quality.tasks.refresh_scorecards" in REGISTRY
+    assert scorecards.scorecards_refresh() == 6  # two councils, three periods each
+    kept = scorecards.scorecard_set(council=council, months="12")
+    _, start, end = selectors.period("12")
+    assert (kept.start, kept.end) == (start, end)
+    # read back from the database exactly as computed: Decimal values, bands, bases
+    assert _by_provider(kept.cards) == _by_provider(scorecards.scorecards(council=council, start=start, end=end))
+    value, rag, basis = _by_provider(kept.cards)["Birch"]["complaints-per-1000-hours"]
+    assert isinstance(value, Decimal) and (rag, basis) == (Rag.RED, "1 complaint")
+    assert scorecards.scorecard_set(council=other.organisation, months="12").cards == []
+
+    officer = make_user(council, Role.QUALITY_OFFICER)
+    client.force_login(officer)
+    complaint(council, providers["Birch"][0], "received")  # a second complaint, after the figures were kept
+    page = client.get("/quality/scorecards/?months=12").content.decode()
+    assert "Worked out at" in page and "1 complaint<" in page and "2 complaints" not in page
+    # worked out again on request, in the worker: the job's page, then the new figure
+    done = client.post("/quality/scorecards/", {"months": "12"})
+    job = Job.objects.get(pk=int(done.url.rstrip("/").rsplit("/", 1)[1]))
+    assert (job.status, job.done, job.total) == ("done", scorecards.SOURCES, scorecards.SOURCES)
+    assert job.organisation == council and job.link == "/quality/scorecards/?months=12"
+    assert f"{len(kept.cards)} providers" in job.message
+    assert "2 complaints" in client.get("/quality/scorecards/?months=12").content.decode()
+    assert ScorecardSet.objects.filter(council=council).count() == 3  # replaced, never piled up
+
+    client.force_login(other)  # another council's officer sees none of it
+    page = client.get("/quality/scorecards/?months=12").content.decode()
+    assert "Birch" not in page and "No figures for this period" in page
+
+
+def test_never_worked_out_the_page_works_them_out_first(council, make_user, time_machine, client):
+    _year(council, make_user, time_machine)
+    client.force_login(make_user(council, Role.COMMISSIONER))
+    assert not ScorecardSet.objects.exists()
+    page = client.get("/quality/scorecards/?months=3")
+    assert page.status_code == 200 and "Birch" in page.content.decode()
+    assert list(ScorecardSet.objects.values_list("months", flat=True)) == [3]
+    assert Job.objects.get().kind == "quality.scorecards"
+
+
+def test_scorecards_by_api_kept_and_worked_out_again(council, make_user, time_machine, client):
+    providers, _ = _year(council, make_user, time_machine)
+    officer = make_user(council, Role.QUALITY_OFFICER)
+    _, birch_user = providers["Birch"]
+
+    def auth(user, role):
+        secret = accounts.api_token_create(
+            organisation=user.organisation, name=f"t{user.pk}{role.value}", roles=[role.value], actor=user
+        ).secret
+        return {"Authorization": f"Bearer {secret}"}
+
+    as_council = auth(officer, Role.QUALITY_OFFICER)
+    first = client.get("/api/v1/scorecards?months=12", headers=as_council)
+    assert first.status_code == 202 and first.json()["kind"] == "quality.scorecards"
+    assert first.json()["status"] == "done"  # run at once by the tests' task backend
+    read = client.get("/api/v1/scorecards?months=12", headers=as_council)
+    assert read.status_code == 200
+    assert {"Ash", "Birch"} <= {c["provider"] for c in read.json()}
+    assert all(c["worked_out_at"] for c in read.json())
+    again = client.post("/api/v1/scorecards/calculation?months=12", headers=as_council)
+    assert again.status_code == 202 and again.json()["status"] == "done"
+    as_birch = auth(birch_user, Role.PROVIDER_STAFF)
+    mine = client.get("/api/v1/scorecards?months=12", headers=as_birch).json()
+    assert [(c["provider"], c["council"]) for c in mine] == [("Birch", council.name)]
+    refused = client.post("/api/v1/scorecards/calculation", headers=as_birch)
+    assert refused.status_code == 403
+
+
+def test_ranking_reads_the_kept_six_months(council, make_user, time_machine):
+    providers, _ = _year(council, make_user, time_machine)
+    assert not ScorecardSet.objects.exists()
+    first = scorecards.kpi_scores(council)  # none kept: worked out and kept
+    assert ScorecardSet.objects.get().months == 6
+    ScorecardSet.objects.update(cards=[])  # ranking reads what is kept, not a fresh computation
+    assert first and scorecards.kpi_scores(council) == {}
