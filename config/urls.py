@@ -17,6 +17,7 @@ urlpatterns = [
     path("finance/", include("caremarket.finance.urls")),
     path("delivery/", include("caremarket.finance.provider_urls")),
     path("quality/", include("caremarket.quality.urls")),
+    path("insight/", include("caremarket.insight.urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

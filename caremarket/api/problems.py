@@ -13,7 +13,9 @@ from caremarket.core.errors import ServiceError
 from caremarket.core.middleware import is_out_of_range
 
 
-def problem(status: int, detail: str, *, errors: list[dict] | None = None, title: str | None = None) -> JsonResponse:
+def problem(
+    status: int, detail: str, *, errors: list[dict] | None = None, title: str | None = None, extra: dict | None = None
+) -> JsonResponse:
     body = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,
@@ -22,6 +24,7 @@ def problem(status: int, detail: str, *, errors: list[dict] | None = None, title
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
@@ -29,7 +32,9 @@ def register(api) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
         errors = [{"field": field, "message": message} for field, message in exc.errors.items()]
-        return problem(exc.status, str(exc), errors=errors)
+        # a rejected file says what is wrong with its rows, grouped by problem
+        problems = getattr(exc, "problems", None)
+        return problem(exc.status, str(exc), errors=errors, extra={"problems": problems} if problems else None)
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,3 +90,87 @@ def read_rows(file_name: str, content: bytes, *, max_rows: int) -> list[dict]:
         if len(rows) > max_rows:
             raise TooManyRows
     return rows
+
+
+# --- a file's problems, row by row ------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    """One row's problem. `problem` names the kind of problem, so a file with the same mistake on 294 rows shows
+    one problem with its rows, not 294 errors."""
+
+    row: int
+    column: str
+    message: str
+    problem: str = ""
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message, "problem": self.problem}
+
+
+GROUP_ROWS = 50  # the rows listed under each problem; `count` says how many in all
+
+
+def grouped(errors: list[RowError], problems: dict[str, str]) -> list[dict]:
+    """One entry per distinct problem (its column and kind), in the order first met: what it is (named in
+    `problems`), the first example in full, the rows it is on and how many."""
+    groups: dict[tuple[str, str], dict] = {}
+    for error in errors:
+        key = (error.column, error.problem or error.message)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = {
+                "problem": problems.get(error.problem, error.message),
+                "column": error.column,
+                "row": error.row,
+                "message": error.message,
+                "rows": [],
+                "count": 0,
+            }
+        group["count"] += 1
+        if len(group["rows"]) < GROUP_ROWS:
+            group["rows"].append(error.row)
+    return list(groups.values())
+
+
+def row_ranges(rows: list[int]) -> str:
+    """'2, 5 to 9, 12': the rows of a problem, read at a glance."""
+    spans: list[list[int]] = []
+    for row in sorted(rows):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in spans)
+
+
+# --- a table as a download ---------------------------------------------------------------------------------------
+
+
+def table_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def table_xlsx(title: str, header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """One sheet: the header, then the rows; money (Decimal) kept as numbers shown to the penny."""
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    append(sheet, header)
+    for row in rows:
+        append(sheet, row)
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, Decimal):
+                sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -580,6 +580,9 @@ class DemoBuilder:
             from . import quality
 
             self.created["history"].update(quality.build(random.Random(2030)))
+            from . import insight
+
+            self.created["history"].update(insight.build(random.Random(2031)))
             self.created["today"] = self.todays_work()
         self.passwords()
         return self.created

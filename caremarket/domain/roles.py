@@ -88,6 +88,8 @@ class Permission(StrEnum):
     COMPLAINTS = "complaints.log"
     REVIEWS = "reviews.read"
     SURVEYS = "surveys.read"
+    INSIGHT_READ = "insight.read"
+    INSIGHT_IMPORT = "insight.import"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -121,6 +123,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REVIEWS: PROVIDER_ROLES | {Role.QUALITY_OFFICER, Role.BROKER, Role.COMMISSIONER},
     # surveys: the council's quality people see every answer; a provider its own results, never a respondent
     Permission.SURVEYS: PROVIDER_ROLES | {Role.QUALITY_OFFICER, Role.COMMISSIONER},
+    # market insight: the commissioner's figures to decide from; finance reads spend and imports the old ledgers
+    Permission.INSIGHT_READ: frozenset({Role.COMMISSIONER, Role.FINANCE_OFFICER}),
+    Permission.INSIGHT_IMPORT: frozenset({Role.COMMISSIONER, Role.FINANCE_OFFICER}),
     Permission.BROKERAGE_READ: frozenset({Role.BROKER, Role.PRACTITIONER, Role.TEAM_LEADER, Role.COMMISSIONER}),
     Permission.REQUESTS_CREATE: frozenset({Role.PRACTITIONER, Role.BROKER}),
     Permission.REQUESTS_APPROVE: frozenset({Role.TEAM_LEADER}),

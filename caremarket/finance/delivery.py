@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -14,9 +13,10 @@ from django.utils import timezone
 
 from caremarket.accounts.models import Organisation
 from caremarket.brokerage.models import Placement, reference_of
+from caremarket.core import spreadsheets
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
-from caremarket.core.spreadsheets import SafeWriter, TooManyRows, append, read_rows
+from caremarket.core.spreadsheets import RowError, SafeWriter, TooManyRows, append, read_rows
 from caremarket.domain import pricing
 
 from .models import DeliveryRecord, DeliveryUpload
@@ -28,20 +28,6 @@ def kind_for(placement: Placement) -> str:
     if placement.days_per_week or placement.price_unit == "day":
         return "attendance"
     return "week"
-
-
-@dataclass
-class RowError:
-    """One row's problem. `problem` names the kind of problem, so a file with the same mistake on 294 rows shows
-    one problem with its rows, not 294 errors."""
-
-    row: int
-    column: str
-    message: str
-    problem: str = ""
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message, "problem": self.problem}
 
 
 # What each kind of problem is called when its rows are grouped.
@@ -59,40 +45,10 @@ PROBLEMS = {
     "twice": "Recorded twice in this file",
     "overlap": "Overlaps another visit for the same person",
 }
-GROUP_ROWS = 50  # the rows listed under each problem; `count` says how many in all
 
 
 def grouped(errors: list[RowError]) -> list[dict]:
-    """One entry per distinct problem (its column and kind), in the order first met: what it is, the first
-    example in full, the rows it is on and how many."""
-    groups: dict[tuple[str, str], dict] = {}
-    for error in errors:
-        key = (error.column, error.problem or error.message)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = group = {
-                "problem": PROBLEMS.get(error.problem, error.message),
-                "column": error.column,
-                "row": error.row,
-                "message": error.message,
-                "rows": [],
-                "count": 0,
-            }
-        group["count"] += 1
-        if len(group["rows"]) < GROUP_ROWS:
-            group["rows"].append(error.row)
-    return list(groups.values())
-
-
-def row_ranges(rows: list[int]) -> str:
-    """'2, 5 to 9, 12': the rows of a problem, read at a glance."""
-    spans: list[list[int]] = []
-    for row in sorted(rows):
-        if spans and row == spans[-1][1] + 1:
-            spans[-1][1] = row
-        else:
-            spans.append([row, row])
-    return ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in spans)
+    return spreadsheets.grouped(errors, PROBLEMS)
 
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (after its 1900 leap-year bug)

@@ -124,7 +124,7 @@ def remittance_summary(run, provider_id: int, lines) -> dict:
 
 def upload_page(*, upload) -> dict:
     """An upload with its problems, one per kind, each with its rows as ranges ("5 to 298")."""
-    from .delivery import row_ranges
+    from caremarket.core.spreadsheets import row_ranges
 
     problems = []
     for entry in upload.errors:

@@ -86,6 +86,7 @@ from caremarket.arrangements.api import router as arrangements_router  # noqa: E
 from caremarket.arrangements.applications_api import router as applications_router  # noqa: E402
 from caremarket.brokerage.api import router as brokerage_router  # noqa: E402
 from caremarket.finance.api import router as finance_router  # noqa: E402
+from caremarket.insight.api import router as insight_router  # noqa: E402
 from caremarket.notifications.api import router as notifications_router  # noqa: E402
 from caremarket.quality.api import router as quality_router  # noqa: E402
 from caremarket.reference.api import router as reference_router  # noqa: E402
@@ -98,3 +99,4 @@ api.add_router("/", brokerage_router)
 api.add_router("/", finance_router)
 api.add_router("/", notifications_router)
 api.add_router("/", quality_router)
+api.add_router("/insight", insight_router)

@@ -18,6 +18,7 @@ SECTIONS = [
     ("Delivery and remittances", "delivery:index", Permission.DELIVERY_RECORD),
     ("Rates", "finance:rates", Permission.RATES_READ),
     ("Payment runs", "finance:runs", Permission.PAYMENTS_RUN),
+    ("Market insight", "insight:index", Permission.INSIGHT_READ),
     ("KPIs", "quality:scorecards", Permission.QUALITY_READ),
     ("Monitoring visits", "quality:visits", Permission.QUALITY_READ),
     ("Monitoring reports", "quality:reports", Permission.QUALITY_RESPOND),

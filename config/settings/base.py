@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "caremarket.brokerage",
     "caremarket.finance",
     "caremarket.quality",
+    "caremarket.insight",
     "caremarket.api",
     "caremarket.site",
 ]

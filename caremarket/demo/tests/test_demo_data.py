@@ -169,6 +169,13 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     ]
     assert all(shown) and True in own and False in own
     assert OutcomeMeasure.objects.filter(council=westmarch).values("request").distinct().count() >= 10
+    # market insight: four years and more of history imported, then the council's own approved runs summed on
+    from caremarket.insight import reports
+
+    spend = reports.spend_by_provider(council=westmarch)
+    assert spend["year_names"][:5] == ["2021/22", "2022/23", "2023/24", "2024/25", "2025/26"]
+    assert all(total > 0 for total in spend["totals"]) and spend["other"]["lines"]
+    assert any(line["cells"][-1] > 0 for line in spend["framework"]["lines"])  # this year's runs, not history
     # CQC's ratings beside the council's: a location rated Inadequate puts its provider first in the visit queue
     top = monitoring.visit_queue(council=westmarch)[0]
     assert top["priority"].reasons[0] == "CQC rates a location Inadequate"

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from openpyxl import Workbook, load_workbook
 
+from caremarket.core import spreadsheets
 from caremarket.core.errors import ServiceError
 from caremarket.finance import delivery
 from caremarket.finance.models import DeliveryRecord
@@ -83,7 +84,7 @@ def test_the_same_mistake_on_many_rows_is_one_problem_with_its_rows(world):  # n
         ("Not a time", 18, 2, 19),
         ("Not a number of carers from 1 to 4", 1, 20, 20),
     ]
-    assert delivery.row_ranges(upload.errors[0]["rows"]) == "2 to 19"
+    assert spreadsheets.row_ranges(upload.errors[0]["rows"]) == "2 to 19"
 
 
 def test_a_visit_overlapping_one_already_recorded_is_refused_naming_the_clash(world, login):  # noqa: F811

@@ -1,0 +1,119 @@
+"""Four years and more of history from before Caremarket, imported the way a council would (a file of monthly
+figures through the history import): each admitted provider's packages, hours and spend per service and area since
+April 2021, growing and falling with the seasons, and non-framework provision the old system never broke down by
+provider. Then the worker's summing of the demo's approved payment runs, so the reports run on from there."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from caremarket.accounts.models import Organisation, User
+from caremarket.arrangements.models import Admission
+from caremarket.brokerage.models import Placement
+from caremarket.domain.lifecycles import PLACEMENT
+from caremarket.insight import history, summaries
+from caremarket.insight.models import HistoryImport
+
+from .payments import FIRST_RUN
+
+FIRST_MONTH = date(2021, 4, 1)
+WEEKS_A_MONTH = Decimal("4.348")
+
+
+def _months():
+    month = FIRST_MONTH
+    while month < FIRST_RUN.replace(day=1):
+        yield month
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _route(admission: Admission) -> str:
+    mechanism = admission.arrangement.mechanism
+    if "ranked" in mechanism:
+        return "ranked"
+    if "block" in mechanism:
+        return "block"
+    return admission.position or "framework"
+
+
+def _rows(council: Organisation, rng: random.Random) -> list[list]:
+    rows = []
+    admissions = (
+        Admission.objects.filter(arrangement__council=council, area__isnull=False)
+        .select_related("arrangement", "provider", "area", "lot")
+        .prefetch_related("lot__service_types")
+        .order_by("pk")
+    )
+    live = Counter(
+        Placement.objects.filter(council=council, status__in=PLACEMENT.group("live")).values_list(
+            "provider_id", "service_type_id", "area_id"
+        )
+    )
+    spot = Counter(Placement.objects.filter(council=council, route="spot").values_list("service_type_id", flat=True))
+    seen = set()
+    streams = []
+    for admission in admissions:
+        service = admission.lot.service_types.all()[0]
+        key = (admission.provider_id, service.pk, admission.area_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        now = live.get(key, 0)
+        streams.append(
+            (admission.provider.name, service, admission.area.code, _route(admission), admission.arrangement, now)
+        )
+    for service in sorted({s[1] for s in streams}, key=lambda s: s.pk):
+        arrangement = next(s[4] for s in streams if s[1] == service)
+        # the old system's "non-framework provision", shrinking as the frameworks grew
+        streams.append(("", service, "", "off-framework", arrangement, 1 + spot.get(service.pk, 0)))
+    months = list(_months())
+    for name, service, area, route, arrangement, now in streams:
+        # growing or shrinking to what the council has today, so the history runs on into Caremarket's own months
+        growth = rng.uniform(-0.04, 0.12) if name else rng.uniform(-0.25, -0.1)
+        hourly = arrangement.price_basis in ("hour-per-area", "none")
+        for n, month in enumerate(months):
+            season = 1 + 0.08 * math.cos((month.month - 1) / 12 * 2 * math.pi)  # more care in winter
+            people = max(now, 0.4) / (1 + growth) ** ((len(months) - n) / 12)
+            active = max(0, round(people * season + rng.gauss(0, 0.4)))
+            new = min(active, max(0, round(active / 8 + rng.gauss(0, 0.7))))
+            year_rate = Decimal("22.40") + Decimal("0.95") * (n // 12)
+            if hourly:
+                hours = (Decimal(active) * Decimal(rng.uniform(24, 40)) * WEEKS_A_MONTH / 4).quantize(Decimal("0.5"))
+                spend = hours * (year_rate + (Decimal("3.10") if not name else 0))
+            else:
+                hours = Decimal(0)
+                spend = Decimal(active) * year_rate * Decimal(rng.choice([14, 18, 22])) * Decimal(2.2)
+            rows.append([month.strftime("%Y-%m"), name, service.code, area, route, new, active, hours, f"{spend:.2f}"])
+    return rows
+
+
+def build(rng: random.Random) -> dict[str, int]:
+    if HistoryImport.objects.exists():
+        return {}
+    made = {"history rows imported": 0}
+    for council in Organisation.objects.filter(kind="council").order_by("name"):
+        officer = User.objects.filter(organisation=council, email__startswith="commissioner@").first()
+        rows = _rows(council, rng)
+        if not rows:
+            continue
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(history.COLUMNS)
+        writer.writerows(rows)
+        imported = history.history_import(
+            council=council,
+            actor=officer,
+            file_name=f"{council.slug}-activity-and-spend-2021-2025.csv",
+            content=out.getvalue().encode(),
+        )
+        made["history rows imported"] += imported.rows
+    made.update({f"market {k}": v for k, v in summaries.market_refresh(today=timezone.localdate()).items()})
+    return made

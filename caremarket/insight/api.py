@@ -1,0 +1,169 @@
+"""Market insight by machine, as on the pages: the spend table, a provider's year behind one figure, and the import
+of history from earlier systems."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from caremarket.accounts.api_auth import require
+from caremarket.core.permissions import signed_in_council
+from caremarket.domain.roles import Permission
+
+from . import history, presenters, selectors
+
+router = Router(tags=["insight"])
+
+
+class SpendLineOut(Schema):
+    provider_id: int
+    provider: str
+    framework: bool
+    years: dict[str, Decimal]
+    total: Decimal
+
+
+class SpendOut(Schema):
+    years: list[str]
+    lines: list[SpendLineOut]
+    framework_totals: dict[str, Decimal]
+    non_framework_totals: dict[str, Decimal]
+    totals: dict[str, Decimal]
+    total: Decimal
+
+
+@router.get("/spend", response=SpendOut)
+def spend(request, service_type_id: int | None = None, area_id: int | None = None, net: bool = False):
+    """Spend by provider by financial year ("2017/18"), framework providers apart from non-framework provision, with
+    the totals; gross unless `net` (less the contributions providers collected). Provider 0 is spend an import
+    did not name by provider."""
+    require(request, Permission.INSIGHT_READ)
+    council = signed_in_council(request, "Reading market insight")
+    table = presenters.spend_page(
+        council=council, service=str(service_type_id or ""), area=str(area_id or ""), net=net
+    )["table"]
+    names = table["year_names"]
+    lines = [
+        {
+            "provider_id": line["provider_id"],
+            "provider": line["provider"],
+            "framework": key == "framework",
+            "years": dict(zip(names, line["cells"], strict=True)),
+            "total": line["total"],
+        }
+        for key in ("framework", "other")
+        for line in table[key]["lines"]
+    ]
+    return {
+        "years": names,
+        "lines": lines,
+        "framework_totals": dict(zip(names, table["framework"]["totals"], strict=True)),
+        "non_framework_totals": dict(zip(names, table["other"]["totals"], strict=True)),
+        "totals": dict(zip(names, table["totals"], strict=True)),
+        "total": table["total"],
+    }
+
+
+class PlacementSpendOut(Schema):
+    placement_id: int | None
+    request_reference: str
+    lines: int
+    amount: Decimal
+
+
+class ImportedMonthOut(Schema):
+    month: date
+    service: str
+    area: str
+    route: str
+    hours: Decimal
+    spend: Decimal
+
+
+class ProviderYearOut(Schema):
+    provider_id: int
+    provider: str
+    year: str
+    framework: bool
+    recorded_total: Decimal
+    imported_total: Decimal
+    placements: list[PlacementSpendOut]
+    imported: list[ImportedMonthOut]
+
+
+@router.get("/spend/{provider_id}/{year}", response=ProviderYearOut)
+def provider_year(request, provider_id: int, year: int, framework: bool = True):
+    """Behind one figure: the provider's spend in the financial year starting in April of `year`, per placement
+    (from approved payment runs) and per imported month."""
+    require(request, Permission.INSIGHT_READ)
+    council = signed_in_council(request, "Reading market insight")
+    page = presenters.provider_year_page(council=council, provider_id=provider_id, year=year, framework=framework)
+    return {
+        "provider_id": provider_id,
+        "provider": page["provider"] or "",
+        "year": page["year_name"],
+        "framework": framework,
+        "recorded_total": page["recorded_total"],
+        "imported_total": page["imported_total"],
+        "placements": [
+            {
+                "placement_id": r["placement"].pk if r["placement"] else None,
+                "request_reference": r["placement"].request.reference if r["placement"] else "",
+                "lines": r["lines"],
+                "amount": r["amount"],
+            }
+            for r in page["placements"]
+        ],
+        "imported": [
+            {
+                "month": m["month"],
+                "service": m["service_type__name"],
+                "area": m["area__name"] or "",
+                "route": m["route"],
+                "hours": m["hours"],
+                "spend": m["spend"],
+            }
+            for m in page["imported"]
+        ],
+    }
+
+
+class HistoryOut(Schema):
+    id: int
+    file_name: str
+    rows: int
+    first_month: date | None
+    last_month: date | None
+    spend: Decimal
+    imported_at: datetime
+    withdrawn_at: datetime | None
+
+
+@router.get("/history", response=list[HistoryOut])
+def history_list(request):
+    require(request, Permission.INSIGHT_IMPORT)
+    council = signed_in_council(request, "Importing history")
+    return presenters.history_page(council=council)["imports"]
+
+
+@router.post("/history", response={201: HistoryOut})
+def history_import(request, file: UploadedFile = File(...)):
+    """A CSV or XLSX file of monthly figures in the template's columns (month, provider, service, area, route, new
+    packages, active packages, hours, spend): imported whole, or refused with `problems` grouped by kind."""
+    require(request, Permission.INSIGHT_IMPORT)
+    council = signed_in_council(request, "Importing history")
+    return 201, history.history_import(
+        council=council, actor=request.auth, file_name=file.name or "history.csv", content=file.read()
+    )
+
+
+@router.post("/history/{history_id}/withdrawal", response=HistoryOut)
+def history_withdraw(request, history_id: int):
+    """Take an import back out of every report."""
+    require(request, Permission.INSIGHT_IMPORT)
+    council = signed_in_council(request, "Importing history")
+    found = selectors.history_get(council=council, pk=history_id)
+    return history.history_withdraw(council=council, actor=request.auth, history=found)

@@ -1,0 +1,139 @@
+"""What each insight page shows, and each table as it is exported (the same rows, to the penny)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from caremarket.domain import insight
+from caremarket.reference.models import Area, ServiceType
+
+from . import reports
+from .models import HistoryImport, MarketMonth
+
+
+def _choice(raw, options) -> int | None:
+    return int(raw) if raw and str(raw).isdigit() and int(raw) in options else None
+
+
+def spend_page(*, council, service: str | None = None, area: str | None = None, net: bool = False) -> dict:
+    services = dict(ServiceType.objects.for_organisation(council).values_list("pk", "name"))
+    areas = dict(Area.objects.for_organisation(council).values_list("pk", "name"))
+    service_id, area_id = _choice(service, services), _choice(area, areas)
+    table = reports.spend_by_provider(council=council, service_type_id=service_id, area_id=area_id, net=net)
+    updated = MarketMonth.objects.for_organisation(council).filter(source="run").order_by("-run_id").first()
+    return {
+        "table": table,
+        "services": services,
+        "areas": areas,
+        "service_id": service_id,
+        "area_id": area_id,
+        "net": net,
+        "latest_run": updated.run_id if updated else None,
+    }
+
+
+def spend_rows(table: dict) -> tuple[list[str], list[list]]:
+    """The spend table as rows: framework providers, their subtotal, non-framework provision, its subtotal, total."""
+    header = ["Provider", "Framework", *table["year_names"], "Total"]
+    rows: list[list] = []
+    for key, label in (("framework", "Framework providers"), ("other", "Non-framework provision")):
+        group = table[key]
+        rows += [[line["provider"], label, *line["cells"], line["total"]] for line in group["lines"]]
+        rows.append([f"{label}: total", label, *group["totals"], group["total"]])
+    rows.append(["Total", "", *table["totals"], table["total"]])
+    return header, rows
+
+
+def provider_year_page(*, council, provider_id: int, year: int, framework: bool) -> dict:
+    from caremarket.accounts.models import Organisation
+
+    name = (
+        insight.NOT_NAMED
+        if provider_id == reports.UNNAMED
+        else Organisation.objects.filter(pk=provider_id).values_list("name", flat=True).first()
+    )
+    return {
+        "provider_id": provider_id,
+        "provider": name,
+        **reports.provider_year(council=council, provider_id=provider_id, year=year, framework=framework),
+    }
+
+
+def provider_year_rows(page: dict) -> tuple[list[str], list[list]]:
+    header = ["Source", "Placement", "Request", "Service", "Area", "Month", "Route", "Payment lines", "Amount"]
+    rows = [
+        [
+            "Payment runs",
+            r["placement"].pk if r["placement"] else "",
+            r["placement"].request.reference if r["placement"] else "",
+            r["placement"].service_type.name if r["placement"] else "",
+            r["placement"].area.name if r["placement"] else "",
+            "",
+            r["placement"].get_route_display() if r["placement"] else "Block of hours",
+            r["lines"],
+            r["amount"],
+        ]
+        for r in page["placements"]
+    ]
+    rows += [
+        [
+            "Imported history",
+            "",
+            "",
+            m["service_type__name"],
+            m["area__name"] or "",
+            m["month"].strftime("%Y-%m"),
+            m["route_name"],
+            "",
+            m["spend"],
+        ]
+        for m in page["imported"]
+    ]
+    return header, rows
+
+
+def placement_lines_rows(lines) -> tuple[list[str], list[list]]:
+    header = ["Run", "Day", "Kind", "Description", "Quantity", "Unit", "Rate", "Amount"]
+    return header, [
+        [
+            line.run_id,
+            line.day.isoformat(),
+            line.get_kind_display(),
+            line.description,
+            line.quantity,
+            line.unit,
+            line.rate,
+            line.amount,
+        ]
+        for line in lines
+    ]
+
+
+def placement_lines_page(*, council, placement, year: int, provider_id: int, framework: str | None) -> dict:
+    lines = list(reports.placement_lines(council=council, placement=placement, year=year))
+    return {
+        "placement": placement,
+        "lines": lines,
+        "year": year,
+        "year_name": insight.financial_year_name(year),
+        "provider_id": provider_id,
+        "framework": "no" if framework == "no" else "yes",
+        "total": sum((line.amount for line in lines), Decimal(0)),
+    }
+
+
+def history_page(*, council, problems: list[dict] = ()) -> dict:
+    from caremarket.core.spreadsheets import row_ranges
+
+    return {
+        "imports": list(HistoryImport.objects.for_organisation(council).select_related("imported_by")[:100]),
+        "routes": [r.value for r in insight.Route],
+        "problems": [
+            {
+                **p,
+                "rows": row_ranges(p["rows"])
+                + (f" and {p['count'] - len(p['rows'])} more" if p["count"] > len(p["rows"]) else ""),
+            }
+            for p in problems
+        ],
+    }

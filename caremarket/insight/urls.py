@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("spend/", views.spend, name="spend"),
+    path("spend/<int:provider_id>/<int:year>/", views.provider_year, name="provider-year"),
+    path(
+        "spend/<int:provider_id>/<int:year>/placements/<int:placement_id>/",
+        views.placement_lines,
+        name="placement-lines",
+    ),
+    path("history/", views.history_list, name="history"),
+    path("history/<int:pk>/withdrawal/", views.history_withdraw, name="history-withdraw"),
+    path("history/template.<str:fmt>", views.history_template, name="history-template"),
+]

@@ -1,0 +1,130 @@
+"""Market insight pages: the commissioner's figures, each drilling down to the records behind it and exported as
+CSV or XLSX; the import of history from before Caremarket."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caremarket.core.govuk import FAILED, bound, bound_files, submit
+from caremarket.core.permissions import permission_required
+from caremarket.core.spreadsheets import table_csv, table_xlsx
+from caremarket.domain.roles import Permission
+
+from . import forms, history, presenters, selectors
+
+
+def _download(request, name: str, header: list[str], rows: list[list]) -> HttpResponse | None:
+    """The table as CSV or XLSX when asked (`?format=`), or None for the page."""
+    wanted = request.GET.get("format")
+    if wanted == "csv":
+        response = HttpResponse(table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    elif wanted == "xlsx":
+        response = HttpResponse(
+            table_xlsx(name, header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        return None
+    response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
+    return response
+
+
+@permission_required(Permission.INSIGHT_READ)
+def index(request):
+    return render(request, "insight/index.html", {})
+
+
+@permission_required(Permission.INSIGHT_READ)
+def spend(request):
+    page = presenters.spend_page(
+        council=request.user.organisation,
+        service=request.GET.get("service"),
+        area=request.GET.get("area"),
+        net=request.GET.get("net") == "yes",
+    )
+    header, rows = presenters.spend_rows(page["table"])
+    return _download(request, "spend-by-provider", header, rows) or render(request, "insight/spend.html", page)
+
+
+@permission_required(Permission.INSIGHT_READ)
+def provider_year(request, provider_id: int, year: int):
+    framework = request.GET.get("framework") != "no"
+    page = presenters.provider_year_page(
+        council=request.user.organisation, provider_id=provider_id, year=year, framework=framework
+    )
+    header, rows = presenters.provider_year_rows(page)
+    name = f"spend-{provider_id}-{year}-{'framework' if framework else 'non-framework'}"
+    return _download(request, name, header, rows) or render(request, "insight/provider_year.html", page)
+
+
+@permission_required(Permission.INSIGHT_READ)
+def placement_lines(request, provider_id: int, year: int, placement_id: int):
+    council = request.user.organisation
+    placement = selectors.placement_of(council=council, pk=placement_id)
+    page = presenters.placement_lines_page(
+        council=council, placement=placement, year=year, provider_id=provider_id, framework=request.GET.get("framework")
+    )
+    header, rows = presenters.placement_lines_rows(page["lines"])
+    return _download(request, f"payment-lines-{placement_id}-{year}", header, rows) or render(
+        request, "insight/placement_lines.html", page
+    )
+
+
+@permission_required(Permission.INSIGHT_IMPORT)
+def history_list(request):
+    council = request.user.organisation
+    form = forms.HistoryForm(bound(request), bound_files(request))
+    problems: list[dict] = []
+
+    def imported(data):
+        try:
+            return history.history_import(
+                council=council, actor=request.user, file_name=data["file"].name, content=data["file"].read()
+            )
+        except history.ImportRejected as rejected:
+            problems.extend(rejected.problems)  # listed under the form, grouped by kind
+            raise
+
+    if request.method == "POST":
+        made = submit(request, form, imported)
+        if made is not FAILED:
+            messages.success(
+                request, f"Imported {made.rows:,} rows of figures, {made.first_month:%B %Y} to {made.last_month:%B %Y}"
+            )
+            return redirect("insight:history")
+    return render(
+        request,
+        "insight/history.html",
+        {"form": form, **presenters.history_page(council=council, problems=problems)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@permission_required(Permission.INSIGHT_IMPORT)
+def history_withdraw(request, pk: int):
+    council = request.user.organisation
+    found = selectors.history_get(council=council, pk=pk)
+    try:
+        history.history_withdraw(council=council, actor=request.user, history=found)
+    except history.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Import {found.pk} ({found.file_name}) is withdrawn from every report")
+    return redirect("insight:history")
+
+
+@permission_required(Permission.INSIGHT_IMPORT)
+def history_template(request, fmt: str):
+    if fmt == "xlsx":
+        response = HttpResponse(
+            history.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(history.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="history-template.{fmt}"'
+    return response
