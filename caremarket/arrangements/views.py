@@ -133,7 +133,9 @@ def lot_create(request, pk: int):
 @permission_required(Permission.ARRANGEMENTS_MANAGE)
 def window_create(request, pk: int):
     arrangement = selectors.arrangement_get(council=request.user.organisation, pk=pk)
-    form = forms.WindowForm(bound(request))
+    # market insight links here with the unmet need it found, written out
+    asked = {k: request.GET[k][:2000] for k in ("reason", "unmet_need") if k in request.GET}
+    form = forms.WindowForm(bound(request), initial=asked)
     window = submit(
         request, form, lambda data: services.window_open(arrangement=arrangement, actor=request.user, **data)
     )

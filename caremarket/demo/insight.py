@@ -35,6 +35,15 @@ def _months():
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A count with this mean (Knuth's method: the means here are small)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
 def _route(admission: Admission) -> str:
     mechanism = admission.arrangement.mechanism
     if "ranked" in mechanism:
@@ -52,6 +61,7 @@ def _rows(council: Organisation, rng: random.Random) -> list[list]:
         .prefetch_related("lot__service_types")
         .order_by("pk")
     )
+    begun = Counter(Placement.objects.filter(council=council).values_list("provider_id", "service_type_id", "area_id"))
     live = Counter(
         Placement.objects.filter(council=council, status__in=PLACEMENT.group("live")).values_list(
             "provider_id", "service_type_id", "area_id"
@@ -66,16 +76,25 @@ def _rows(council: Organisation, rng: random.Random) -> list[list]:
         if key in seen:
             continue
         seen.add(key)
-        now = live.get(key, 0)
+        now, started = live.get(key, 0), begun.get(key, 0)  # Caremarket's year: packages now, and started
         streams.append(
-            (admission.provider.name, service, admission.area.code, _route(admission), admission.arrangement, now)
+            (
+                admission.provider.name,
+                service,
+                admission.area.code,
+                _route(admission),
+                admission.arrangement,
+                now,
+                started,
+            )
         )
     for service in sorted({s[1] for s in streams}, key=lambda s: s.pk):
         arrangement = next(s[4] for s in streams if s[1] == service)
         # the old system's "non-framework provision", shrinking as the frameworks grew
-        streams.append(("", service, "", "off-framework", arrangement, 1 + spot.get(service.pk, 0)))
+        spots = spot.get(service.pk, 0)
+        streams.append(("", service, "", "off-framework", arrangement, 1 + spots, 1 + spots))
     months = list(_months())
-    for name, service, area, route, arrangement, now in streams:
+    for name, service, area, route, arrangement, now, started in streams:
         # growing or shrinking to what the council has today, so the history runs on into Caremarket's own months
         growth = rng.uniform(-0.04, 0.12) if name else rng.uniform(-0.25, -0.1)
         hourly = arrangement.price_basis in ("hour-per-area", "none")
@@ -83,7 +102,7 @@ def _rows(council: Organisation, rng: random.Random) -> list[list]:
             season = 1 + 0.08 * math.cos((month.month - 1) / 12 * 2 * math.pi)  # more care in winter
             people = max(now, 0.4) / (1 + growth) ** ((len(months) - n) / 12)
             active = max(0, round(people * season + rng.gauss(0, 0.4)))
-            new = min(active, max(0, round(active / 8 + rng.gauss(0, 0.7))))
+            new = _poisson(rng, max(started, 0.1) / 12 / (1 + growth) ** ((len(months) - n) / 12) * season)
             year_rate = Decimal("22.40") + Decimal("0.95") * (n // 12)
             if hourly:
                 hours = (Decimal(active) * Decimal(rng.uniform(24, 40)) * WEEKS_A_MONTH / 4).quantize(Decimal("0.5"))

@@ -79,6 +79,9 @@ def financial_year_name(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+YEARS = range(1990, 2100)  # financial years a report can be asked for
+
+
 def financial_year_dates(year: int) -> tuple[date, date]:
     return date(year, 4, 1), date(year + 1, 3, 31)
 
@@ -97,3 +100,20 @@ def parse_financial_year(text: str) -> int | None:
 
 def pence(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"))
+
+
+# --- unmet need (seed 000: a framework reopens only when unmet need is identified) ------------------------------
+
+UNSOURCED_SIGN = 2  # requests left unsourced in one service and area: the market there cannot take them
+SPOT_SIGN = 3  # spot purchases in one service and area over SPOT_MONTHS: bought around the framework
+SPOT_MONTHS = 6
+
+
+def unmet_need_signs(*, unsourced: int, spot: int) -> list[str]:
+    """What says there is unmet need in a service and area, in words; none, none."""
+    signs = []
+    if unsourced >= UNSOURCED_SIGN:
+        signs.append(f"{unsourced} requests unsourced (a sign from {UNSOURCED_SIGN})")
+    if spot >= SPOT_SIGN:
+        signs.append(f"{spot} spot purchases in {SPOT_MONTHS} months (a sign from {SPOT_SIGN})")
+    return signs

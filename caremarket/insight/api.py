@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from caremarket.accounts.api_auth import require
+from caremarket.core.errors import ServiceError
 from caremarket.core.permissions import signed_in_council
 from caremarket.domain.roles import Permission
 
@@ -128,6 +129,70 @@ def provider_year(request, provider_id: int, year: int, framework: bool = True):
             }
             for m in page["imported"]
         ],
+    }
+
+
+class ForecastPointOut(Schema):
+    month: date
+    forecast: float
+    minimum: float
+    maximum: float
+
+
+class AccuracyOut(Schema):
+    months: int
+    mean_absolute_error: float
+    mean_absolute_percentage_error: float | None
+    inside_interval: int
+
+
+class ForecastOut(Schema):
+    service_type_id: int
+    area_id: int | None
+    measure: str
+    method: str
+    level: int = Field(description="The interval's coverage in per cent: minimum and maximum")
+    history: list[tuple[date, float]]
+    points: list[ForecastPointOut]
+    accuracy: AccuracyOut | None
+
+
+@router.get("/forecast", response=ForecastOut)
+def demand_forecast(request, service_type_id: int, area_id: int | None = None, measure: str = "new", years: int = 4):
+    """Packages by month for a service (and an area), forecast `years` ahead (1 to 4) with the method named, its
+    prediction interval and its accuracy on the last year held back. Too little history is a 400 saying how much
+    is needed."""
+    require(request, Permission.INSIGHT_READ)
+    council = signed_in_council(request, "Reading market insight")
+    page = presenters.forecast_page(
+        council=council, service=str(service_type_id), area=str(area_id or ""), measure=measure, years=str(years)
+    )
+    if page["service_id"] != service_type_id:
+        raise ServiceError({"service_type_id": "Not one of the council's services"}, status=404)
+    if page["too_little"] is not None:
+        raise ServiceError({"__all__": str(page["too_little"])})
+    made = page["made"]
+    return {
+        "service_type_id": service_type_id,
+        "area_id": page["area_id"],
+        "measure": page["measure"],
+        "method": made.method,
+        "level": made.level,
+        "history": page["history"],
+        "points": [
+            {"month": p.month, "forecast": round(p.mean, 2), "minimum": round(p.low, 2), "maximum": round(p.high, 2)}
+            for p in made.points
+        ],
+        "accuracy": None
+        if made.accuracy is None
+        else {
+            "months": made.accuracy.months,
+            "mean_absolute_error": round(made.accuracy.mean_absolute_error, 2),
+            "mean_absolute_percentage_error": None
+            if made.accuracy.mean_absolute_percentage_error is None
+            else round(made.accuracy.mean_absolute_percentage_error, 2),
+            "inside_interval": made.accuracy.inside_interval,
+        },
     }
 
 

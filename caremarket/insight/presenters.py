@@ -44,9 +44,17 @@ def spend_rows(table: dict) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def _year(year: int) -> None:
+    from caremarket.core.errors import ServiceError
+
+    if year not in insight.YEARS:
+        raise ServiceError({"year": f"A financial year from {insight.YEARS[0]} to {insight.YEARS[-1]}"}, status=404)
+
+
 def provider_year_page(*, council, provider_id: int, year: int, framework: bool) -> dict:
     from caremarket.accounts.models import Organisation
 
+    _year(year)
     name = (
         insight.NOT_NAMED
         if provider_id == reports.UNNAMED
@@ -110,6 +118,7 @@ def placement_lines_rows(lines) -> tuple[list[str], list[list]]:
 
 
 def placement_lines_page(*, council, placement, year: int, provider_id: int, framework: str | None) -> dict:
+    _year(year)
     lines = list(reports.placement_lines(council=council, placement=placement, year=year))
     return {
         "placement": placement,
@@ -136,4 +145,80 @@ def history_page(*, council, problems: list[dict] = ()) -> dict:
             }
             for p in problems
         ],
+    }
+
+
+def forecast_page(*, council, service: str | None, area: str | None, measure: str | None, years: str | None) -> dict:
+    from django.utils import timezone
+
+    from caremarket.domain import forecast
+
+    from . import charts, forecasting
+
+    services = dict(ServiceType.objects.for_organisation(council).values_list("pk", "name"))
+    areas = dict(Area.objects.for_organisation(council).values_list("pk", "name"))
+    service_id = _choice(service, services) or next(iter(services), None)
+    area_id = _choice(area, areas)
+    measure = measure if measure in forecasting.MEASURES else "new"
+    years = years if years in forecasting.HORIZONS else "4"
+    page = {
+        "services": services,
+        "areas": areas,
+        "service_id": service_id,
+        "area_id": area_id,
+        "measures": forecasting.MEASURES,
+        "measure": measure,
+        "years": years,
+        "horizons": forecasting.HORIZONS,
+        "what": f"{forecasting.MEASURES[measure]}: {services.get(service_id, '')}, {areas.get(area_id, 'every area')}",
+        "made": None,
+        "too_little": None,
+    }
+    if service_id is None:
+        return page
+    try:
+        series, made = forecasting.demand_forecast(
+            council=council,
+            service_type_id=service_id,
+            area_id=area_id,
+            measure=measure,
+            years=years,
+            today=timezone.localdate(),
+        )
+    except forecast.TooLittleHistory as short:
+        page["too_little"] = short
+        return page
+    page.update(made=made, history=series, chart=charts.forecast_chart(series, made.points))
+    return page
+
+
+def forecast_rows(page: dict) -> tuple[list[str], list[list]]:
+    header = ["Month", "Actual", "Forecast", f"Minimum ({page['made'].level}%)", f"Maximum ({page['made'].level}%)"]
+    rows = [[m.strftime("%Y-%m"), round(v, 1), "", "", ""] for m, v in page["history"]]
+    rows += [
+        [p.month.strftime("%Y-%m"), "", round(p.mean, 1), round(p.low, 1), round(p.high, 1)]
+        for p in page["made"].points
+    ]
+    return header, rows
+
+
+def unmet_need_page(*, council) -> dict:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from . import unmet
+
+    rows = unmet.unmet_need(council=council, today=timezone.localdate())
+    for row in rows:
+        query = urlencode({"reason": "unmet-need", "unmet_need": row["summary"]})
+        row["reopen"] = [
+            (a, f"{reverse('arrangements:window-create', args=[a.pk])}?{query}") for a in row["arrangements"]
+        ]
+    return {
+        "rows": rows,
+        "unsourced_sign": insight.UNSOURCED_SIGN,
+        "spot_sign": insight.SPOT_SIGN,
+        "spot_months": insight.SPOT_MONTHS,
     }

@@ -13,6 +13,8 @@ urlpatterns = [
         views.placement_lines,
         name="placement-lines",
     ),
+    path("forecast/", views.demand_forecast, name="forecast"),
+    path("unmet-need/", views.unmet_need, name="unmet-need"),
     path("history/", views.history_list, name="history"),
     path("history/<int:pk>/withdrawal/", views.history_withdraw, name="history-withdraw"),
     path("history/template.<str:fmt>", views.history_template, name="history-template"),

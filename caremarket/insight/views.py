@@ -4,10 +4,11 @@ CSV or XLSX; the import of history from before Caremarket."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, bound_files, submit
 from caremarket.core.permissions import permission_required
 from caremarket.core.spreadsheets import table_csv, table_xlsx
@@ -52,9 +53,12 @@ def spend(request):
 @permission_required(Permission.INSIGHT_READ)
 def provider_year(request, provider_id: int, year: int):
     framework = request.GET.get("framework") != "no"
-    page = presenters.provider_year_page(
-        council=request.user.organisation, provider_id=provider_id, year=year, framework=framework
-    )
+    try:
+        page = presenters.provider_year_page(
+            council=request.user.organisation, provider_id=provider_id, year=year, framework=framework
+        )
+    except ServiceError as exc:
+        raise Http404(str(exc)) from exc
     header, rows = presenters.provider_year_rows(page)
     name = f"spend-{provider_id}-{year}-{'framework' if framework else 'non-framework'}"
     return _download(request, name, header, rows) or render(request, "insight/provider_year.html", page)
@@ -64,9 +68,16 @@ def provider_year(request, provider_id: int, year: int):
 def placement_lines(request, provider_id: int, year: int, placement_id: int):
     council = request.user.organisation
     placement = selectors.placement_of(council=council, pk=placement_id)
-    page = presenters.placement_lines_page(
-        council=council, placement=placement, year=year, provider_id=provider_id, framework=request.GET.get("framework")
-    )
+    try:
+        page = presenters.placement_lines_page(
+            council=council,
+            placement=placement,
+            year=year,
+            provider_id=provider_id,
+            framework=request.GET.get("framework"),
+        )
+    except ServiceError as exc:
+        raise Http404(str(exc)) from exc
     header, rows = presenters.placement_lines_rows(page["lines"])
     return _download(request, f"payment-lines-{placement_id}-{year}", header, rows) or render(
         request, "insight/placement_lines.html", page
@@ -110,7 +121,7 @@ def history_withdraw(request, pk: int):
     found = selectors.history_get(council=council, pk=pk)
     try:
         history.history_withdraw(council=council, actor=request.user, history=found)
-    except history.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Import {found.pk} ({found.file_name}) is withdrawn from every report")
@@ -128,3 +139,25 @@ def history_template(request, fmt: str):
         response = HttpResponse(history.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="history-template.{fmt}"'
     return response
+
+
+@permission_required(Permission.INSIGHT_READ)
+def demand_forecast(request):
+    page = presenters.forecast_page(
+        council=request.user.organisation,
+        service=request.GET.get("service"),
+        area=request.GET.get("area"),
+        measure=request.GET.get("measure"),
+        years=request.GET.get("years"),
+    )
+    if page["made"] is not None:
+        header, rows = presenters.forecast_rows(page)
+        download = _download(request, "demand-forecast", header, rows)
+        if download is not None:
+            return download
+    return render(request, "insight/forecast.html", page)
+
+
+@permission_required(Permission.INSIGHT_READ)
+def unmet_need(request):
+    return render(request, "insight/unmet_need.html", presenters.unmet_need_page(council=request.user.organisation))

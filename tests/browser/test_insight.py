@@ -79,3 +79,8 @@ def test_spend_from_history_to_payment_lines(journey, transactional_db, time_mac
     expect(page.get_by_role("row", name=re.compile("Visit 2"))).to_contain_text("£30.25")
     page.set_viewport_size({"width": 320, "height": 800})
     journey.goto("/insight/spend/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    journey.goto("/insight/")
+    journey.click(role="link", name="Demand forecast")
+    expect(page.get_by_text("no season: under two years of history", exact=False)).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("history and forecast"))).to_be_visible()

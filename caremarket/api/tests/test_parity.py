@@ -168,6 +168,7 @@ READS = [
     "GET /api/v1/insight/spend",
     "GET /api/v1/insight/spend/{provider_id}/{year}",
     "GET /api/v1/insight/history",
+    "GET /api/v1/insight/forecast",
     "GET /api/v1/reviews",
     "GET /api/v1/quality-framework",
     "GET /api/v1/delivery-records",
