@@ -556,10 +556,17 @@ class ScorecardOut(Schema):
 
 
 @router.get("/scorecards", response={200: list[ScorecardOut], 202: JobOut})
-def scorecard_list(request, months: str = "6"):
+def scorecard_list(
+    request,
+    months: str = "6",
+    area_id: int | None = None,
+    service_type_id: int | None = None,
+    position: str | None = None,
+):
     """Every KPI for the last 3, 6 or 12 months, as the worker last worked them out: a council reads every
-    provider's scorecard; a provider reads its own with each council it works with. A council whose figures for the
-    period were never worked out gets 202 with the job working them out."""
+    provider's scorecard, for the whole market or within an area, a service or a framework position (primary,
+    secondary, reserve); a provider reads its own with each council it works with. A council whose figures for the
+    period (and cut) were never worked out gets 202 with the job working them out."""
     organisation = signed_in_organisation(request)
     if organisation is not None and organisation.is_provider:
         require(request, Permission.QUALITY_RESPOND)
@@ -574,9 +581,10 @@ def scorecard_list(request, months: str = "6"):
         return found
     require(request, Permission.QUALITY_READ)
     council = signed_in_council(request, "Reading scorecards")
-    page = presenters.scorecards_page(council=council, months=months)
+    cut = presenters.cut_of(council=council, area=area_id, service=service_type_id, position=position)
+    page = presenters.scorecards_page(council=council, months=months, cut=cut)
     if page["kept"] is None:
-        return 202, scorecards.scorecards_start(council=council, months=months, actor=request.auth)
+        return 202, scorecards.scorecards_start(council=council, months=months, actor=request.auth, cut=cut)
     return [{**c, **_worked_out(council, page)} for c in page["cards"]]
 
 
@@ -590,11 +598,19 @@ def _worked_out(council, page) -> dict:
 
 
 @router.post("/scorecards/calculation", response={202: JobOut})
-def scorecard_calculation(request, months: str = "6"):
-    """Work the council's scorecards out again now, in the worker: 202 with the job (poll its `url`)."""
+def scorecard_calculation(
+    request,
+    months: str = "6",
+    area_id: int | None = None,
+    service_type_id: int | None = None,
+    position: str | None = None,
+):
+    """Work the council's scorecards (for the period and cut) out again now, in the worker: 202 with the job (poll
+    its `url`)."""
     require(request, Permission.QUALITY_READ)
     council = signed_in_council(request, "Working out scorecards")
-    return 202, scorecards.scorecards_start(council=council, months=months, actor=request.auth)
+    cut = presenters.cut_of(council=council, area=area_id, service=service_type_id, position=position)
+    return 202, scorecards.scorecards_start(council=council, months=months, actor=request.auth, cut=cut)
 
 
 # --- reviews against the care plan -------------------------------------------------------------------------------

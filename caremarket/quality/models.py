@@ -473,6 +473,7 @@ class ScorecardSet(TenantModel):
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     months = models.PositiveSmallIntegerField()
+    cut = models.CharField(max_length=60, blank=True, default="")  # "area=3;service=2;position=primary", or all
     start = models.DateField()
     end = models.DateField()
     cards = models.JSONField()  # [{provider_id, provider, red, kpis: [{code, name, value, rag, basis}]}]
@@ -481,7 +482,7 @@ class ScorecardSet(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["council", "months"], name="one_scorecard_set_per_period"),
+            models.UniqueConstraint(fields=["council", "months", "cut"], name="one_scorecard_set_per_period"),
             models.CheckConstraint(condition=Q(months__in=[3, 6, 12]), name="scorecard_set_months"),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="scorecard_set_ends_after_start"),
         ]

@@ -378,13 +378,38 @@ def complaint_page(*, complaint, form) -> dict:
 # --- scorecards ------------------------------------------------------------------------------------------------
 
 
-def scorecards_page(*, council, months: str | None) -> dict:
+def cut_of(*, council, area=None, service=None, position=None) -> selectors.Cut:
+    """The slice of the market asked for, each part only if it is the council's own."""
+    from caremarket.reference.models import Area, ServiceType
+
+    return selectors.Cut.of(
+        area=area,
+        service=service,
+        position=position,
+        areas=set(Area.objects.for_organisation(council).values_list("pk", flat=True)) if area else (),
+        services=set(ServiceType.objects.for_organisation(council).values_list("pk", flat=True)) if service else (),
+    )
+
+
+def _cut_choices(council) -> dict:
+    from caremarket.reference.models import Area, ServiceType
+
+    return {
+        "areas": dict(Area.objects.for_organisation(council).values_list("pk", "name")),
+        "services": dict(ServiceType.objects.for_organisation(council).values_list("pk", "name")),
+        "positions": selectors.POSITIONS,
+    }
+
+
+def scorecards_page(*, council, months: str | None, cut: selectors.Cut = selectors.WHOLE) -> dict:
     """The council's scorecards as the worker last worked them out (`kept` is None if it never has)."""
     from . import scorecards
 
     months, start, end = period(months)
-    kept = scorecards.scorecard_set(council=council, months=months)
+    kept = scorecards.scorecard_set(council=council, months=months, cut=cut)
     return {
+        "cut": cut,
+        **_cut_choices(council),
         "kept": kept,
         "cards": kept.cards if kept else [],
         "kpis": kpis.SCORECARD,
@@ -395,12 +420,12 @@ def scorecards_page(*, council, months: str | None) -> dict:
     }
 
 
-def scorecard_page(*, council, provider, months: str | None) -> dict:
+def scorecard_page(*, council, provider, months: str | None, cut: selectors.Cut = selectors.WHOLE) -> dict:
     """One provider's figures as last worked out, and the records behind them read now."""
     from . import scorecards
 
     months, start, end = period(months)
-    kept = scorecards.scorecard_set(council=council, months=months)
+    kept = scorecards.scorecard_set(council=council, months=months, cut=cut)
     if kept is not None:
         start, end = kept.start, kept.end
     cards = [c for c in (kept.cards if kept else []) if c["provider_id"] == provider.pk]
@@ -411,7 +436,9 @@ def scorecard_page(*, council, provider, months: str | None) -> dict:
         "kept": kept,
         "card": cards[0] if cards else None,
         "definitions": by_code,
-        "detail": scorecards.scorecard_detail(council=council, provider_id=provider.pk, start=start, end=end),
+        "detail": scorecards.scorecard_detail(council=council, provider_id=provider.pk, start=start, end=end, cut=cut),
+        "cut": cut,
+        **_cut_choices(council),
         "cqc": monitoring.cqc_history(provider_id=provider.pk),
         "months": months,
         "periods": PERIODS,

@@ -21,6 +21,7 @@ from caremarket.finance.models import DeliveryRecord
 
 from . import monitoring, selectors
 from .models import ActionPlan, Complaint, PlacementReview, ScorecardSet
+from .selectors import WHOLE, Cut
 
 HOME_CARE = "home-care"
 
@@ -31,7 +32,7 @@ def bank_holidays() -> frozenset[date]:
     return frozenset(BankHoliday.objects.values_list("day", flat=True))
 
 
-def response_times(*, council, start: date, end: date, provider_id: int | None = None):
+def response_times(*, council, start: date, end: date, provider_id: int | None = None, cut: Cut = WHOLE):
     """(provider id, referral, hours to answer) for referrals offered in the period and answered or timed out."""
     found = Referral.objects.filter(
         request__council=council,
@@ -39,6 +40,7 @@ def response_times(*, council, start: date, end: date, provider_id: int | None =
         offered_at__date__lte=end,
         status__in=REFERRAL.group("decided"),
     )
+    found = cut.referrals(found)
     if provider_id is not None:
         found = found.filter(provider_id=provider_id)
     holidays = bank_holidays()
@@ -50,19 +52,24 @@ def response_times(*, council, start: date, end: date, provider_id: int | None =
         yield provider, pk, Decimal(str(round(hours, 4)))
 
 
-def starts(*, council, start: date, end: date, provider_id: int | None = None):
+def starts(*, council, start: date, end: date, provider_id: int | None = None, cut: Cut = WHOLE):
     """(provider id, placement, days from being made to starting) for placements made in the period."""
-    found = Placement.objects.filter(council=council, created_at__date__gte=start, created_at__date__lte=end)
+    found = cut.placements(
+        Placement.objects.filter(council=council, created_at__date__gte=start, created_at__date__lte=end)
+    )
     if provider_id is not None:
         found = found.filter(provider_id=provider_id)
     for pk, provider, made, start_on in found.values_list("pk", "provider_id", "created_at", "start_on"):
         yield provider, pk, Decimal(max((start_on - timezone.localtime(made).date()).days, 0))
 
 
-def delivered_hours(*, council, start: date, end: date, provider_id: int | None = None) -> dict[int, Decimal]:
+def delivered_hours(
+    *, council, start: date, end: date, provider_id: int | None = None, cut: Cut = WHOLE
+) -> dict[int, Decimal]:
     found = DeliveryRecord.objects.filter(
         placement__council=council, placement__service_type__code=HOME_CARE, kind="visit", day__gte=start, day__lte=end
     )
+    found = cut.placements(found, "placement__")
     if provider_id is not None:
         found = found.filter(provider_id=provider_id)
     return {
@@ -71,7 +78,9 @@ def delivered_hours(*, council, start: date, end: date, provider_id: int | None 
     }
 
 
-def planned_hours(*, council, start: date, end: date, provider_id: int | None = None) -> dict[int, Decimal]:
+def planned_hours(
+    *, council, start: date, end: date, provider_id: int | None = None, cut: Cut = WHOLE
+) -> dict[int, Decimal]:
     """Each provider's planned home care hours in the period: every term's weekly hours over the days it ran within
     the placement and the period, less the days the person was in hospital."""
     terms = PlacementTerms.objects.filter(
@@ -80,6 +89,7 @@ def planned_hours(*, council, start: date, end: date, provider_id: int | None = 
         hours_per_week__isnull=False,
         starts_on__lte=end,
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    terms = cut.placements(terms, "placement__")
     if provider_id is not None:
         terms = terms.filter(placement__provider_id=provider_id)
     rows = list(
@@ -112,13 +122,14 @@ def planned_hours(*, council, start: date, end: date, provider_id: int | None = 
     return planned
 
 
-def _planned_days(*, council, start: date, end: date, provider_id: int | None = None):
+def _planned_days(*, council, start: date, end: date, provider_id: int | None = None, cut: Cut = WHOLE):
     """(provider id, placement id, day, planned starts, recorded starts) for every day the visit plans in force
     planned visits in the period, less days in hospital, up to the day the provider has recorded to. Starts are
     minutes into the day, sorted."""
     lines = PlannedVisit.objects.filter(plan__placement__council=council, plan__starts_on__lte=end).filter(
         Q(plan__ends_on__isnull=True) | Q(plan__ends_on__gte=start)
     )
+    lines = cut.placements(lines, "plan__placement__")
     if provider_id is not None:
         lines = lines.filter(plan__placement__provider_id=provider_id)
     plans: dict[int, dict] = {}
@@ -184,37 +195,40 @@ def _planned_days(*, council, start: date, end: date, provider_id: int | None = 
             day += one_day
 
 
-def visit_counts(*, council, start: date, end: date) -> dict[int, Counter]:
+def visit_counts(*, council, start: date, end: date, cut: Cut = WHOLE) -> dict[int, Counter]:
     """Each provider's planned visits counted by outcome (on time, late, missed)."""
     counts: dict[int, Counter] = defaultdict(Counter)
-    for provider, _, _, planned, made in _planned_days(council=council, start=start, end=end):
+    for provider, _, _, planned, made in _planned_days(council=council, start=start, end=end, cut=cut):
         counts[provider].update(visits.judge_day(planned, made))
     return counts
 
 
-def visit_outcomes(*, council, start: date, end: date, provider_id: int | None = None):
+def visit_outcomes(*, council, start: date, end: date, provider_id: int | None = None, cut: Cut = WHOLE):
     """(provider id, placement id, day, planned start, recorded start or none, outcome) for every planned visit, the
     starts in minutes into the day (domain/visits.py matches and judges them)."""
     for provider, placement, day, planned, made in _planned_days(
-        council=council, start=start, end=end, provider_id=provider_id
+        council=council, start=start, end=end, provider_id=provider_id, cut=cut
     ):
         for at, actual in zip(planned, visits.match_minutes(planned, made), strict=True):
             yield provider, placement, day, at, actual, visits.outcome_minutes(at, actual)
 
 
-def complaints_received(*, council, start: date, end: date) -> dict[int, int]:
-    rows = (
-        Complaint.objects.for_organisation(council)
-        .filter(kind="complaint", received_on__gte=start, received_on__lte=end)
-        .values("provider_id")
-        .annotate(n=Count("id"))
-        .order_by()
+def complaints_received(*, council, start: date, end: date, cut: Cut = WHOLE) -> dict[int, int]:
+    """Complaints received per provider; within a cut, those about a placement inside it."""
+    found = Complaint.objects.for_organisation(council).filter(
+        kind="complaint", received_on__gte=start, received_on__lte=end
     )
+    if cut:
+        found = cut.placements(found.filter(placement__isnull=False), "placement__")
+    rows = found.values("provider_id").annotate(n=Count("id")).order_by()
     return {r["provider_id"]: r["n"] for r in rows}
 
 
-def plans_due(*, council, start: date, end: date, today: date, provider_id: int | None = None):
-    """(provider id, plan, on time) for action plans that fell due in the period (not those still to fall due)."""
+def plans_due(*, council, start: date, end: date, today: date, provider_id: int | None = None, cut: Cut = WHOLE):
+    """(provider id, plan, on time) for action plans that fell due in the period (not those still to fall due). An
+    action plan answers a monitoring visit to the provider as a whole: a cut has none."""
+    if cut:
+        return
     found = ActionPlan.objects.filter(visit__council=council, due_on__gte=start, due_on__lte=min(end, today))
     if provider_id is not None:
         found = found.filter(visit__provider_id=provider_id)
@@ -223,9 +237,10 @@ def plans_due(*, council, start: date, end: date, today: date, provider_id: int 
         yield plan.visit.provider_id, plan, sent is not None and sent <= plan.due_on
 
 
-def reviews_due(*, council, start: date, end: date, today: date, provider_id: int | None = None):
+def reviews_due(*, council, start: date, end: date, today: date, provider_id: int | None = None, cut: Cut = WHOLE):
     """(provider id, review, on time) for reviews that fell due in the period (a review not yet done is late)."""
     found = PlacementReview.objects.for_organisation(council).filter(due_on__gte=start, due_on__lte=min(end, today))
+    found = cut.placements(found, "placement__")
     found = found.outside_group("cancelled")
     if provider_id is not None:
         found = found.filter(provider_id=provider_id)
@@ -254,7 +269,9 @@ def _visit_figures(counted: Counter) -> list[dict]:
 SOURCES = 9
 
 
-def scorecards(*, council, start: date, end: date, today: date | None = None, progress=None) -> list[dict]:
+def scorecards(
+    *, council, start: date, end: date, today: date | None = None, progress=None, cut: Cut = WHOLE
+) -> list[dict]:
     """Every provider the council works with (or that has a figure), each KPI with its value, band and basis.
     `progress(done, SOURCES)` is told as each source is read."""
     today = today or timezone.localdate()
@@ -264,32 +281,34 @@ def scorecards(*, council, start: date, end: date, today: date | None = None, pr
         if progress is not None:
             progress(next(read), SOURCES)
 
-    acceptance = {r["provider_id"]: r for r in selectors.referral_acceptance(council=council, start=start, end=end)}
+    acceptance = {
+        r["provider_id"]: r for r in selectors.referral_acceptance(council=council, start=start, end=end, cut=cut)
+    }
     tick()
     answers: dict[int, list[Decimal]] = defaultdict(list)
-    for provider, _, hours in response_times(council=council, start=start, end=end):
+    for provider, _, hours in response_times(council=council, start=start, end=end, cut=cut):
         answers[provider].append(hours)
     tick()
     waits: dict[int, list[Decimal]] = defaultdict(list)
-    for provider, _, days in starts(council=council, start=start, end=end):
+    for provider, _, days in starts(council=council, start=start, end=end, cut=cut):
         waits[provider].append(days)
     tick()
-    delivered = delivered_hours(council=council, start=start, end=end)
+    delivered = delivered_hours(council=council, start=start, end=end, cut=cut)
     tick()
-    planned = planned_hours(council=council, start=start, end=end)
+    planned = planned_hours(council=council, start=start, end=end, cut=cut)
     tick()
-    complaints = complaints_received(council=council, start=start, end=end)
-    calls = visit_counts(council=council, start=start, end=end)
+    complaints = complaints_received(council=council, start=start, end=end, cut=cut)
+    calls = visit_counts(council=council, start=start, end=end, cut=cut)
     tick()
     plans: dict[int, list[bool]] = defaultdict(list)
-    for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today):
+    for provider, _, on_time in plans_due(council=council, start=start, end=end, today=today, cut=cut):
         plans[provider].append(on_time)
     tick()
     reviewed: dict[int, list[bool]] = defaultdict(list)
-    for provider, _, on_time in reviews_due(council=council, start=start, end=end, today=today):
+    for provider, _, on_time in reviews_due(council=council, start=start, end=end, today=today, cut=cut):
         reviewed[provider].append(on_time)
     tick()
-    names = monitoring.providers_of(council=council)
+    names = {} if cut else monitoring.providers_of(council=council)  # a cut shows who has figures in it
     everyone = set(names) | set(acceptance) | set(answers) | set(waits) | set(delivered) | set(complaints)
     everyone |= set(reviewed) | set(plans) | set(calls)
     missing = everyone - set(names)
@@ -331,13 +350,19 @@ def scorecards(*, council, start: date, end: date, today: date | None = None, pr
     return sorted(cards, key=lambda c: (-c["red"], c["provider"]))
 
 
-def scorecard_detail(*, council, provider_id: int, start: date, end: date, today: date | None = None) -> dict:
-    """One provider's records behind each figure."""
+def scorecard_detail(
+    *, council, provider_id: int, start: date, end: date, today: date | None = None, cut: Cut = WHOLE
+) -> dict:
+    """One provider's records behind each figure (within the cut)."""
     today = today or timezone.localdate()
-    referrals = {
-        pk: hours for _, pk, hours in response_times(council=council, start=start, end=end, provider_id=provider_id)
-    }
-    placements = {pk: days for _, pk, days in starts(council=council, start=start, end=end, provider_id=provider_id)}
+    mine = {"council": council, "start": start, "end": end, "provider_id": provider_id, "cut": cut}
+    referrals = {pk: hours for _, pk, hours in response_times(**mine)}
+    placements = {pk: days for _, pk, days in starts(**mine)}
+    complaints = Complaint.objects.for_organisation(council).filter(
+        provider_id=provider_id, kind="complaint", received_on__gte=start, received_on__lte=end
+    )
+    if cut:
+        complaints = cut.placements(complaints.filter(placement__isnull=False), "placement__")
     return {
         "referrals": [
             (r, referrals[r.pk])
@@ -351,28 +376,15 @@ def scorecard_detail(*, council, provider_id: int, start: date, end: date, today
             .select_related("service_type", "area")
             .order_by("-created_at")[:200]
         ],
-        "complaints": list(
-            Complaint.objects.for_organisation(council).filter(
-                provider_id=provider_id, kind="complaint", received_on__gte=start, received_on__lte=end
-            )
-        ),
-        "plans": [
-            (plan, on_time)
-            for _, plan, on_time in plans_due(
-                council=council, start=start, end=end, today=today, provider_id=provider_id
-            )
-        ],
-        "delivered": delivered_hours(council=council, start=start, end=end, provider_id=provider_id).get(
-            provider_id, Decimal(0)
-        ),
-        "planned": planned_hours(council=council, start=start, end=end, provider_id=provider_id).get(
-            provider_id, Decimal(0)
-        ),
-        "visits": _missed_and_late(council=council, start=start, end=end, provider_id=provider_id),
+        "complaints": list(complaints),
+        "plans": [(plan, on_time) for _, plan, on_time in plans_due(today=today, **mine)],
+        "delivered": delivered_hours(**mine).get(provider_id, Decimal(0)),
+        "planned": planned_hours(**mine).get(provider_id, Decimal(0)),
+        "visits": _missed_and_late(**mine),
     }
 
 
-def _missed_and_late(*, council, start: date, end: date, provider_id: int) -> list[dict]:
+def _missed_and_late(*, council, start: date, end: date, provider_id: int, cut: Cut = WHOLE) -> list[dict]:
     """The missed and late visits behind the two figures, newest first (at most 200)."""
     found = [
         {
@@ -384,7 +396,7 @@ def _missed_and_late(*, council, start: date, end: date, provider_id: int) -> li
             "late_by": None if actual is None else actual - at,
         }
         for _, placement, day, at, actual, outcome in visit_outcomes(
-            council=council, start=start, end=end, provider_id=provider_id
+            council=council, start=start, end=end, provider_id=provider_id, cut=cut
         )
         if outcome != visits.Outcome.ON_TIME
     ]
@@ -417,14 +429,18 @@ def _read(card: dict) -> dict:
     }
 
 
-def scorecards_work_out(*, council, months: str, today: date | None = None, progress=None) -> ScorecardSet:
-    """Compute every provider's scorecard for the last `months` and keep it in place of the one before."""
+def scorecards_work_out(
+    *, council, months: str, today: date | None = None, progress=None, cut: Cut = WHOLE
+) -> ScorecardSet:
+    """Compute every provider's scorecard for the last `months` (within the cut) and keep it in place of the one
+    before."""
     months, start, end = selectors.period(months, today)
     began = time.perf_counter()
-    cards = scorecards(council=council, start=start, end=end, today=today, progress=progress)
+    cards = scorecards(council=council, start=start, end=end, today=today, progress=progress, cut=cut)
     kept, _ = ScorecardSet.objects.update_or_create(
         council=council,
         months=int(months),
+        cut=cut.key,
         defaults={
             "start": start,
             "end": end,
@@ -437,17 +453,18 @@ def scorecards_work_out(*, council, months: str, today: date | None = None, prog
     return kept
 
 
-def scorecard_set(*, council, months: str) -> ScorecardSet | None:
-    """The council's scorecards for the period as last worked out, or None if they never were."""
+def scorecard_set(*, council, months: str, cut: Cut = WHOLE) -> ScorecardSet | None:
+    """The council's scorecards for the period (and cut) as last worked out, or None if they never were."""
     months, _, _ = selectors.period(months)
-    kept = ScorecardSet.objects.for_organisation(council).filter(months=int(months)).first()
+    kept = ScorecardSet.objects.for_organisation(council).filter(months=int(months), cut=cut.key).first()
     if kept is not None:
         kept.cards = [_read(c) for c in kept.cards]
     return kept
 
 
 def scorecards_refresh(today: date | None = None) -> int:
-    """Work out every council's scorecards for each period (the worker, every hour); how many sets were kept."""
+    """Work out every council's scorecards for each period (the worker, every hour), and again each cut someone
+    has asked for; how many sets were kept."""
     from caremarket.accounts.models import Organisation
 
     done = 0
@@ -455,21 +472,26 @@ def scorecards_refresh(today: date | None = None) -> int:
         for months in selectors.PERIODS:
             scorecards_work_out(council=council, months=months, today=today)
             done += 1
+        asked = ScorecardSet.objects.filter(council=council).exclude(cut="").values_list("months", "cut")
+        for months, key in asked.order_by("cut", "months"):
+            scorecards_work_out(council=council, months=str(months), today=today, cut=selectors.Cut.parse(key))
+            done += 1
     return done
 
 
-def _work_out_job(*, job, actor, progress, months: str) -> tuple[str, str]:
+def _work_out_job(*, job, actor, progress, months: str, cut: str = "") -> tuple[str, str]:
     from django.urls import reverse
 
-    kept = scorecards_work_out(council=job.organisation, months=months, progress=progress)
+    sliced = selectors.Cut.parse(cut)
+    kept = scorecards_work_out(council=job.organisation, months=months, progress=progress, cut=sliced)
     return (
         f"Scorecards for {selectors.PERIODS[months]} are worked out: {_count(len(kept.cards), 'provider')}, "
         f"{sum(c['red'] for c in kept.cards)} figures in red.",
-        f"{reverse('quality:scorecards')}?months={months}",
+        f"{reverse('quality:scorecards')}?months={months}{sliced.query}",
     )
 
 
-def scorecards_start(*, council, months: str | None, actor):
+def scorecards_start(*, council, months: str | None, actor, cut: Cut = WHOLE):
     """Work the council's scorecards out again in the worker, now; a second click while it runs starts nothing."""
     from caremarket.core.jobs import job_start
 
@@ -478,11 +500,12 @@ def scorecards_start(*, council, months: str | None, actor):
         organisation=council,
         actor=actor,
         kind="quality.scorecards",
-        key=f"scorecards:{council.pk}:{months}",
+        key=f"scorecards:{council.pk}:{months}:{cut.key}"[:100],
         label=f"Working out the scorecards for {selectors.PERIODS[months]}",
         handler=_work_out_job,
         unit="sources",
         months=months,
+        cut=cut.key,
     )
 
 

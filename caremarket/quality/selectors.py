@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count
@@ -22,25 +23,99 @@ def period(months: str | None, today: date | None = None) -> tuple[str, date, da
     return months, today - timedelta(days=round(int(months) * 30.44)), today
 
 
-def _acceptance_referrals(*, council, start: date, end: date):
+POSITIONS = {"primary": "Primary", "secondary": "Secondary", "reserve": "Reserve"}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A slice of the market the KPIs can be read for: an area, a service, a framework position (or any of them
+    together). Figures that belong to the provider as a whole (action plans) have none."""
+
+    area_id: int | None = None
+    service_type_id: int | None = None
+    position: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.area_id or self.service_type_id or self.position)
+
+    @property
+    def key(self) -> str:
+        """How the cut is kept: "area=3;service=2;position=primary", or "" for the whole market."""
+        parts = [("area", self.area_id), ("service", self.service_type_id), ("position", self.position)]
+        return ";".join(f"{k}={v}" for k, v in parts if v)
+
+    @classmethod
+    def parse(cls, key: str) -> Cut:
+        """The cut a kept key names ("" is the whole market)."""
+        parts = dict(part.split("=", 1) for part in key.split(";") if "=" in part)
+        area, service = parts.get("area", ""), parts.get("service", "")
+        return cls(
+            int(area) if area.isdigit() else None,
+            int(service) if service.isdigit() else None,
+            parts.get("position", "") if parts.get("position") in POSITIONS else "",
+        )
+
+    @property
+    def query(self) -> str:
+        """The cut as a page's query string continues it ("&area=3&service=2")."""
+        parts = [("area", self.area_id), ("service", self.service_type_id), ("position", self.position)]
+        return "".join(f"&{k}={v}" for k, v in parts if v)
+
+    @classmethod
+    def of(cls, *, area=None, service=None, position=None, areas=(), services=()) -> Cut:
+        """From a page's or the API's choices, each kept only if it is one of the council's."""
+
+        def one(raw, options):
+            return int(raw) if raw and str(raw).isdigit() and int(raw) in options else None
+
+        return cls(one(area, areas), one(service, services), position if position in POSITIONS else "")
+
+    def placements(self, queryset, path: str = ""):
+        """Those of the placements (reached through `path`) inside the cut."""
+        if self.area_id:
+            queryset = queryset.filter(**{f"{path}area_id": self.area_id})
+        if self.service_type_id:
+            queryset = queryset.filter(**{f"{path}service_type_id": self.service_type_id})
+        if self.position:
+            queryset = queryset.filter(**{f"{path}admission__position": self.position})
+        return queryset
+
+    def referrals(self, queryset):
+        """Those of the referrals inside the cut: their request's area and service, the position they were
+        offered at."""
+        if self.area_id:
+            queryset = queryset.filter(request__area_id=self.area_id)
+        if self.service_type_id:
+            queryset = queryset.filter(request__service_type_id=self.service_type_id)
+        if self.position:
+            queryset = queryset.filter(step=self.position)
+        return queryset
+
+
+WHOLE = Cut()
+
+
+def _acceptance_referrals(*, council, start: date, end: date, cut: Cut = WHOLE):
     """The referrals seed 001's acceptance rule counts: offered in the period to a primary or secondary provider in
     a level 1 area, and decided (accepted, declined or timed out)."""
-    return Referral.objects.filter(
-        request__council=council,
-        offered_at__date__gte=start,
-        offered_at__date__lte=end,
-        step__in=kpis.ACCEPTANCE_POSITIONS,
-        request__area__level=kpis.ACCEPTANCE_AREA_LEVEL,
-        status__in=REFERRAL.group("decided"),
+    return cut.referrals(
+        Referral.objects.filter(
+            request__council=council,
+            offered_at__date__gte=start,
+            offered_at__date__lte=end,
+            step__in=kpis.ACCEPTANCE_POSITIONS,
+            request__area__level=kpis.ACCEPTANCE_AREA_LEVEL,
+            status__in=REFERRAL.group("decided"),
+        )
     )
 
 
-def referral_acceptance(*, council, start: date, end: date) -> list[dict]:
+def referral_acceptance(*, council, start: date, end: date, cut: Cut = WHOLE) -> list[dict]:
     """Each provider's acceptance rate over the period, lowest first, with its counts and its band."""
     counted: dict[int, dict] = defaultdict(lambda: {"accepted": 0, "declined": 0, "timed_out": 0})
     names: dict[int, str] = {}
     rows = (
-        _acceptance_referrals(council=council, start=start, end=end)
+        _acceptance_referrals(council=council, start=start, end=end, cut=cut)
         .values("provider_id", "provider__name", "status")
         .annotate(n=Count("id"))
         .order_by()

@@ -70,25 +70,29 @@ def referral_stop(request, provider_id: int):
     return redirect("quality:not-accepted", provider_id=provider.pk)
 
 
-def _worked_out(request, council, months, page):
-    """The page with its council's scorecards, working them out first if asked to (POST) or if they never were: a
-    job page while the worker is at it, the page itself once it is done."""
+def _worked_out(request, council, page):
+    """The page with its council's scorecards (for the period and cut asked for), working them out first if asked
+    to (POST) or if they never were: a job page while the worker is at it, the page itself once it is done."""
     from . import scorecards as cards
 
-    kept = page(council=council, months=months)
+    asked = request.POST if request.method == "POST" else request.GET
+    months = asked.get("months")
+    cut = presenters.cut_of(
+        council=council, area=asked.get("area"), service=asked.get("service"), position=asked.get("position")
+    )
+    kept = page(council=council, months=months, cut=cut)
     if request.method != "POST" and kept["kept"] is not None:
         return kept
-    job = cards.scorecards_start(council=council, months=months, actor=request.user)
+    job = cards.scorecards_start(council=council, months=months, actor=request.user, cut=cut)
     if request.method == "POST" or job.active or job.failed:
         return redirect("core:job", pk=job.pk)
-    return page(council=council, months=months)
+    return page(council=council, months=months, cut=cut)
 
 
 @permission_required(Permission.QUALITY_READ)
 def scorecards(request):
     """The scorecards the worker last worked out; asked to work them out again, the work runs in the worker."""
-    months = request.POST.get("months") or request.GET.get("months")
-    page = _worked_out(request, request.user.organisation, months, presenters.scorecards_page)
+    page = _worked_out(request, request.user.organisation, presenters.scorecards_page)
     return page if not isinstance(page, dict) else render(request, "quality/scorecards.html", page)
 
 
@@ -99,7 +103,7 @@ def scorecard(request, provider_id: int):
     def page(**kwargs):
         return presenters.scorecard_page(provider=provider, **kwargs)
 
-    found = _worked_out(request, request.user.organisation, request.GET.get("months"), page)
+    found = _worked_out(request, request.user.organisation, page)
     return found if not isinstance(found, dict) else render(request, "quality/scorecard.html", {"own": False, **found})
 
 

@@ -195,3 +195,42 @@ def test_ranking_reads_the_kept_six_months(council, make_user, time_machine):
     assert ScorecardSet.objects.get().months == 6
     ScorecardSet.objects.update(cards=[])  # ranking reads what is kept, not a fresh computation
     assert first and scorecards.kpi_scores(council) == {}
+
+
+def test_kpis_by_position_area_and_service(council, make_user, time_machine, client):
+    """Ash declined as the primary provider; Birch accepted as the secondary: cut by position, each provider's
+    figures are those it earned there; an area with no care has no figures; the cut is kept and worked out again."""
+    from caremarket.reference import services as reference
+
+    providers, placement = _year(council, make_user, time_machine)
+    _, start, end = selectors.period("12")
+    primary = scorecards.scorecards(council=council, start=start, end=end, cut=selectors.Cut(position="primary"))
+    assert [c["provider"] for c in primary] == ["Ash"]  # only who has figures in the cut
+    secondary = {
+        f["code"]: f
+        for f in scorecards.scorecards(council=council, start=start, end=end, cut=selectors.Cut(position="secondary"))[
+            0
+        ]["kpis"]
+    }
+    assert secondary["response-time"]["value"] == Decimal("1.0")
+    assert secondary["action-plans-on-time"]["value"] is None  # a plan is the provider's as a whole
+    here = selectors.Cut(area_id=placement.area_id, service_type_id=placement.service_type_id)
+    whole = _by_provider(scorecards.scorecards(council=council, start=start, end=end))
+    assert (
+        _by_provider(scorecards.scorecards(council=council, start=start, end=end, cut=here))["Birch"]["hours-delivered"]
+        == whole["Birch"]["hours-delivered"]
+    )
+    empty = reference.area_create(council=council, actor=None, code="south", name="South", level=1)
+    assert scorecards.scorecards(council=council, start=start, end=end, cut=selectors.Cut(area_id=empty.pk)) == []
+
+    officer = make_user(council, Role.QUALITY_OFFICER)
+    client.force_login(officer)
+    page = client.get("/quality/scorecards/?months=12&position=secondary").content.decode()
+    assert "Birch" in page and ">Ash<" not in page and "Within this area, service or position" in page
+    assert ScorecardSet.objects.get(council=council, cut="position=secondary").months == 12
+    other = client.get(f"/quality/scorecards/?months=12&area={empty.pk}").content.decode()
+    assert "No figures for this period" in other
+    elsewhere = reference.area_create(council=OrganisationFactory(), actor=None, code="x", name="X", level=1)
+    ignored = client.get(f"/quality/scorecards/?months=12&area={elsewhere.pk}").content.decode()
+    assert "Birch" in ignored and "Ash" in ignored  # another council's area is no cut: the whole market
+    assert scorecards.scorecards_refresh() >= 6 + 2  # every council's periods, and the cuts asked for
