@@ -39,7 +39,7 @@ test-sqlite: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(PYTEST) -m "not browser and not whole_product"
 
 test-postgres: install browser-deps
-	DJANGO_SETTINGS_MODULE=config.settings.test scripts/with-postgres.sh $(PYTEST) -m "not demo"
+	DJANGO_SETTINGS_MODULE=config.settings.test scripts/with-postgres.sh $(PYTEST) -m "not demo and not migrations"
 
 test: lint test-sqlite test-postgres
 

@@ -16,21 +16,26 @@ from caremarket.domain.roles import Permission
 
 from . import forms, history, presenters, selectors
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _attachment(content, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
 
 def _download(request, name: str, header: list[str], rows: list[list]) -> HttpResponse | None:
     """The table as CSV or XLSX when asked (`?format=`), or None for the page."""
     wanted = request.GET.get("format")
     if wanted == "csv":
-        response = HttpResponse(table_csv(header, rows), content_type="text/csv; charset=utf-8")
-    elif wanted == "xlsx":
-        response = HttpResponse(
-            table_xlsx(name, header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        return None
-    response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
-    return response
+        return _attachment(table_csv(header, rows), "csv", name)
+    if wanted == "xlsx":
+        return _attachment(table_xlsx(name, header, rows), "xlsx", name)
+    return None
 
 
 @permission_required(Permission.INSIGHT_READ)
@@ -131,14 +136,8 @@ def history_withdraw(request, pk: int):
 @permission_required(Permission.INSIGHT_IMPORT)
 def history_template(request, fmt: str):
     if fmt == "xlsx":
-        response = HttpResponse(
-            history.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(history.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="history-template.{fmt}"'
-    return response
+        return _attachment(history.template_xlsx(), "xlsx", "history-template")
+    return _attachment(history.template_csv(), "csv", "history-template")
 
 
 @permission_required(Permission.INSIGHT_READ)

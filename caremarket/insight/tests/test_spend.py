@@ -240,3 +240,20 @@ def test_insight_by_api(council, staffordshire, client, make_user):
     ).secret
     assert client.get("/api/v1/insight/spend", headers={"Authorization": f"Bearer {theirs}"}).status_code == 403
     assert json.loads(client.get("/api/v1/insight/spend", headers=auth).content)["years"] == []
+
+
+def test_the_history_template_downloads_and_imports_as_it_is(council, staffordshire, client):
+    client.force_login(staffordshire)
+    got = client.get("/insight/history/template.csv")
+    assert got["Content-Disposition"] == 'attachment; filename="history-template.csv"'
+    assert next(csv.reader(io.StringIO(got.content.decode()))) == history.COLUMNS
+    book = load_workbook(io.BytesIO(client.get("/insight/history/template.xlsx").content))
+    assert [c.value for c in book.active[1]] == history.COLUMNS
+    # its example rows import once the council has their provider, service and area
+    ProviderFactory(name="Example Care Ltd")
+    reference.service_type_create(council=council, actor=None, code="home-care", name="Home care")
+    reference.area_create(council=council, actor=None, code="north", name="North", level=1)
+    made = history.history_import(
+        council=council, actor=staffordshire, file_name="t.csv", content=got.content, today=TODAY
+    )
+    assert made.rows == 2 and made.spend == D("36489.40")
