@@ -36,7 +36,7 @@ def _runs(council, placements, years: int) -> tuple[int, int]:
     from caremarket.finance.models import PaymentLine, PaymentRun
 
     fields = ("run", "provider", "placement", "person", "key", "kind", "day", "quantity", "unit", "rate", "amount",
-              "rate_ref", "description", "flagged", "held")  # fmt: skip
+              "rate_ref", "description", "flagged", "held", "committed")  # fmt: skip
     runs = lines = 0
     start = FIRST
     while start + timedelta(days=27) < FIRST + timedelta(days=365 * years):
@@ -52,7 +52,7 @@ def _runs(council, placements, years: int) -> tuple[int, int]:
                     for visit in (0, 1):
                         key = f"p{pk}:visit:{day}:{visit}"
                         yield (run.pk, provider, pk, person, key, "care", day, QUARTERS, "hour", RATE, AMOUNT, "",
-                               "visit", False, False)  # fmt: skip
+                               "visit", False, False, True)  # fmt: skip
 
         lines += insert_many(PaymentLine, fields, rows())
         runs += 1
