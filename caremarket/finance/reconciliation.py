@@ -58,6 +58,16 @@ def controls_of(lines) -> Controls:
     return tally(tuple(getattr(line, name) for name in TALLIED) for line in lines)
 
 
+QUANTITY_OF_UNIT = {"hour": "hours", "day": "days", "week": "weeks"}
+
+
+def add_quantity(counts, unit: str, quantity: Decimal) -> None:
+    """Add a line's quantity to the hours, days or weeks it counts in (other units count in none)."""
+    name = QUANTITY_OF_UNIT.get(unit)
+    if name is not None:
+        setattr(counts, name, getattr(counts, name) + quantity)
+
+
 def tally(rows) -> Controls:
     """Counts of lines given as TALLIED tuples: one rule for what a visit, an hour of care or a person is."""
     found = Controls()
@@ -81,12 +91,7 @@ def tally(rows) -> Controls:
             found.visits += 1
         if kind not in CARE_KINDS:
             continue  # blocks, add-ons, contributions and adjustments are money, not care delivered
-        if unit == "hour":
-            found.hours += quantity
-        elif unit == "day":
-            found.days += quantity
-        elif unit == "week":
-            found.weeks += quantity
+        add_quantity(found, unit, quantity)
     found.providers, found.people = len(providers), len(people)
     return found
 

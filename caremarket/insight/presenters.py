@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.http import Http404
+
 from caremarket.domain import insight
-from caremarket.reference.models import Area, ServiceType
+from caremarket.reference import selectors as reference
 
 from . import reports
 from .models import HistoryImport, MarketMonth
 
 
-def _choice(raw, options) -> int | None:
-    return int(raw) if raw and str(raw).isdigit() and int(raw) in options else None
-
-
 def spend_page(*, council, service: str | None = None, area: str | None = None, net: bool = False) -> dict:
-    services = dict(ServiceType.objects.for_organisation(council).values_list("pk", "name"))
-    areas = dict(Area.objects.for_organisation(council).values_list("pk", "name"))
-    service_id, area_id = _choice(service, services), _choice(area, areas)
+    services, areas = reference.names(council=council)
+    service_id, area_id = reference.own_key(service, services), reference.own_key(area, areas)
     table = reports.spend_by_provider(council=council, service_type_id=service_id, area_id=area_id, net=net)
     updated = MarketMonth.objects.for_organisation(council).filter(source="run").order_by("-run_id").first()
     return {
@@ -45,10 +42,9 @@ def spend_rows(table: dict) -> tuple[list[str], list[list]]:
 
 
 def _year(year: int) -> None:
-    from caremarket.core.errors import ServiceError
-
+    """A year outside any report is no page (a 404 in the browser and the API alike)."""
     if year not in insight.YEARS:
-        raise ServiceError({"year": f"A financial year from {insight.YEARS[0]} to {insight.YEARS[-1]}"}, status=404)
+        raise Http404(f"A financial year from {insight.YEARS[0]} to {insight.YEARS[-1]}")
 
 
 def provider_year_page(*, council, provider_id: int, year: int, framework: bool) -> dict:
@@ -155,10 +151,9 @@ def forecast_page(*, council, service: str | None, area: str | None, measure: st
 
     from . import charts, forecasting
 
-    services = dict(ServiceType.objects.for_organisation(council).values_list("pk", "name"))
-    areas = dict(Area.objects.for_organisation(council).values_list("pk", "name"))
-    service_id = _choice(service, services) or next(iter(services), None)
-    area_id = _choice(area, areas)
+    services, areas = reference.names(council=council)
+    service_id = reference.own_key(service, services) or next(iter(services), None)
+    area_id = reference.own_key(area, areas)
     measure = measure if measure in forecasting.MEASURES else "new"
     years = years if years in forecasting.HORIZONS else "4"
     page = {

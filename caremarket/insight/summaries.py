@@ -17,7 +17,7 @@ from caremarket.core.bulk import insert_many
 from caremarket.domain import insight
 from caremarket.domain.lifecycles import PAYMENT_RUN
 from caremarket.finance.models import HoursBlock, PaymentLine, PaymentRun
-from caremarket.finance.reconciliation import CARE_KINDS
+from caremarket.finance.reconciliation import CARE_KINDS, add_quantity
 
 from .models import MarketMonth, RunSummary
 
@@ -112,12 +112,7 @@ def run_summarise(*, run: PaymentRun) -> int:
         else:
             found.spend += amount
         if kind in QUANTITY_KINDS:
-            if unit == "hour":
-                found.hours += quantity
-            elif unit == "day":
-                found.days += quantity
-            elif unit == "week":
-                found.weeks += quantity
+            add_quantity(found, unit, quantity)
     insert_many(
         MarketMonth,
         FIELDS,

@@ -4,7 +4,7 @@ CSV or XLSX; the import of history from before Caremarket."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -58,12 +58,9 @@ def spend(request):
 @permission_required(Permission.INSIGHT_READ)
 def provider_year(request, provider_id: int, year: int):
     framework = request.GET.get("framework") != "no"
-    try:
-        page = presenters.provider_year_page(
-            council=request.user.organisation, provider_id=provider_id, year=year, framework=framework
-        )
-    except ServiceError as exc:
-        raise Http404(str(exc)) from exc
+    page = presenters.provider_year_page(
+        council=request.user.organisation, provider_id=provider_id, year=year, framework=framework
+    )
     header, rows = presenters.provider_year_rows(page)
     name = f"spend-{provider_id}-{year}-{'framework' if framework else 'non-framework'}"
     return _download(request, name, header, rows) or render(request, "insight/provider_year.html", page)
@@ -73,16 +70,13 @@ def provider_year(request, provider_id: int, year: int):
 def placement_lines(request, provider_id: int, year: int, placement_id: int):
     council = request.user.organisation
     placement = selectors.placement_of(council=council, pk=placement_id)
-    try:
-        page = presenters.placement_lines_page(
-            council=council,
-            placement=placement,
-            year=year,
-            provider_id=provider_id,
-            framework=request.GET.get("framework"),
-        )
-    except ServiceError as exc:
-        raise Http404(str(exc)) from exc
+    page = presenters.placement_lines_page(
+        council=council,
+        placement=placement,
+        year=year,
+        provider_id=provider_id,
+        framework=request.GET.get("framework"),
+    )
     header, rows = presenters.placement_lines_rows(page["lines"])
     return _download(request, f"payment-lines-{placement_id}-{year}", header, rows) or render(
         request, "insight/placement_lines.html", page

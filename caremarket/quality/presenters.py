@@ -380,25 +380,23 @@ def complaint_page(*, complaint, form) -> dict:
 
 def cut_of(*, council, area=None, service=None, position=None) -> selectors.Cut:
     """The slice of the market asked for, each part only if it is the council's own."""
-    from caremarket.reference.models import Area, ServiceType
+    from caremarket.reference import selectors as reference
 
-    return selectors.Cut.of(
-        area=area,
-        service=service,
-        position=position,
-        areas=set(Area.objects.for_organisation(council).values_list("pk", flat=True)) if area else (),
-        services=set(ServiceType.objects.for_organisation(council).values_list("pk", flat=True)) if service else (),
+    if not (area or service or position):
+        return selectors.WHOLE
+    services, areas = reference.names(council=council)
+    return selectors.Cut(
+        reference.own_key(area, areas),
+        reference.own_key(service, services),
+        position if position in selectors.POSITIONS else "",
     )
 
 
 def _cut_choices(council) -> dict:
-    from caremarket.reference.models import Area, ServiceType
+    from caremarket.reference import selectors as reference
 
-    return {
-        "areas": dict(Area.objects.for_organisation(council).values_list("pk", "name")),
-        "services": dict(ServiceType.objects.for_organisation(council).values_list("pk", "name")),
-        "positions": selectors.POSITIONS,
-    }
+    services, areas = reference.names(council=council)
+    return {"areas": areas, "services": services, "positions": selectors.POSITIONS}
 
 
 def scorecards_page(*, council, months: str | None, cut: selectors.Cut = selectors.WHOLE) -> dict:

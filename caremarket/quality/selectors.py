@@ -61,35 +61,18 @@ class Cut:
         parts = [("area", self.area_id), ("service", self.service_type_id), ("position", self.position)]
         return "".join(f"&{k}={v}" for k, v in parts if v)
 
-    @classmethod
-    def of(cls, *, area=None, service=None, position=None, areas=(), services=()) -> Cut:
-        """From a page's or the API's choices, each kept only if it is one of the council's."""
-
-        def one(raw, options):
-            return int(raw) if raw and str(raw).isdigit() and int(raw) in options else None
-
-        return cls(one(area, areas), one(service, services), position if position in POSITIONS else "")
+    def _on(self, queryset, area: str, service: str, position: str):
+        wanted = {area: self.area_id, service: self.service_type_id, position: self.position}
+        return queryset.filter(**{field: value for field, value in wanted.items() if value})
 
     def placements(self, queryset, path: str = ""):
         """Those of the placements (reached through `path`) inside the cut."""
-        if self.area_id:
-            queryset = queryset.filter(**{f"{path}area_id": self.area_id})
-        if self.service_type_id:
-            queryset = queryset.filter(**{f"{path}service_type_id": self.service_type_id})
-        if self.position:
-            queryset = queryset.filter(**{f"{path}admission__position": self.position})
-        return queryset
+        return self._on(queryset, f"{path}area_id", f"{path}service_type_id", f"{path}admission__position")
 
     def referrals(self, queryset):
         """Those of the referrals inside the cut: their request's area and service, the position they were
         offered at."""
-        if self.area_id:
-            queryset = queryset.filter(request__area_id=self.area_id)
-        if self.service_type_id:
-            queryset = queryset.filter(request__service_type_id=self.service_type_id)
-        if self.position:
-            queryset = queryset.filter(step=self.position)
-        return queryset
+        return self._on(queryset, "request__area_id", "request__service_type_id", "step")
 
 
 WHOLE = Cut()

@@ -86,3 +86,16 @@ def price_floor_flags(council: Organisation, amount: Decimal, unit: str, day: da
     if unit != "hour":
         return []
     return pricing.floor_flags(amount, cost_of_care=cost_of_care_on(council, day), minimum_price=minimum_price_on(day))
+
+
+def names(*, council: Organisation) -> tuple[dict[int, str], dict[int, str]]:
+    """The council's services and areas by key, for a page's choices."""
+    return (
+        dict(ServiceType.objects.for_organisation(council).values_list("pk", "name")),
+        dict(Area.objects.for_organisation(council).values_list("pk", "name")),
+    )
+
+
+def own_key(raw, keys) -> int | None:
+    """A key chosen on a page or sent to the API, if it is one of `keys` (the council's own); otherwise none."""
+    return int(raw) if raw and str(raw).isdigit() and int(raw) in keys else None
