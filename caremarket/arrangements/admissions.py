@@ -161,6 +161,37 @@ def admission_remove(*, admission: Admission, actor, reason: str) -> Admission:
     return _change(admission, to_status="removed", actor=actor, reason=reason.strip())
 
 
+CAPACITY_MAX = 5000  # people under one admission: beyond this a figure is a typing slip
+
+
+@transaction.atomic
+def admission_capacity_declare(*, admission: Admission, actor, capacity, today: date | None = None) -> Admission:
+    """The provider's own figure of the people it can support at once under this admission (seed 004 sets demand
+    against capacity). Declared again whenever it changes; each declaration is audited with the one it replaces."""
+    if not ADMISSION.is_in(admission.status, "current"):
+        raise ServiceError("A removed admission has no capacity to declare")
+    try:
+        number = int(str(capacity).strip())
+    except (TypeError, ValueError):
+        raise ServiceError({"capacity": "Enter the number of people as a whole number, like 12"}) from None
+    if not 0 <= number <= CAPACITY_MAX:
+        raise ServiceError({"capacity": f"Enter a number of people from 0 to {CAPACITY_MAX:,}"})
+    before = {"capacity": admission.capacity, "declared_on": str(admission.capacity_declared_on or "")}
+    admission.capacity = number
+    admission.capacity_declared_on = today or timezone.localdate()
+    admission.save(update_fields=["capacity", "capacity_declared_on"])
+    audit_record(
+        actor=actor,
+        organisation=admission.arrangement.council,
+        action="admission.capacity_declared",
+        target=admission,
+        also=admission.provider,
+        before=before,
+        after={"capacity": number, "declared_on": str(admission.capacity_declared_on)},
+    )
+    return admission
+
+
 def admissions_suspend_expired(*, today: date | None = None) -> list[Admission]:
     """Insurance past its expiry date suspends the admission automatically (run by the worker)."""
     today = today or timezone.localdate()

@@ -117,6 +117,8 @@ class AdmissionOut(Schema):
     position: str
     rank: int | None
     price: Decimal | None
+    capacity: int | None
+    capacity_declared_on: date | None
 
     @staticmethod
     def resolve_arrangement(obj) -> str:
@@ -245,6 +247,18 @@ def feedback(request, application_id: int):
 def my_admissions(request):
     require(request, Permission.APPLICATIONS_READ)
     return selectors.admissions_of_provider(provider=_provider(request))
+
+
+class CapacityIn(Schema):
+    capacity: int
+
+
+@router.put("/admissions/{admission_id}/capacity", response=AdmissionOut)
+def declare_capacity(request, admission_id: int, payload: CapacityIn):
+    """The people the provider can support at once under one of its admissions."""
+    require(request, Permission.APPLICATIONS_MANAGE)
+    admission = selectors.admission_of_provider(provider=_provider(request), pk=admission_id)
+    return admissions.admission_capacity_declare(admission=admission, actor=request.auth, capacity=payload.capacity)
 
 
 @router.get("/arrangements/{arrangement_id}/applications", response=list[ApplicationOut])

@@ -389,5 +389,17 @@ class WithdrawApplicationForm(forms.Form):
     )
 
 
+class CapacityForm(forms.Form):
+    # checked by the service, so the browser and the API give the same message
+    capacity = forms.CharField(
+        label="How many people can you support at once under this admission?",
+        help_text="Everyone you support now under it, and the new people you could take. Enter 0 if you can take "
+        "nobody.",
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={"required": "Enter the number of people, or 0"},
+    )
+
+
 class ConfirmForm(forms.Form):
     """An action with nothing to fill in but a confirmation, given on its check page."""

@@ -327,6 +327,10 @@ class Admission(LifecycleModelMixin, models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     # Places bought in a block contract (seed 002); vacancies are these less the active placements.
     block_places = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The people the provider says it can support at once under this admission, kept current by the provider
+    # (seed 004: demand set against capacity); none until it declares.
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity_declared_on = models.DateField(null=True, blank=True)
     offers_transport = models.BooleanField(default=False)
     one_to_one = models.BooleanField(default=False)
     complex_needs = models.BooleanField(default=False)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/documents/new/", views.document_add, name="document-add"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
     path("<int:pk>/feedback/", views.application_feedback, name="feedback"),
+    path("admissions/<int:pk>/capacity/", views.admission_capacity, name="admission-capacity"),
     path("<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
 ]

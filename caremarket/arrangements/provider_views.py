@@ -12,7 +12,7 @@ from caremarket.core.permissions import organisation_required, permission_requir
 from caremarket.domain.lifecycles import APPLICATION
 from caremarket.domain.roles import Permission
 
-from . import applications, forms, selectors
+from . import admissions, applications, forms, selectors
 
 
 def _provider(request):
@@ -149,6 +149,29 @@ def application_withdraw(request, pk: int):
         return redirect("applications:view", pk=pk)
     return render(
         request, "arrangements/provider/application_withdraw.html", {"form": form, "application": application}
+    )
+
+
+@permission_required(Permission.APPLICATIONS_MANAGE)
+def admission_capacity(request, pk: int):
+    provider = _provider(request)
+    admission = selectors.admission_of_provider(provider=provider, pk=pk)
+    form = forms.CapacityForm(bound(request), initial={"capacity": admission.capacity})
+    done = submit(
+        request,
+        form,
+        lambda data: admissions.admission_capacity_declare(
+            admission=admission, actor=request.user, capacity=data["capacity"]
+        ),
+    )
+    if done is not FAILED:
+        messages.success(request, f"You can support {done.capacity} people under {admission.arrangement.reference}")
+        return redirect("applications:list")
+    return render(
+        request,
+        "arrangements/provider/admission_capacity.html",
+        {"form": form, "admission": admission},
+        status=400 if form.errors else 200,
     )
 
 

@@ -156,6 +156,15 @@ def admissions_of_provider(*, provider):
     return Admission.objects.filter(provider=provider).select_related("arrangement__council", "lot", "area")
 
 
+def admission_of_provider(*, provider, pk) -> Admission:
+    from django.http import Http404
+
+    found = admissions_of_provider(provider=provider).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such admission")
+    return found
+
+
 def latest_run(arrangement: Arrangement, kind: str) -> AwardRun | None:
     return arrangement.award_runs.filter(kind=kind).first()
 

@@ -19,20 +19,37 @@ from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements.models import Admission
 from caremarket.brokerage.models import Placement
 from caremarket.domain.lifecycles import PLACEMENT
-from caremarket.insight import history, summaries
+from caremarket.insight import history, summaries, unmet
 from caremarket.insight.models import HistoryImport
+from caremarket.notifications.services import history as history_only
 
+from .arrangements import _admin
 from .payments import FIRST_RUN
 
 FIRST_MONTH = date(2021, 4, 1)
 WEEKS_A_MONTH = Decimal("4.348")
 
 
-def _months():
+def _months(until: date):
+    """Every month from the history's first to the last month over."""
     month = FIRST_MONTH
-    while month < FIRST_RUN.replace(day=1):
+    while month < until.replace(day=1):
         yield month
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _carried(council: Organisation, months: list[date]) -> Counter:
+    """Caremarket's own active packages per provider, service, area and month: the old system's packages still
+    running are the rest of the market, so the two together run on without a step where Caremarket began."""
+    active = Counter()
+    placements = Placement.objects.filter(council=council).values_list(
+        "provider_id", "service_type_id", "area_id", "start_on", "ended_on"
+    )
+    for provider, service, area, start, end in placements:
+        for month in months:
+            if start < date(month.year + month.month // 12, month.month % 12 + 1, 1) and (end is None or end >= month):
+                active[(provider, service, area, month)] += 1
+    return active
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -79,6 +96,7 @@ def _rows(council: Organisation, rng: random.Random) -> list[list]:
         now, started = live.get(key, 0), begun.get(key, 0)  # Caremarket's year: packages now, and started
         streams.append(
             (
+                key,
                 admission.provider.name,
                 service,
                 admission.area.code,
@@ -88,21 +106,29 @@ def _rows(council: Organisation, rng: random.Random) -> list[list]:
                 started,
             )
         )
-    for service in sorted({s[1] for s in streams}, key=lambda s: s.pk):
-        arrangement = next(s[4] for s in streams if s[1] == service)
+    for service in sorted({s[2] for s in streams}, key=lambda s: s.pk):
+        arrangement = next(s[5] for s in streams if s[2] == service)
         # the old system's "non-framework provision", shrinking as the frameworks grew
         spots = spot.get(service.pk, 0)
-        streams.append(("", service, "", "off-framework", arrangement, 1 + spots, 1 + spots))
-    months = list(_months())
-    for name, service, area, route, arrangement, now, started in streams:
+        streams.append((None, "", service, "", "off-framework", arrangement, 1 + spots, 1 + spots))
+    months = list(_months(timezone.localdate()))
+    began = FIRST_RUN.replace(day=1)
+    carried = _carried(council, [m for m in months if m >= began])
+    for key, name, service, area, route, arrangement, now, started in streams:
         # growing or shrinking to what the council has today, so the history runs on into Caremarket's own months
         growth = rng.uniform(-0.04, 0.12) if name else rng.uniform(-0.25, -0.1)
         hourly = arrangement.price_basis in ("hour-per-area", "none")
         for n, month in enumerate(months):
+            if month >= began and key is None:
+                break  # spot purchases are Caremarket's own from its first month
             season = 1 + 0.08 * math.cos((month.month - 1) / 12 * 2 * math.pi)  # more care in winter
             people = max(now, 0.4) / (1 + growth) ** ((len(months) - n) / 12)
             active = max(0, round(people * season + rng.gauss(0, 0.4)))
             new = _poisson(rng, max(started, 0.1) / 12 / (1 + growth) ** ((len(months) - n) / 12) * season)
+            if month >= began:  # the old system's packages still running, ending as Caremarket's replace them
+                active, new = max(0, active - carried[(*key, month)]), 0
+                if active == 0:
+                    continue
             year_rate = Decimal("22.40") + Decimal("0.95") * (n // 12)
             if hourly:
                 hours = (Decimal(active) * Decimal(rng.uniform(24, 40)) * WEEKS_A_MONTH / 4).quantize(Decimal("0.5"))
@@ -134,5 +160,45 @@ def build(rng: random.Random) -> dict[str, int]:
             content=out.getvalue().encode(),
         )
         made["history rows imported"] += imported.rows
-    made.update({f"market {k}": v for k, v in summaries.market_refresh(today=timezone.localdate()).items()})
+    made["capacities declared"] = _capacities(rng)
+    today = timezone.localdate()
+    made.update({f"market {k}": v for k, v in summaries.market_refresh(today=today).items()})
+    with history_only():  # the demo's unmet need is found now, and its notices are not news
+        made.update({f"unmet need {k}": v for k, v in unmet.needs_refresh(today=today).items()})
     return made
+
+
+def _capacities(rng: random.Random) -> int:
+    """Most providers declare room for a few more people than they support now; one in ten has declared nothing;
+    in each council's first home care area with several providers they are full, so demand there passes capacity."""
+    from caremarket.arrangements.admissions import admission_capacity_declare
+
+    carrying = Counter(
+        Placement.objects.filter(status__in=PLACEMENT.group("live"), admission__isnull=False).values_list(
+            "admission_id", flat=True
+        )
+    )
+    admissions = list(
+        Admission.objects.filter(status="active", area__isnull=False)
+        .select_related("arrangement__council", "provider", "lot")
+        .prefetch_related("lot__service_types")
+        .order_by("pk")
+    )
+    full = {}
+    for admission in admissions:
+        council = admission.arrangement.council_id
+        codes = {s.code for s in admission.lot.service_types.all()}
+        if council not in full and "home-care" in codes:
+            peers = [a for a in admissions if a.area_id == admission.area_id and a.lot_id == admission.lot_id]
+            if len(peers) >= 3:
+                full[council] = (admission.lot_id, admission.area_id)
+    declared = 0
+    for admission in admissions:
+        tight = full.get(admission.arrangement.council_id) == (admission.lot_id, admission.area_id)
+        if not tight and rng.random() < 0.1:
+            continue
+        now = carrying.get(admission.pk, 0)
+        people = max(0, now - 1) if tight else now + rng.randint(1, 4)
+        admission_capacity_declare(admission=admission, actor=_admin(admission.provider), capacity=people)
+        declared += 1
+    return declared

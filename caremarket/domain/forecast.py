@@ -99,9 +99,9 @@ def method_of(seasonal: bool) -> str:
     return f"Exponential smoothing (ETS): additive errors, a damped additive trend{season}"
 
 
-def forecast(series: list[tuple[date, float]], horizon: int, level: int = LEVEL) -> Forecast:
+def forecast(series: list[tuple[date, float]], horizon: int, level: int = LEVEL, assess: bool = True) -> Forecast:
     """The next `horizon` months after the series, each with its interval; and, given a year more than the least
-    history, the accuracy of the same method on the last year held back."""
+    history (and `assess`), the accuracy of the same method on the last year held back."""
     months = filled(series)
     if len(months) < MIN_MONTHS:
         raise TooLittleHistory(len(months))
@@ -111,7 +111,7 @@ def forecast(series: list[tuple[date, float]], horizon: int, level: int = LEVEL)
     fitted, seasonal = _fit(values, first)
     points = tuple(_predict(fitted, len(values), horizon, first, level))
     accuracy = None
-    if len(values) >= MIN_MONTHS + HELD_BACK:
+    if assess and len(values) >= MIN_MONTHS + HELD_BACK:
         kept = values[:-HELD_BACK]
         trial, _ = _fit(kept, first)
         guessed = _predict(trial, len(kept), HELD_BACK, first, level)

@@ -109,11 +109,39 @@ SPOT_SIGN = 3  # spot purchases in one service and area over SPOT_MONTHS: bought
 SPOT_MONTHS = 6
 
 
-def unmet_need_signs(*, unsourced: int, spot: int) -> list[str]:
+def unmet_need_signs(*, unsourced: int, spot: int, forecast: str = "") -> list[str]:
     """What says there is unmet need in a service and area, in words; none, none."""
-    signs = []
+    signs = [forecast[:1].upper() + forecast[1:]] if forecast else []
     if unsourced >= UNSOURCED_SIGN:
         signs.append(f"{unsourced} requests unsourced (a sign from {UNSOURCED_SIGN})")
     if spot >= SPOT_SIGN:
         signs.append(f"{spot} spot purchases in {SPOT_MONTHS} months (a sign from {SPOT_SIGN})")
     return signs
+
+
+# --- demand against capacity (seed 004: demand forecast over the contract; seed 000: reopen on unmet need) ------
+
+OUTLOOK_MONTHS = 12  # how far ahead the worker looks for forecast demand above capacity
+
+
+def admission_capacity(*, declared: int | None, block_places: int | None) -> int | None:
+    """The people one admission can support at once: what the provider declared, else the places the council
+    bought in a block, else not known (never guessed)."""
+    if declared is not None:
+        return declared
+    return block_places
+
+
+def first_month_over(points, capacity: int, *, attr: str = "mean"):
+    """The first forecast month whose figure (`mean`, or `high` for the interval's maximum) is above capacity."""
+    for point in points:
+        if getattr(point, attr) > capacity:
+            return point.month
+    return None
+
+
+def forecast_sign(*, exceeds_from, capacity: int, peak: float) -> str:
+    """The forecast's sign of unmet need in words; none, none."""
+    if exceeds_from is None:
+        return ""
+    return f"forecast active packages reach {peak:.0f} against capacity for {capacity} from {exceeds_from:%B %Y}"

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     COMPLAINT_REPORTED = "quality.complaint_reported"
     REVIEW_ASKED = "quality.review_asked"
     REVIEW_CHANGE = "quality.review_change"
+    UNMET_NEED = "insight.unmet_need"
 
 
 class Email(StrEnum):
@@ -106,6 +107,11 @@ KINDS: dict[Kind, KindRule] = {
     Kind.QUALITY_DEADLINE: KindRule(
         "A quality deadline passes: a comment window, an action plan, a complaint, a re-audit",
         Permission.QUALITY_MANAGE,
+        Email.DAILY,
+    ),
+    Kind.UNMET_NEED: KindRule(
+        "Unmet need shows in a service and area (an arrangement may reopen)",
+        Permission.ARRANGEMENTS_MANAGE,
         Email.DAILY,
     ),
     Kind.REVIEW_ASKED: KindRule(

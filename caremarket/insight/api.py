@@ -146,6 +146,16 @@ class AccuracyOut(Schema):
     inside_interval: int
 
 
+class CapacityOut(Schema):
+    people: int = Field(description="What admitted providers declared, or places bought in a block")
+    declared_admissions: int
+    block_admissions: int
+    undeclared_admissions: int = Field(description="Admissions whose capacity is not known: not counted")
+    supported_now: int
+    exceeds_from: date | None = Field(description="The first month the forecast is above capacity")
+    may_exceed_from: date | None = Field(description="The first month the forecast's maximum is above capacity")
+
+
 class ForecastOut(Schema):
     service_type_id: int
     area_id: int | None
@@ -155,6 +165,7 @@ class ForecastOut(Schema):
     history: list[tuple[date, float]]
     points: list[ForecastPointOut]
     accuracy: AccuracyOut | None
+    capacity: CapacityOut | None = Field(description="Set against active packages only")
 
 
 @router.get("/forecast", response=ForecastOut)
@@ -192,6 +203,17 @@ def demand_forecast(request, service_type_id: int, area_id: int | None = None, m
             if made.accuracy.mean_absolute_percentage_error is None
             else round(made.accuracy.mean_absolute_percentage_error, 2),
             "inside_interval": made.accuracy.inside_interval,
+        },
+        "capacity": None
+        if page["capacity"] is None
+        else {
+            "people": page["capacity"].total,
+            "declared_admissions": page["capacity"].declared,
+            "block_admissions": page["capacity"].from_blocks,
+            "undeclared_admissions": len(page["capacity"].unknown),
+            "supported_now": page["capacity"].carrying,
+            "exceeds_from": page["exceeds_from"],
+            "may_exceed_from": page["may_exceed_from"],
         },
     }
 

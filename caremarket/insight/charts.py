@@ -22,6 +22,7 @@ class Chart:
     y_ticks: list[tuple[float, str]]
     x_ticks: list[tuple[float, str]]
     plot: tuple[int, int, int, int]  # left, top, right, bottom
+    capacity_y: float | None = None  # a level line (capacity), drawn dotted and named in the legend
 
 
 def _nice_top(value: float) -> float:
@@ -33,10 +34,10 @@ def _nice_top(value: float) -> float:
     return float(value)
 
 
-def forecast_chart(history: list[tuple[date, float]], points) -> Chart:
-    """History and forecast on one time axis, the forecast's interval as a band."""
+def forecast_chart(history: list[tuple[date, float]], points, capacity: int | None = None) -> Chart:
+    """History and forecast on one time axis, the forecast's interval as a band, capacity as a level line."""
     months = [m for m, _ in history] + [p.month for p in points]
-    top = _nice_top(max([v for _, v in history] + [p.high for p in points] + [1.0]))
+    top = _nice_top(max([v for _, v in history] + [p.high for p in points] + [1.0, float(capacity or 0)]))
     span = max(1, len(months) - 1)
     right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
 
@@ -63,4 +64,5 @@ def forecast_chart(history: list[tuple[date, float]], points) -> Chart:
         y_ticks=[(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)],
         x_ticks=[(x(i), f"{m.year}/{(m.year + 1) % 100:02d}") for i, m in enumerate(months) if m.month == 4],
         plot=(LEFT, TOP, right, bottom),
+        capacity_y=y(capacity) if capacity is not None else None,
     )

@@ -105,3 +105,27 @@ class RunSummary(models.Model):
     run = models.OneToOneField("finance.PaymentRun", on_delete=models.CASCADE, related_name="+")
     lines = models.PositiveIntegerField()
     summarised_at = models.DateTimeField(default=timezone.now)
+
+
+class Outlook(TenantModel):
+    """Forecast active packages a year ahead in one service and area against the capacity there, worked out by the
+    worker and replaced each time: the forecast's sign of unmet need."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    service_type = models.ForeignKey("reference.ServiceType", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("reference.Area", on_delete=models.CASCADE, related_name="+")
+    capacity = models.PositiveIntegerField()
+    unknown = models.PositiveIntegerField(default=0)  # admissions whose capacity is not known
+    carrying = models.PositiveIntegerField(default=0)
+    peak = models.DecimalField(max_digits=9, decimal_places=1)
+    exceeds_from = models.DateField(null=True, blank=True)
+    may_exceed_from = models.DateField(null=True, blank=True)
+    worked_out_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service_type__name", "area__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "service_type", "area"], name="one_outlook_per_service_area")
+        ]

@@ -10,7 +10,7 @@ from caremarket.domain import insight
 from caremarket.reference import selectors as reference
 
 from . import reports
-from .models import HistoryImport, MarketMonth
+from .models import HistoryImport, MarketMonth, Outlook
 
 
 def spend_page(*, council, service: str | None = None, area: str | None = None, net: bool = False) -> dict:
@@ -183,15 +183,52 @@ def forecast_page(*, council, service: str | None, area: str | None, measure: st
     except forecast.TooLittleHistory as short:
         page["too_little"] = short
         return page
-    page.update(made=made, history=series, chart=charts.forecast_chart(series, made.points))
+    page.update(made=made, history=series, **_against_capacity(council, service_id, area_id, measure, made, services))
+    page["chart"] = charts.forecast_chart(series, made.points, page["capacity"].total if page["capacity"] else None)
     return page
+
+
+def _against_capacity(council, service_id: int, area_id: int | None, measure: str, made, services) -> dict:
+    """Capacity set against forecast active packages, the months it is passed, and the arrangements that could
+    reopen there with the evidence written in."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from . import capacity, unmet
+
+    if measure != "active":
+        return {"capacity": None, "exceeds_from": None, "may_exceed_from": None, "reopen": []}
+    found = capacity.capacity_of(council=council, service_type_id=service_id, area_id=area_id)
+    exceeds = insight.first_month_over(made.points, found.total)
+    may = insight.first_month_over(made.points, found.total, attr="high")
+    reopen = []
+    if exceeds or may:
+        arrangements = {
+            a.pk: a
+            for (covered_service, covered_area), found_ in unmet.windowed(council).items()
+            if covered_service == service_id and area_id in (None, covered_area)
+            for a in found_
+        }
+        peak = max(p.mean for p in made.points)
+        where = reference.names(council=council)[1].get(area_id, "every area")
+        sign = insight.forecast_sign(exceeds_from=exceeds, capacity=found.total, peak=peak) or (
+            f"the forecast's maximum passes capacity for {found.total} from {may:%B %Y}"
+        )
+        query = urlencode({"reason": "unmet-need", "unmet_need": f"{services[service_id]} in {where}: {sign}."})
+        reopen = [(a, f"{reverse('arrangements:window-create', args=[a.pk])}?{query}") for a in arrangements.values()]
+    return {"capacity": found, "exceeds_from": exceeds, "may_exceed_from": may, "reopen": reopen}
 
 
 def forecast_rows(page: dict) -> tuple[list[str], list[list]]:
     header = ["Month", "Actual", "Forecast", f"Minimum ({page['made'].level}%)", f"Maximum ({page['made'].level}%)"]
-    rows = [[m.strftime("%Y-%m"), round(v, 1), "", "", ""] for m, v in page["history"]]
+    capacity = page["capacity"].total if page["capacity"] else None
+    extra = [] if capacity is None else [capacity]
+    if capacity is not None:
+        header.append("Capacity")
+    rows = [[m.strftime("%Y-%m"), round(v, 1), "", "", "", *extra] for m, v in page["history"]]
     rows += [
-        [p.month.strftime("%Y-%m"), "", round(p.mean, 1), round(p.low, 1), round(p.high, 1)]
+        [p.month.strftime("%Y-%m"), "", round(p.mean, 1), round(p.low, 1), round(p.high, 1), *extra]
         for p in page["made"].points
     ]
     return header, rows
@@ -216,4 +253,6 @@ def unmet_need_page(*, council) -> dict:
         "unsourced_sign": insight.UNSOURCED_SIGN,
         "spot_sign": insight.SPOT_SIGN,
         "spot_months": insight.SPOT_MONTHS,
+        "outlook_months": insight.OUTLOOK_MONTHS,
+        "outlook_at": Outlook.objects.for_organisation(council).values_list("worked_out_at", flat=True).first(),
     }

@@ -14,6 +14,7 @@ from caremarket.core.scheduling import periodic
 def refresh_market() -> dict:
     from django.utils import timezone
 
-    from . import summaries
+    from . import summaries, unmet
 
-    return summaries.market_refresh(today=timezone.localdate())
+    today = timezone.localdate()
+    return {**summaries.market_refresh(today=today), **unmet.needs_refresh(today=today)}

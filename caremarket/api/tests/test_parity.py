@@ -95,6 +95,7 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
     ("applications:edit", "submit"): ["POST /api/v1/applications/{application_id}/submit"],
     ("applications:document-add", None): ["POST /api/v1/applications/{application_id}/documents"],
     ("applications:withdraw", None): ["POST /api/v1/applications/{application_id}/withdrawal"],
+    ("applications:admission-capacity", None): ["PUT /api/v1/admissions/{admission_id}/capacity"],
     ("brokerage:person-create", None): ["POST /api/v1/people"],
     ("brokerage:request-create", None): ["POST /api/v1/care-requests"],
     ("brokerage:request", None): ["POST /api/v1/care-requests/{request_id}/approval"],
