@@ -28,6 +28,16 @@ class Organisation(models.Model):
     cqc_provider_id = models.CharField(max_length=20, blank=True)
     contact_email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
+    # A provider that is a council's own service (seed 003: Cheshire East's in-house day service beside external
+    # providers): its care for that council is in-house provision in market insight.
+    in_house_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="in_house_services",
+        limit_choices_to={"kind": "council"},
+    )
     # A council's brokerage: unsourced requests are escalated to team leaders after this many hours.
     escalate_unsourced_after_hours = models.PositiveSmallIntegerField(default=24)
     # days a provider still sees a person's details after their placement ends (invoices, queries), then only
@@ -44,7 +54,12 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["council", "provider"]), name="org_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["council", "provider"]), name="org_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(in_house_of__isnull=True) | Q(kind="provider"), name="only_a_provider_is_in_house"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

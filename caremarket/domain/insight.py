@@ -51,9 +51,12 @@ NOT_NAMED = "Providers not named"
 POSITIONS = frozenset({"primary", "secondary", "reserve"})
 
 
-def market_route(*, route: str, position: str = "", funding_route: str = "gross") -> Route:
+def market_route(*, route: str, position: str = "", funding_route: str = "gross", in_house: bool = False) -> Route:
     """How a placement's care was bought, from how it was sourced (its brokerage route), the position of the
-    provider's admission it was placed under, and how it is funded."""
+    provider's admission it was placed under, how it is funded, and whether the provider is the council's own
+    service."""
+    if in_house:
+        return Route.IN_HOUSE
     if funding_route == "direct-payment":
         return Route.DIRECT_PAYMENT
     if route == "cascade":

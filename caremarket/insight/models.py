@@ -69,6 +69,10 @@ class MarketMonth(TenantModel):
     provider_name = models.CharField(max_length=200, blank=True)
     service_type = models.ForeignKey("reference.ServiceType", on_delete=models.PROTECT, related_name="+")
     area = models.ForeignKey("reference.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # the placements' need level (seed 002's complexity); none in imported history
+    need_level = models.ForeignKey(
+        "reference.NeedLevel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     route = models.CharField(max_length=20, choices=ROUTES)
     framework = models.BooleanField()
     spend_pence = models.BigIntegerField(default=0)  # gross: what the council paid or would pay before contributions
@@ -76,6 +80,9 @@ class MarketMonth(TenantModel):
     hours_x100 = models.BigIntegerField(default=0)
     days_x100 = models.BigIntegerField(default=0)
     weeks_x100 = models.BigIntegerField(default=0)
+    # the hours paid at their standard hourly rate (before weekend and bank holiday enhancements), in pence: the
+    # weighted average standard hourly rate the finance return asks for is this over the hours (ADR 0017)
+    standard_pence = models.BigIntegerField(default=0, db_default=0)
     new_packages = models.PositiveIntegerField(default=0)
     active_packages = models.PositiveIntegerField(default=0)
 

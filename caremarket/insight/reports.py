@@ -89,11 +89,13 @@ def _spent(*, council, start, end):
     )
 
 
-def _framework(placement_route: str | None, position: str | None, funding: str | None) -> bool:
+def _framework(placement_route: str | None, position: str | None, funding: str | None, in_house: bool) -> bool:
     if placement_route is None:
         return True  # a block of hours, bought through its arrangement
     return insight.is_framework(
-        insight.market_route(route=placement_route, position=position or "", funding_route=funding or "gross")
+        insight.market_route(
+            route=placement_route, position=position or "", funding_route=funding or "gross", in_house=in_house
+        )
     )
 
 
@@ -119,10 +121,15 @@ def provider_year(*, council, provider_id: int, year: int, framework: bool) -> d
     by_placement: dict[int | None, list] = defaultdict(lambda: [Decimal(0), 0])
     if provider_id != UNNAMED:
         lines = _spent(council=council, start=start, end=end).filter(provider_id=provider_id)
-        for placement_id, route, position, funding, amount in lines.values_list(
-            "placement_id", "placement__route", "placement__admission__position", "placement__funding_route", "amount"
+        for placement_id, route, position, funding, own, amount in lines.values_list(
+            "placement_id",
+            "placement__route",
+            "placement__admission__position",
+            "placement__funding_route",
+            "placement__provider__in_house_of_id",
+            "amount",
         ).iterator():
-            if _framework(route, position, funding) == framework:
+            if _framework(route, position, funding, own == council.pk) == framework:
                 by_placement[placement_id][0] += amount
                 by_placement[placement_id][1] += 1
     placements = {

@@ -16,7 +16,7 @@ from caremarket.brokerage.models import Placement
 from caremarket.core.bulk import insert_many
 from caremarket.domain import insight
 from caremarket.domain.lifecycles import PAYMENT_RUN
-from caremarket.finance.models import HoursBlock, PaymentLine, PaymentRun
+from caremarket.finance.models import HoursBlock, PaymentLine, PaymentRun, Rate
 from caremarket.finance.reconciliation import CARE_KINDS, add_quantity
 
 from .models import MarketMonth, RunSummary
@@ -41,6 +41,8 @@ FIELDS = (
     "weeks_x100",
     "new_packages",
     "active_packages",
+    "need_level",
+    "standard_pence",
 )
 
 
@@ -51,16 +53,40 @@ class _Sums:
     hours: Decimal = Decimal(0)
     days: Decimal = Decimal(0)
     weeks: Decimal = Decimal(0)
+    standard: Decimal = Decimal(0)  # hours at their standard rate
 
 
 def _placements(ids) -> dict[int, tuple]:
-    """Each placement's service, area and market route."""
+    """Each placement's service, area, market route and need level."""
     found = {}
     rows = Placement.objects.filter(pk__in=ids).values_list(
-        "pk", "service_type_id", "area_id", "route", "admission__position", "funding_route"
+        "pk",
+        "service_type_id",
+        "area_id",
+        "route",
+        "admission__position",
+        "funding_route",
+        "need_level_id",
+        "council_id",
+        "provider__in_house_of_id",
     )
-    for pk, service, area, route, position, funding in rows:
-        found[pk] = (service, area, insight.market_route(route=route, position=position or "", funding_route=funding))
+    for pk, service, area, route, position, funding, level, council, own in rows:
+        way = insight.market_route(
+            route=route, position=position or "", funding_route=funding, in_house=own is not None and own == council
+        )
+        found[pk] = (service, area, way, level)
+    return found
+
+
+def _standard_rates(council, placement_ids) -> dict[str, Decimal]:
+    """Each rate's standard amount by the reference its lines carry (a council rate, or a placement's agreed price
+    in its terms): a line's own rate includes any weekend or bank holiday enhancement; the rate it was priced from
+    does not."""
+    from caremarket.brokerage.models import PlacementTerms
+
+    found = {str(pk): amount for pk, amount in Rate.objects.filter(council=council).values_list("pk", "amount")}
+    agreed = PlacementTerms.objects.filter(placement__in=placement_ids, agreed_price__isnull=False)
+    found.update((f"terms:{pk}", amount) for pk, amount in agreed.values_list("pk", "agreed_price"))
     return found
 
 
@@ -91,28 +117,32 @@ def run_summarise(*, run: PaymentRun) -> int:
     """Sum an approved run's payable lines into months (again, if it was summed before); how many lines."""
     MarketMonth.objects.filter(run=run).delete()
     lines = PaymentLine.objects.filter(run=run, held=False, flagged=False).values_list(
-        "provider_id", "placement_id", "kind", "key", "day", "unit", "quantity", "amount"
+        "provider_id", "placement_id", "kind", "key", "day", "unit", "quantity", "amount", "rate", "rate_ref"
     )
     rows = list(lines)
     placements = _placements({r[1] for r in rows if r[1]})
     blocks = _blocks(run.council) if any(r[1] is None and r[2] == "block" for r in rows) else {}
+    standard = _standard_rates(run.council, list(placements))
     sums: dict[tuple, _Sums] = defaultdict(_Sums)
-    for provider_id, placement_id, kind, key, day, unit, quantity, amount in rows:
+    for provider_id, placement_id, kind, key, day, unit, quantity, amount, rate, rate_ref in rows:
         if placement_id is not None:
-            service, area, route = placements[placement_id]
+            service, area, route, level = placements[placement_id]
         elif kind == "block":
             service, area, route = blocks.get(int(key[1:].split(":", 1)[0]), (None, None, None))
+            level = None
         else:
             continue
         if service is None:
             continue
-        found = sums[(insight.month_of(day), provider_id, service, area, route)]
+        found = sums[(insight.month_of(day), provider_id, service, area, route, level)]
         if kind == "contribution":
             found.contributions -= amount
         else:
             found.spend += amount
         if kind in QUANTITY_KINDS:
             add_quantity(found, unit, quantity)
+            if unit == "hour":
+                found.standard += quantity * standard.get(rate_ref, rate)
     insert_many(
         MarketMonth,
         FIELDS,
@@ -136,8 +166,10 @@ def run_summarise(*, run: PaymentRun) -> int:
                 _cents(s.weeks),
                 0,
                 0,
+                level,
+                _cents(s.standard),
             )
-            for (month, provider_id, service, area, route), s in sums.items()
+            for (month, provider_id, service, area, route, level), s in sums.items()
         ),
     )
     RunSummary.objects.update_or_create(run=run, defaults={"lines": len(rows)})
@@ -166,15 +198,19 @@ def activity_summarise(*, council, today: date) -> int:
         "funding_route",
         "start_on",
         "ended_on",
+        "need_level_id",
+        "provider__in_house_of_id",
     )
     this_month = insight.month_of(today)
-    for provider, service, area, route, position, funding, start, ended in rows:
-        way = insight.market_route(route=route, position=position or "", funding_route=funding)
+    for provider, service, area, route, position, funding, start, ended, level, own in rows:
+        way = insight.market_route(
+            route=route, position=position or "", funding_route=funding, in_house=own == council.pk
+        )
         if start <= today:
-            counted[(insight.month_of(start), provider, service, area, way)][0] += 1
+            counted[(insight.month_of(start), provider, service, area, way, level)][0] += 1
         for month in _months(start, min(ended or today, today)):
             if month <= this_month:
-                counted[(month, provider, service, area, way)][1] += 1
+                counted[(month, provider, service, area, way, level)][1] += 1
     insert_many(
         MarketMonth,
         FIELDS,
@@ -198,8 +234,10 @@ def activity_summarise(*, council, today: date) -> int:
                 0,
                 new,
                 active,
+                level,
+                0,
             )
-            for (month, provider, service, area, route), (new, active) in counted.items()
+            for (month, provider, service, area, route, level), (new, active) in counted.items()
         ),
     )
     return len(counted)
