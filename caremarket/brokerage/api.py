@@ -704,6 +704,29 @@ def block_place(request, request_id: int, payload: BlockPlaceIn):
     return 201, selectors.placement_get(council=council, pk=made.pk)
 
 
+class InHouseIn(Schema):
+    provider_id: int
+
+
+@router.get("/in-house-services", response=list[SpotProviderOut])
+def in_house_services(request):
+    """The council's own services a request can be placed with."""
+    require(request, Permission.SOURCING_RUN)
+    found = selectors.in_house_services(council=_council(request))
+    return [{"id": p.pk, "name": p.name, "on_arrangements": False} for p in found]
+
+
+@router.post("/care-requests/{request_id}/in-house-placement", response={201: PlacementOut})
+def in_house_place(request, request_id: int, payload: InHouseIn):
+    """Place a request with one of the council's own services."""
+    require(request, Permission.SOURCING_RUN)
+    council = _council(request)
+    care_request = selectors.request_get(council=council, pk=request_id)
+    service = selectors.in_house_service_get(council=council, pk=payload.provider_id)
+    made = placements.in_house_place(request=care_request, provider=service, actor=request.auth)
+    return 201, selectors.placement_get(council=council, pk=made.pk)
+
+
 @router.post("/competitions/{competition_id}/no-award", response=CompetitionOut)
 def no_award(request, competition_id: int, payload: ReasonIn):
     """Close a competition without an award, with the reason; the request is left unsourced."""

@@ -220,6 +220,7 @@ ROUTES = [
     ("call-off", "Call-off competition"),
     ("block", "Block contract vacancy"),
     ("spot", "Spot purchase"),
+    ("in-house", "The council's own service"),
 ]
 COMPETITION_STATUSES = COMPETITION.choices
 

@@ -185,6 +185,19 @@ def spot_purchase(
 
 
 @transaction.atomic
+def in_house_place(*, request: CareRequest, provider: Organisation, actor) -> Placement:
+    """Place a request with the council's own service (seed 003: Cheshire East's in-house day service beside its
+    external providers): no competition and no price, and no payment run pays it."""
+    request = _locked_request(request)
+    if provider.in_house_of_id != request.council_id or not provider.is_active:
+        raise ServiceError({"provider": "Choose one of the council's own services"})
+    request.referrals.in_group("open").move_all("withdrawn", responded_at=timezone.now())
+    return placement_create(
+        request=request, provider=provider, route="in-house", actor=actor, reason=f"placed with {provider.name}"
+    )
+
+
+@transaction.atomic
 def block_place(*, request: CareRequest, admission: Admission, actor) -> Placement:
     """Place a request straight into a block contract's vacancy (seed 002)."""
     request = _locked_request(request)

@@ -46,6 +46,7 @@ def request_page(*, user, care_request) -> dict:
         and CARE_REQUEST.is_in(state, "awaiting_approval"),
         "competitions": care_request.competitions.all(),
         "call_off": call_off if can_source and not open_referrals and not live_competition else None,
+        "in_house": selectors.in_house_services(council=care_request.council),
         "vacancies": selectors.block_vacancies(council=care_request.council, request=care_request)
         if can_source and to_source
         else [],

@@ -327,6 +327,22 @@ def need_levels(*, council, service_type):
     return NeedLevel.objects.for_organisation(council).filter(service_type=service_type, is_active=True)
 
 
+def in_house_services(*, council):
+    """The council's own services a request can be placed with."""
+    from caremarket.accounts.models import Organisation
+
+    return Organisation.objects.filter(in_house_of=council, is_active=True).order_by("name")
+
+
+def in_house_service_get(*, council, pk):
+    from django.http import Http404
+
+    found = in_house_services(council=council).filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise Http404("No such service of the council's own")
+    return found
+
+
 def block_admission_get(*, council, pk):
     from django.http import Http404
 

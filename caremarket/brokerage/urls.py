@@ -18,6 +18,7 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
     path("requests/<int:pk>/spot/", views.request_spot, name="request-spot"),
     path("requests/<int:pk>/block/", views.request_block, name="request-block"),
+    path("requests/<int:pk>/in-house/", views.request_in_house, name="request-in-house"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),
     path("competitions/<int:pk>/offers/", views.competition_offers, name="competition-offers"),
     path("competitions/<int:pk>/offers.csv", views.competition_export, name="competition-export"),

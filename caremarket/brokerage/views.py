@@ -278,6 +278,21 @@ def request_spot(request, pk: int):
 
 @require_POST
 @permission_required(Permission.SOURCING_RUN)
+def request_in_house(request, pk: int):
+    council = request.user.organisation
+    care_request = selectors.request_get(council=council, pk=pk)
+    service = selectors.in_house_service_get(council=council, pk=request.POST.get("provider"))
+    try:
+        placement = placements.in_house_place(request=care_request, provider=service, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("brokerage:request", pk=pk)
+    messages.success(request, f"Placed with {placement.provider.name}")
+    return redirect("brokerage:placement", pk=placement.pk)
+
+
+@require_POST
+@permission_required(Permission.SOURCING_RUN)
 def request_block(request, pk: int):
     council = request.user.organisation
     care_request = selectors.request_get(council=council, pk=pk)

@@ -106,6 +106,7 @@ def _placements(council: Organisation, start: date, end: date, ids=None):
         .filter(start_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
         .exclude(funding_route="direct-payment")
+        .exclude(route="in-house")  # the council's own service is paid from its own budget, not by payment runs
         .select_related("admission", "request", "provider", "person")
         .prefetch_related("terms", "hospital_stays")
     )

@@ -66,3 +66,33 @@ def forecast_chart(history: list[tuple[date, float]], points, capacity: int | No
         plot=(LEFT, TOP, right, bottom),
         capacity_y=y(capacity) if capacity is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str  # the figure written at the bar's end, so no value is read from length alone
+    y: float
+    width: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    bars: list[Bar]
+    label_width: int
+    bar_height: int
+
+
+def bar_chart(items: list[tuple[str, float]], *, unit: str = "") -> BarChart:
+    """Horizontal bars, one per label, each with its figure written beside it (no colour needed to read it)."""
+    label_width, bar_height, gap = 220, 22, 10
+    top = max([v for _, v in items] + [1.0])
+    room = WIDTH - label_width - 70
+    bars = [
+        Bar(label, value, f"{value:g}{unit}", TOP + i * (bar_height + gap), round(room * max(value, 0) / top, 1))
+        for i, (label, value) in enumerate(items)
+    ]
+    return BarChart(WIDTH, TOP * 2 + len(items) * (bar_height + gap), bars, label_width, bar_height)

@@ -256,3 +256,26 @@ def unmet_need_page(*, council) -> dict:
         "outlook_months": insight.OUTLOOK_MONTHS,
         "outlook_at": Outlook.objects.for_organisation(council).values_list("worked_out_at", flat=True).first(),
     }
+
+
+def reports_page(*, council, year: str | None, service: str | None, today, unit_costs: bool = False) -> dict:
+    """The seeds' reports (or the finance return's unit costs) for one financial year and service."""
+    from . import market
+    from . import unit_costs as costs
+
+    services, _ = reference.names(council=council)
+    service_id = reference.own_key(service, services)
+    years = market.years_with_data(council)
+    chosen = int(year) if (year or "").isdigit() and int(year) in years else (years[0] if years else None)
+    return {
+        "years": [(y, insight.financial_year_name(y)) for y in years],
+        "year": chosen,
+        "year_name": insight.financial_year_name(chosen) if chosen else "",
+        "services": services,
+        "service_id": service_id,
+        "tables": []
+        if not chosen
+        else costs.unit_costs(council=council, year=chosen, service_type_id=service_id)
+        if unit_costs
+        else market.seed_reports(council=council, year=chosen, service_type_id=service_id, today=today),
+    }

@@ -14,6 +14,8 @@ urlpatterns = [
         name="placement-lines",
     ),
     path("forecast/", views.demand_forecast, name="forecast"),
+    path("reports/", views.seed_reports, name="reports"),
+    path("unit-costs/", views.unit_costs, name="unit-costs"),
     path("unmet-need/", views.unmet_need, name="unmet-need"),
     path("history/", views.history_list, name="history"),
     path("history/<int:pk>/withdrawal/", views.history_withdraw, name="history-withdraw"),

@@ -151,6 +151,34 @@ def demand_forecast(request):
     return render(request, "insight/forecast.html", page)
 
 
+def _tables(request, template: str, unit_costs: bool = False):
+    from django.utils import timezone
+
+    page = presenters.reports_page(
+        council=request.user.organisation,
+        year=request.GET.get("year"),
+        service=request.GET.get("service"),
+        today=timezone.localdate(),
+        unit_costs=unit_costs,
+    )
+    wanted = next((t for t in page["tables"] if t.key == request.GET.get("table")), None)
+    if wanted is not None:
+        download = _download(request, f"{wanted.key}-{page['year']}", wanted.header, wanted.rows)
+        if download is not None:
+            return download
+    return render(request, template, page)
+
+
+@permission_required(Permission.INSIGHT_READ)
+def seed_reports(request):
+    return _tables(request, "insight/reports.html")
+
+
+@permission_required(Permission.INSIGHT_READ)
+def unit_costs(request):
+    return _tables(request, "insight/unit_costs.html", unit_costs=True)
+
+
 @permission_required(Permission.INSIGHT_READ)
 def unmet_need(request):
     return render(request, "insight/unmet_need.html", presenters.unmet_need_page(council=request.user.organisation))

@@ -109,6 +109,10 @@ PARITY: dict[tuple[str, str | None], list[str]] = {
         "GET /api/v1/spot-purchase/providers",
         "POST /api/v1/care-requests/{request_id}/spot-purchase",
     ],
+    ("brokerage:request-in-house", None): [
+        "GET /api/v1/in-house-services",
+        "POST /api/v1/care-requests/{request_id}/in-house-placement",
+    ],
     ("brokerage:request-block", None): [
         "GET /api/v1/care-requests/{request_id}/block-vacancies",
         "POST /api/v1/care-requests/{request_id}/block-placement",

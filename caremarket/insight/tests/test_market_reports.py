@@ -1,0 +1,172 @@
+"""The seeds' reports, generated: the share of hours by framework position (seed 001), placements and spend in and
+out of county by complexity (seed 002), in-house against external provision with the people who use both (seed 003,
+with a request placed with the council's own service), unsourced requests over time, time to source, spot purchases
+by reason; and the finance return's weighted average standard hourly rate, enhancements left out."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from caremarket.accounts import services as accounts
+from caremarket.brokerage import placements
+from caremarket.brokerage import services as brokerage
+from caremarket.brokerage.models import CareRequest
+from caremarket.brokerage.tests.factories import market as brokerage_market
+from caremarket.domain import insight
+from caremarket.domain.roles import OrganisationKind, Role
+from caremarket.finance import runs
+from caremarket.finance import services as finance
+from caremarket.finance.calculation import _placements
+from caremarket.finance.tests.test_runs import world  # noqa: F401 - the fixture
+from caremarket.insight import history, market, summaries, unit_costs
+from caremarket.reference import services as reference
+from tests.factories import CouncilFactory
+
+from .test_spend import _csv
+
+D = Decimal
+TODAY = date(2024, 6, 1)
+
+
+def test_hours_by_position_and_county_by_complexity_from_history(council, make_user, client):
+    reference.service_type_create(council=council, actor=None, code="home-care", name="Home care")
+    reference.area_create(council=council, actor=None, code="east", name="East", level=1)
+    reference.area_create(council=council, actor=None, code="away", name="Elsewhere", level=1, in_county=False)
+    for name in ("Ash", "Birch", "Cedar"):
+        accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name)
+    rows = []
+    for month in ("2023-04", "2023-05"):
+        rows += [
+            [month, "Ash", "home-care", "East", "primary", 1, 30, "600", "15000.00"],
+            [month, "Birch", "home-care", "East", "secondary", 0, 10, "150", "3750.00"],
+            [month, "Cedar", "home-care", "Elsewhere", "reserve", 1, 12, "250", "6250.00"],
+        ]
+    commissioner = make_user(council, Role.COMMISSIONER)
+    history.history_import(council=council, actor=commissioner, file_name="h.csv", content=_csv(rows), today=TODAY)
+    routes = market.hours_by_route(council, 2023)
+    shares = {r[0]: r[2] for r in routes.rows}
+    assert shares["Framework, reserve provider"] == D("25.0")  # seed 001: about a quarter from reserve providers
+    assert shares["Framework, primary provider"] == D("60.0") and routes.rows[-1][1] == D("2000.00")
+    county = market.county_by_complexity(council, 2023)
+    assert county.rows[-1] == ["Total", 40, D("37500.00"), 12, D("12500.00"), 0, D("0.00"), 52, D("50000.00")]
+    assert county.rows[0][0] == market.NOT_RECORDED  # history carries no need level
+
+    client.force_login(commissioner)
+    page = client.get("/insight/reports/?year=2023").content.decode()
+    assert "The market in 2023/24" in page and "Framework, reserve provider" in page and "<svg" in page
+    got = client.get("/insight/reports/?year=2023&table=routes&format=csv")
+    assert got["Content-Disposition"] == 'attachment; filename="routes-2023.csv"'
+    lines = list(csv.reader(io.StringIO(got.content.decode())))
+    assert lines[0] == routes.header and lines[3][0] == "Framework, reserve provider" and lines[3][2] == "25.0"
+
+    client.force_login(make_user(CouncilFactory(), Role.COMMISSIONER))
+    assert "No figures yet" in client.get("/insight/reports/").content.decode()
+
+
+def test_in_house_against_external_with_the_people_using_both(council, make_user, client):
+    request, made, broker, _ = brokerage_market(council, make_user)
+    own = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Westmarch Day Centres")
+    own.in_house_of = council
+    own.save()
+    elsewhere = CouncilFactory()
+    theirs = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Their Day Centres")
+    theirs.in_house_of = elsewhere
+    theirs.save()
+    client.force_login(broker)
+    assert "Place with Westmarch Day Centres" in client.get(f"/brokerage/requests/{request.pk}/").content.decode()
+    refused = client.post(f"/brokerage/requests/{request.pk}/in-house/", {"provider": theirs.pk})
+    assert refused.status_code == 404  # another council's own service is not this council's
+    assert client.post(f"/brokerage/requests/{request.pk}/in-house/", {"provider": own.pk}).status_code == 302
+    placed = CareRequest.objects.get(pk=request.pk).placement
+    assert placed.route == "in-house" and placed.provider == own
+    assert placed not in _placements(council, date(2020, 1, 1), date(2040, 1, 1))  # no payment run pays it
+
+    second = brokerage.care_request_create(
+        council=council,
+        actor=broker,
+        person=request.person,
+        service_type="home-care",
+        hours_per_week=D(5),
+        start_on=request.start_on,
+        outcomes="Get out of the house",
+        today=date(2030, 6, 1),
+    )
+    secret = accounts.api_token_create(organisation=council, name="cms", roles=[Role.BROKER.value], actor=broker)
+    auth = {"Authorization": f"Bearer {secret.secret}"}
+    listed = client.get("/api/v1/in-house-services", headers=auth).json()
+    assert [s["name"] for s in listed] == ["Westmarch Day Centres"]
+    with transaction.atomic():
+        external = placements.placement_create(
+            request=CareRequest.objects.select_for_update().get(pk=second.pk),
+            provider=made["Ash"][0],
+            route="cascade",
+            actor=broker,
+            reason="test",
+        )
+    assert external.person_id == placed.person_id
+    third = brokerage.care_request_create(
+        council=council,
+        actor=broker,
+        person=request.person,
+        service_type="home-care",
+        hours_per_week=D(2),
+        start_on=request.start_on,
+        outcomes="Company",
+        today=date(2030, 6, 1),
+    )
+    by_api = client.post(
+        f"/api/v1/care-requests/{third.pk}/in-house-placement",
+        {"provider_id": own.pk},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert by_api.status_code == 201 and by_api.json()["route"] == "in-house"
+
+    year = insight.financial_year(request.start_on)
+    table = market.in_house_against_external(council, year)
+    assert [r[:2] for r in table.rows] == [
+        ["In-house", 1],
+        ["External providers", 1],
+        ["People using both", 1],
+        ["Total", 1],
+    ]
+    summaries.activity_summarise(council=council, today=date(2030, 7, 1))
+    routes = {r[0] for r in market.time_to_source(council, insight.financial_year(timezone.localdate())).rows}
+    assert "In-house" in routes and "Framework" in routes
+
+
+def test_the_weighted_average_standard_hourly_rate_leaves_enhancements_out(world, client):  # noqa: F811
+    council = world["council"]
+    finance.payment_rules_set(
+        council=council,
+        actor=None,
+        arrangement=world["HC"][0],
+        starts_on=date(2024, 4, 1),
+        pay_on="actual",
+        weekend_percent=D(20),
+    )
+    # a weekday hour and a Saturday hour at the provider's £28.10: the Saturday's paid at £33.72
+    world["visited"](visits=[("2024-04-02", "08:00", "09:00"), ("2024-04-06", "08:00", "09:00")])
+    run = runs.payment_run_create(
+        council=council, actor=world["finance"], period_start=date(2024, 4, 1), period_end=date(2024, 4, 14)
+    )
+    run = runs.payment_run_calculate(run=run, actor=world["finance"])
+    runs.payment_run_approve(run=run, actor=world["other_finance"])
+    summaries.market_refresh(today=date(2024, 5, 1))
+    table = unit_costs.hourly_rate(council, 2024)
+    total = table.rows[-1]
+    assert total[1] == D("2.00") and total[2] == D("28.10")  # the standard rate, weighted by hours
+    assert total[5] == D("30.91")  # spend over hours carries the weekend's 20%
+    assert "£28.10 an hour" in table.note
+
+    client.force_login(world["finance"])
+    page = client.get("/insight/unit-costs/?year=2024").content.decode()
+    assert "Weighted average standard hourly rate" in page and "28.10" in page and "30.91" in page
+    rows = list(
+        csv.reader(io.StringIO(client.get("/insight/unit-costs/?year=2024&table=hourly&format=csv").content.decode()))
+    )
+    assert rows[-1][0] == "Total" and rows[-1][2] == "28.10"
