@@ -24,15 +24,29 @@ from .models import ApiToken, Invitation, Organisation, RoleGrant, User
 
 @transaction.atomic
 def organisation_create(
-    *, kind: OrganisationKind, name: str, actor=None, ons_code: str = "", contact_email: str = ""
+    *,
+    kind: OrganisationKind,
+    name: str,
+    actor=None,
+    ons_code: str = "",
+    contact_email: str = "",
+    in_house_of: Organisation | None = None,
 ) -> Organisation:
+    """A council or a provider; a provider may be a council's own service (`in_house_of`)."""
     name = name.strip()
     if not name:
         raise ServiceError({"name": "Enter the organisation's name"})
+    if in_house_of is not None and (kind != OrganisationKind.PROVIDER or not in_house_of.is_council):
+        raise ServiceError({"in_house_of": "Only a provider can be a council's own service"})
     if Organisation.objects.filter(name__iexact=name).exists():
         raise ServiceError({"name": f"An organisation called '{name}' already exists"})
     organisation = Organisation.objects.create(
-        kind=kind.value, name=name, slug=slugify(name)[:80], ons_code=ons_code, contact_email=contact_email
+        kind=kind.value,
+        name=name,
+        slug=slugify(name)[:80],
+        ons_code=ons_code,
+        contact_email=contact_email,
+        in_house_of=in_house_of,
     )
     audit_record(
         actor=actor,

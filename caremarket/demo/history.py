@@ -72,8 +72,10 @@ class History:
             phone=f"07700 9{self.rng.randint(10000, 99999)}",
         )
 
-    def request(self, council, practitioner, *, service_type: str, area: Area, age: int, **schedule) -> CareRequest:
-        person = self.person(council, practitioner, age=age, area=area)
+    def request(
+        self, council, practitioner, *, service_type: str, area: Area, age: int, person=None, **schedule
+    ) -> CareRequest:
+        person = person or self.person(council, practitioner, age=age, area=area)
         levels = list(NeedLevel.objects.for_organisation(council).filter(service_type__code=service_type))
         return services.care_request_create(
             council=council,
@@ -252,13 +254,16 @@ class History:
 
     # -- call-off competitions (seed 003) ------------------------------------------------------------------------
 
-    def call_offs(self, council: Organisation, reference: str, service_type: str, n: int, **schedule) -> None:
+    def call_offs(
+        self, council: Organisation, reference: str, service_type: str, n: int, people=(), **schedule
+    ) -> None:
+        """Call-off competitions for `n` new people, or for `people` who already have care."""
         practitioner, broker = _staff(council, Role.PRACTITIONER), _staff(council, Role.BROKER)
         arrangement = Arrangement.objects.get(council=council, reference=reference)
         areas = list(
             Area.objects.filter(lots__arrangement=arrangement, lots__service_types__code=service_type).distinct()
         )
-        for _ in range(n):
+        for index in range(n):
             at = _moment(self.day(), 11)
             with time_machine.travel(at - timedelta(hours=3), tick=True):
                 # about half of the people at day services are assessed as needing transport (seed 000)
@@ -269,6 +274,7 @@ class History:
                     service_type=service_type,
                     area=self.rng.choice(areas),
                     age=self.rng.randint(19, 70),
+                    person=people[index] if index < len(people) else None,
                     **dict(schedule),
                     **needs,
                 )
@@ -329,6 +335,33 @@ class History:
             self.count("call-off placements")
             self.count("call-off offers", len(offers))
             self.aftercare(placement, broker)
+
+    # -- the council's own day service (seed 003: in-house beside external providers) ----------------------------
+
+    def in_house(self, council: Organisation, name: str, n: int) -> list[Person]:
+        """People placed with the council's own service; the people it supports."""
+        from caremarket.accounts import services as accounts
+        from caremarket.domain.roles import OrganisationKind
+
+        practitioner, broker = _staff(council, Role.PRACTITIONER), _staff(council, Role.BROKER)
+        own = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name=name, in_house_of=council)
+        areas = list(Area.objects.for_organisation(council).filter(in_county=True).order_by("pk"))
+        people = []
+        for _ in range(n):
+            at = _moment(self.day(high=300), 10)
+            with time_machine.travel(at, tick=True):
+                request = self.request(
+                    council,
+                    practitioner,
+                    service_type="building-based",
+                    area=self.rng.choice(areas),
+                    age=self.rng.randint(19, 70),
+                    days_per_week=self.rng.randint(1, 4),
+                )
+                placed = placements.in_house_place(request=request, provider=own, actor=broker)
+            people.append(placed.person)
+            self.count("in-house placements")
+        return people
 
     # -- block vacancies (seed 002) ------------------------------------------------------------------------------
 
@@ -438,5 +471,8 @@ def build(rng: random.Random) -> dict[str, int]:
     history.call_offs(stourshire, "SL-FF-2024", "supported-living", 8, weekly_placement=True)
     history.call_offs(mereford, "DO-FPS-2024", "building-based", 14, days_per_week=2)
     history.blocks(stourshire, 14)
+    own = history.in_house(mereford, "Mereford Day Centres", 24)
+    # seed 003: some of the in-house service's people also have support from an external provider
+    history.call_offs(mereford, "DO-FPS-2024", "community-support", 6, people=own[:6], days_per_week=1)
     services.requests_escalate()
     return history.counts

@@ -19,9 +19,8 @@ from caremarket.accounts.models import Organisation, User
 from caremarket.arrangements.models import Admission
 from caremarket.brokerage.models import Placement
 from caremarket.domain.lifecycles import PLACEMENT
-from caremarket.insight import history, summaries, unmet
+from caremarket.insight import history, summaries
 from caremarket.insight.models import HistoryImport
-from caremarket.notifications.services import history as history_only
 
 from .arrangements import _admin
 from .payments import FIRST_RUN
@@ -161,17 +160,17 @@ def build(rng: random.Random) -> dict[str, int]:
         )
         made["history rows imported"] += imported.rows
     made["capacities declared"] = _capacities(rng)
-    today = timezone.localdate()
-    made.update({f"market {k}": v for k, v in summaries.market_refresh(today=today).items()})
-    with history_only():  # the demo's unmet need is found now, and its notices are not news
-        made.update({f"unmet need {k}": v for k, v in unmet.needs_refresh(today=today).items()})
+    # the worker's first hour (insight.tasks.refresh_market) works out the outlooks and tells of unmet need
+    made.update({f"market {k}": v for k, v in summaries.market_refresh(today=timezone.localdate()).items()})
     return made
 
 
 def _capacities(rng: random.Random) -> int:
-    """Most providers declare room for a few more people than they support now; one in ten has declared nothing;
-    in each council's first home care area with several providers they are full, so demand there passes capacity."""
+    """Most providers declare room for a few more people than they support now; one in ten has declared nothing.
+    In one service and area of each council, on an arrangement that reopens in windows where it has one, the
+    providers are full, so demand there passes capacity and the arrangement can reopen for it."""
     from caremarket.arrangements.admissions import admission_capacity_declare
+    from caremarket.domain.arrangements import WINDOWED
 
     carrying = Counter(
         Placement.objects.filter(status__in=PLACEMENT.group("live"), admission__isnull=False).values_list(
@@ -181,17 +180,14 @@ def _capacities(rng: random.Random) -> int:
     admissions = list(
         Admission.objects.filter(status="active", area__isnull=False)
         .select_related("arrangement__council", "provider", "lot")
-        .prefetch_related("lot__service_types")
         .order_by("pk")
     )
+    peers = Counter((a.lot_id, a.area_id) for a in admissions)
     full = {}
-    for admission in admissions:
-        council = admission.arrangement.council_id
-        codes = {s.code for s in admission.lot.service_types.all()}
-        if council not in full and "home-care" in codes:
-            peers = [a for a in admissions if a.area_id == admission.area_id and a.lot_id == admission.lot_id]
-            if len(peers) >= 3:
-                full[council] = (admission.lot_id, admission.area_id)
+    for admission in sorted(admissions, key=lambda a: (a.arrangement.mechanism not in WINDOWED, a.pk)):
+        pair = (admission.lot_id, admission.area_id)
+        if admission.arrangement.council_id not in full and peers[pair] >= 3 and carrying.get(admission.pk):
+            full[admission.arrangement.council_id] = pair
     declared = 0
     for admission in admissions:
         tight = full.get(admission.arrangement.council_id) == (admission.lot_id, admission.area_id)

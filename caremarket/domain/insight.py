@@ -136,9 +136,10 @@ def admission_capacity(*, declared: int | None, block_places: int | None) -> int
 
 
 def first_month_over(points, capacity: int, *, attr: str = "mean"):
-    """The first forecast month whose figure (`mean`, or `high` for the interval's maximum) is above capacity."""
+    """The first forecast month whose figure (`mean`, or `high` for the interval's maximum), in whole packages, is
+    above capacity: demand less than one person over it is nobody left without care."""
     for point in points:
-        if getattr(point, attr) > capacity:
+        if getattr(point, attr) >= capacity + 0.5:
             return point.month
     return None
 

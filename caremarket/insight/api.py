@@ -1,5 +1,6 @@
-"""Market insight by machine, as on the pages: the spend table, a provider's year behind one figure, and the import
-of history from earlier systems."""
+"""Market insight by machine, as on the pages: the spend table, a provider's year behind one figure, the forecast
+against capacity, the seeds' reports and the finance return's unit costs for a year, and the import of history from
+earlier systems."""
 
 from __future__ import annotations
 
@@ -254,3 +255,57 @@ def history_withdraw(request, history_id: int):
     council = signed_in_council(request, "Importing history")
     found = selectors.history_get(council=council, pk=history_id)
     return history.history_withdraw(council=council, actor=request.auth, history=found)
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[str | int | Decimal | None]]
+    note: str
+
+
+class TablesOut(Schema):
+    year: int | None = Field(description="The financial year's first year: 2025 is 2025/26")
+    years: list[int] = Field(description="The years with figures")
+    tables: list[TableOut]
+
+
+def _tables(request, year: int | None, service_type_id: int | None, unit_costs: bool) -> dict:
+    from django.utils import timezone
+
+    require(request, Permission.INSIGHT_READ)
+    council = signed_in_council(request, "Reading market insight")
+    page = presenters.reports_page(
+        council=council,
+        year=str(year or ""),
+        service=str(service_type_id or ""),
+        today=timezone.localdate(),
+        unit_costs=unit_costs,
+    )
+    if year is not None and page["year"] != year:
+        raise ServiceError({"year": "No figures for that year: choose one of the years listed"}, status=404)
+    if service_type_id is not None and page["service_id"] != service_type_id:
+        raise ServiceError({"service_type_id": "Not one of the council's services"}, status=404)
+    return {
+        "year": page["year"],
+        "years": [y for y, _ in page["years"]],
+        "tables": [
+            {"key": t.key, "title": t.title, "header": t.header, "rows": t.rows, "note": t.note} for t in page["tables"]
+        ],
+    }
+
+
+@router.get("/reports", response=TablesOut)
+def seed_reports(request, year: int | None = None, service_type_id: int | None = None):
+    """A financial year's reports (the latest with figures unless `year` is given): placements and spend in and out
+    of county by complexity, hours by position and route, unsourced requests month by month, time to source,
+    in-house against external provision, spot purchases by reason."""
+    return _tables(request, year, service_type_id, unit_costs=False)
+
+
+@router.get("/unit-costs", response=TablesOut)
+def unit_costs(request, year: int | None = None, service_type_id: int | None = None):
+    """The finance return's unit costs for a year: the weighted average standard hourly rate, provider by provider
+    with its working, and the cost of a week or a day of other care."""
+    return _tables(request, year, service_type_id, unit_costs=True)

@@ -100,6 +100,9 @@ def county_by_complexity(council, year: int, service_type_id: int | None = None)
         totals = [a + b for a, b in zip(totals, figures, strict=True)]
         table.rows.append([level, *_money_every_other(figures)])
     table.rows.append(["Total", *_money_every_other(totals)])
+    if not (totals[4] or totals[5]):  # every area known: no column for the unknown
+        table.header = table.header[:5] + table.header[7:]
+        table.rows = [row[:5] + row[7:] for row in table.rows]
     providers = (
         months.filter(source__in=ACTIVITY_SOURCES, month=last, active_packages__gt=0)
         .exclude(provider__isnull=True)

@@ -1,5 +1,7 @@
 """A commissioner imports the history from before Caremarket (a bad file first), opens the spend report, drills
-from a provider's yearly total down to its payment lines and exports the table. Every page is checked with axe."""
+from a provider's yearly total down to its payment lines and exports the table; opens the forecast for an area where
+demand exceeds the capacity admitted providers declared and reopens the arrangement from there; reads the market's
+year and the finance return's unit costs. Every page is checked with axe."""
 
 import csv
 import io
@@ -12,10 +14,13 @@ import pytest
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
-from caremarket.domain.roles import Role
+from caremarket.arrangements.admissions import admission_capacity_declare
+from caremarket.arrangements.models import ApplicationWindow
+from caremarket.domain.roles import OrganisationKind, Role
 from caremarket.finance.models import PaymentLine
-from caremarket.insight import summaries
-from tests.factories import START, PaymentRunFactory, PlacementFactory
+from caremarket.insight import history, summaries
+from tests.browser.forms import fill_date
+from tests.factories import START, PaymentRunFactory, PlacementFactory, admit, live_arrangement
 
 from .worlds import PASSWORD
 
@@ -39,6 +44,20 @@ def test_spend_from_history_to_payment_lines(journey, transactional_db, time_mac
         roles=[Role.COMMISSIONER.value], password=PASSWORD,
     )  # fmt: skip
     service = placement.service_type.code
+    # a flexible framework in the placement's area, one provider on it declaring room for 12; its packages grew
+    # from 10 to 30 over the last three years, so the forecast passes what it can take
+    flexible, lot = live_arrangement(
+        council, reference="FLEX-1", mechanism="flexible_framework", service_types=[placement.service_type],
+        areas=[placement.area], title="Flexible framework",
+    )  # fmt: skip
+    oak = accounts.organisation_create(kind=OrganisationKind.PROVIDER, name="Oak Care")
+    admission_capacity_declare(admission=admit(flexible, lot, oak, area=placement.area), actor=None, capacity=12)
+    grew = [
+        [f"{2027 + (n + 8) // 12}-{(n + 8) % 12 + 1:02d}", oak.name, service, placement.area.code, "framework", 1,
+         10 + round(n * 20 / 35), "0", "0.00"]
+        for n in range(36)
+    ]  # fmt: skip
+    history.history_import(council=council, actor=None, file_name="oak.csv", content=_csv_bytes(grew))
     rows = [["2029-04", provider.name, service, "", "primary", 1, 3, "40", "1000.00"]]
     rows.append(["2029-05", "", service, "", "spot", 0, 1, "10", "-20.00"])  # below zero
     file = tmp_path / "history.csv"
@@ -71,7 +90,7 @@ def test_spend_from_history_to_payment_lines(journey, transactional_db, time_mac
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV", exact=True).click()
     exported = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
-    assert exported[-1] == ["Total", "", "1020.00", "80.25", "1100.25"]
+    assert exported[-1] == ["Total", "", "0.00", "0.00", "1020.00", "80.25", "1100.25"]  # Oak's years spent nothing
     journey.click(role="link", name=f"£80.25 spent with {provider.name} in 2030/31")
     expect(page.get_by_role("heading", level=1)).to_have_text(provider.name)
     journey.click(role="link", name=f"Placement {placement.pk}, {placement.request.reference} payment lines")
@@ -82,5 +101,31 @@ def test_spend_from_history_to_payment_lines(journey, transactional_db, time_mac
     page.set_viewport_size({"width": 1280, "height": 800})
     journey.goto("/insight/")
     journey.click(role="link", name="Demand forecast")
-    expect(page.get_by_text("no season: under two years of history", exact=False)).to_be_visible()
+    page.get_by_label("Area", exact=True).select_option(label=placement.area.name)
+    page.get_by_label("Demand", exact=True).select_option(label="Active packages")
+    journey.click(role="button", name="Show")
     expect(page.get_by_role("img", name=re.compile("history and forecast"))).to_be_visible()
+    expect(page.get_by_text("Forecast demand exceeds capacity from", exact=False)).to_be_visible()
+    expect(page.get_by_text("12 people: 1 admissions as their providers declared")).to_be_visible()
+    journey.click(role="link", name="Reopen FLEX-1 Flexible framework")
+    expect(page.get_by_label("The unmet need")).to_contain_text("forecast active packages reach")
+    expect(page.get_by_label("Unmet need has been identified")).to_be_checked()
+    closes = date(2030, 9, 29)
+    fill_date(page, "Window closes at", closes, at="12:00")
+    journey.click(role="button", name="Open the window")
+    window = ApplicationWindow.objects.get(arrangement=flexible, reason="unmet-need")
+    assert "against capacity for 12" in window.unmet_need
+
+    journey.goto("/insight/")
+    journey.click(role="link", name="The market in a year")
+    expect(page.get_by_role("heading", level=2, name="Hours and spend by framework position and route")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("share of hours"))).to_be_visible()
+    journey.goto("/insight/")
+    journey.click(role="link", name="Unit costs for the finance return")
+    expect(page.get_by_role("heading", level=2, name="Weighted average standard hourly rate")).to_be_visible()
+
+
+def _csv_bytes(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([history.COLUMNS, *rows])
+    return out.getvalue().encode()

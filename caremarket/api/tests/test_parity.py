@@ -174,6 +174,8 @@ READS = [
     "GET /api/v1/insight/spend/{provider_id}/{year}",
     "GET /api/v1/insight/history",
     "GET /api/v1/insight/forecast",
+    "GET /api/v1/insight/reports",
+    "GET /api/v1/insight/unit-costs",
     "GET /api/v1/reviews",
     "GET /api/v1/quality-framework",
     "GET /api/v1/delivery-records",
