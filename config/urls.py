@@ -18,6 +18,7 @@ urlpatterns = [
     path("delivery/", include("caremarket.finance.provider_urls")),
     path("quality/", include("caremarket.quality.urls")),
     path("insight/", include("caremarket.insight.urls")),
+    path("market-position/", include("caremarket.insight.public_urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -309,3 +309,55 @@ def unit_costs(request, year: int | None = None, service_type_id: int | None = N
     """The finance return's unit costs for a year: the weighted average standard hourly rate, provider by provider
     with its working, and the cost of a week or a day of other care."""
     return _tables(request, year, service_type_id, unit_costs=True)
+
+
+class StatementOut(Schema):
+    id: int
+    service_type_id: int
+    intentions: str
+    as_of: date
+    published_at: datetime
+    tables: list[dict] = Field(alias="figures")
+
+
+class PositionOut(Schema):
+    service_type_id: int
+    tables: list[TableOut]
+    published: StatementOut | None
+
+
+class PublishIn(Schema):
+    intentions: str
+
+
+@router.get("/market-position/{service_type_id}", response=PositionOut)
+def market_position(request, service_type_id: int):
+    """A service's market position as the figures stand today, and the statement last published."""
+    from django.utils import timezone
+
+    from . import position
+
+    require(request, Permission.INSIGHT_READ)
+    council = signed_in_council(request, "Reading market insight")
+    service = selectors.service_of(council=council, key=service_type_id)
+    tables = position.statement_tables(council=council, service=service, today=timezone.localdate())
+    return {
+        "service_type_id": service.pk,
+        "tables": [
+            {"key": t.key, "title": t.title, "header": t.header, "rows": t.rows, "note": t.note} for t in tables
+        ],
+        "published": position.published(council=council, service=service),
+    }
+
+
+@router.post("/market-position/{service_type_id}/publication", response={201: StatementOut})
+def publish_market_position(request, service_type_id: int, payload: PublishIn):
+    """Publish the statement as the figures stand, with what the council intends: public at once."""
+    from . import position
+
+    require(request, Permission.ARRANGEMENTS_MANAGE)
+    council = signed_in_council(request, "Publishing the market position")
+    service = selectors.service_of(council=council, key=service_type_id)
+    return 201, position.statement_publish(
+        council=council, service=service, actor=request.auth, intentions=payload.intentions
+    )

@@ -136,3 +136,29 @@ class Outlook(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["council", "service_type", "area"], name="one_outlook_per_service_area")
         ]
+
+
+class PositionStatement(TenantModel):
+    """A market position statement for one service as the council published it: the figures as they stood and
+    what the council intends. Each publication is kept; the newest is the public one."""
+
+    TENANT_FIELD = "council"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    service_type = models.ForeignKey("reference.ServiceType", on_delete=models.PROTECT, related_name="+")
+    intentions = models.TextField()
+    figures = models.JSONField()
+    as_of = models.DateField()
+    published_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(intentions=""), name="statement_says_what_is_intended")]
+
+    def __str__(self) -> str:
+        return f"Market position statement {self.pk}: {self.service_type.name}"
+
+    @property
+    def audit_label(self) -> str:
+        return str(self)

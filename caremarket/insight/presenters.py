@@ -279,3 +279,37 @@ def reports_page(*, council, year: str | None, service: str | None, today, unit_
         if unit_costs
         else market.seed_reports(council=council, year=chosen, service_type_id=service_id, today=today),
     }
+
+
+def position_services(*, council) -> list[dict]:
+    """Each of the council's services with its newest published statement, if any."""
+    from caremarket.reference.models import ServiceType
+
+    from .selectors import statements_published
+
+    newest = {s.service_type_id: s for s in statements_published(council=council)}
+    return [
+        {"service": service, "published": newest.get(service.pk)}
+        for service in ServiceType.objects.for_organisation(council).order_by("name")
+    ]
+
+
+def statement_csv(statement) -> bytes:
+    """The published statement as one CSV: each table under its title, then what the council intends."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"Market position statement: {statement.service_type.name}", f"as of {statement.as_of}"])
+    for table in statement.figures:
+        writer.writerow([])
+        writer.writerow([table["title"]])
+        writer.writerow(table["header"])
+        writer.writerows(table["rows"])
+        if table["note"]:
+            writer.writerow([table["note"]])
+    writer.writerow([])
+    writer.writerow(["What the council intends"])
+    writer.writerow([statement.intentions])
+    return out.getvalue().encode()

@@ -4,13 +4,14 @@ CSV or XLSX; the import of history from before Caremarket."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, bound_files, submit
-from caremarket.core.permissions import permission_required
+from caremarket.core.permissions import has_permission, permission_required
 from caremarket.core.spreadsheets import table_csv, table_xlsx
 from caremarket.domain.roles import Permission
 
@@ -177,6 +178,80 @@ def seed_reports(request):
 @permission_required(Permission.INSIGHT_READ)
 def unit_costs(request):
     return _tables(request, "insight/unit_costs.html", unit_costs=True)
+
+
+@permission_required(Permission.INSIGHT_READ)
+def position_list(request):
+    council = request.user.organisation
+    return render(
+        request,
+        "insight/position_list.html",
+        {"services": presenters.position_services(council=council), "council": council},
+    )
+
+
+@permission_required(Permission.INSIGHT_READ)
+def position_draft(request, service_id: int):
+    from django.utils import timezone
+
+    from . import position
+
+    council = request.user.organisation
+    service = selectors.service_of(council=council, key=service_id)
+    last = position.published(council=council, service=service)
+    form = forms.PositionForm(bound(request), initial={"intentions": last.intentions if last else ""})
+    if request.method == "POST":
+        if not has_permission(request.user, Permission.ARRANGEMENTS_MANAGE):
+            raise PermissionDenied("Only a commissioner publishes the council's market position")
+        made = submit(
+            request,
+            form,
+            lambda data: position.statement_publish(
+                council=council, service=service, actor=request.user, intentions=data["intentions"]
+            ),
+        )
+        if made is not FAILED:
+            messages.success(request, f"The market position statement for {service.name} is published")
+            return redirect("insight:position", service_id=service.pk)
+    tables = position.statement_tables(council=council, service=service, today=timezone.localdate())
+    return render(
+        request,
+        "insight/position_draft.html",
+        {"service": service, "tables": tables, "form": form, "last": last, "council": council},
+        status=400 if form.errors else 200,
+    )
+
+
+def position_public_list(request, council_slug: str):
+    council = selectors.council_by_slug(council_slug)
+    return render(
+        request,
+        "insight/position_public_list.html",
+        {
+            "council": council,
+            "brand_organisation": council,
+            "statements": selectors.statements_published(council=council),
+        },
+    )
+
+
+def position_public(request, council_slug: str, service_code: str):
+    from django.http import Http404
+
+    from . import position
+
+    council = selectors.council_by_slug(council_slug)
+    service = selectors.service_of(council=council, key=service_code)
+    statement = position.published(council=council, service=service)
+    if statement is None:
+        raise Http404("No market position statement is published for this service")
+    if request.GET.get("format") == "csv":
+        return _attachment(presenters.statement_csv(statement), "csv", f"market-position-{council.slug}-{service.code}")
+    return render(
+        request,
+        "insight/position_public.html",
+        {"council": council, "brand_organisation": council, "statement": statement, "service": service},
+    )
 
 
 @permission_required(Permission.INSIGHT_READ)

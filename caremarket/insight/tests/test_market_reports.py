@@ -180,3 +180,54 @@ def test_the_weighted_average_standard_hourly_rate_leaves_enhancements_out(world
         csv.reader(io.StringIO(client.get("/insight/unit-costs/?year=2024&table=hourly&format=csv").content.decode()))
     )
     assert rows[-1][0] == "Total" and rows[-1][2] == "28.10"
+
+
+def test_a_market_position_statement_is_published_and_public(council, make_user, client):
+    from caremarket.core.models import AuditEvent
+    from caremarket.insight.models import PositionStatement
+
+    _, made, broker, arrangement = brokerage_market(council, make_user)
+    commissioner = make_user(council, Role.COMMISSIONER)
+    service = arrangement.lots.get().service_types.get()
+    client.force_login(commissioner)
+    draft = client.get(f"/insight/position/{service.pk}/").content.decode()
+    assert "Supply: providers admitted, capacity and vacancies by area" in draft and "Not published yet" in draft
+    assert "A forecast needs at least 12 months of history" in draft  # said, not an error
+    refused = client.post(f"/insight/position/{service.pk}/", {"intentions": "  "})
+    assert refused.status_code == 400 and "Say what the council intends" in refused.content.decode()
+    assert not PositionStatement.objects.exists()
+    public = f"/market-position/{council.slug}/home-care/"
+    client.logout()
+    assert client.get(public).status_code == 404  # nothing published yet
+
+    client.force_login(broker)  # reads no insight
+    assert client.post(f"/insight/position/{service.pk}/", {"intentions": "More"}).status_code == 403
+    client.force_login(commissioner)
+    done = client.post(f"/insight/position/{service.pk}/", {"intentions": "More capacity in the north.\nISFs."})
+    assert done.status_code == 302
+    statement = PositionStatement.objects.get()
+    assert statement.figures[0]["rows"][-1][:2] == ["All areas", 3]  # Ash, Birch and Cedar admitted
+    assert AuditEvent.objects.filter(action="position_statement.published").count() == 1
+
+    client.logout()  # the public page needs no sign-in
+    page = client.get(public).content.decode()
+    assert "More capacity in the north." in page and "Supply: providers admitted" in page and council.name in page
+    assert "Home care" in client.get(f"/market-position/{council.slug}/").content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(public + "?format=csv").content.decode())))
+    assert rows[0][0] == "Market position statement: Home care" and ["What the council intends"] in rows
+    assert client.get(f"/market-position/{CouncilFactory().slug}/home-care/").status_code == 404
+
+    secret = accounts.api_token_create(
+        organisation=council, name="cms", roles=[Role.COMMISSIONER.value], actor=commissioner
+    ).secret
+    auth = {"Authorization": f"Bearer {secret}"}
+    read = client.get(f"/api/v1/insight/market-position/{service.pk}", headers=auth).json()
+    assert read["published"]["id"] == statement.pk and read["tables"][0]["key"] == "supply"
+    again = client.post(
+        f"/api/v1/insight/market-position/{service.pk}/publication",
+        {"intentions": "Outcome-based contracts from April."},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert again.status_code == 201 and PositionStatement.objects.count() == 2
+    assert "Outcome-based contracts from April." in client.get(public).content.decode()  # the newest is public
