@@ -86,13 +86,19 @@ class BarChart:
     bar_height: int
 
 
-def bar_chart(items: list[tuple[str, float]], *, unit: str = "") -> BarChart:
+def bar_chart(items: list[tuple[str, float]], *, unit: str = "", money: bool = False) -> BarChart:
     """Horizontal bars, one per label, each with its figure written beside it (no colour needed to read it)."""
     label_width, bar_height, gap = 220, 22, 10
     top = max([v for _, v in items] + [1.0])
     room = WIDTH - label_width - 70
     bars = [
-        Bar(label, value, f"{value:g}{unit}", TOP + i * (bar_height + gap), round(room * max(value, 0) / top, 1))
+        Bar(
+            label,
+            value,
+            f"£{value:,.0f}" if money else f"{value:g}{unit}",
+            TOP + i * (bar_height + gap),
+            round(room * max(value, 0) / top, 1),
+        )
         for i, (label, value) in enumerate(items)
     ]
     return BarChart(WIDTH, TOP * 2 + len(items) * (bar_height + gap), bars, label_width, bar_height)

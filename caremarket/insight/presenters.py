@@ -18,8 +18,22 @@ def spend_page(*, council, service: str | None = None, area: str | None = None, 
     service_id, area_id = reference.own_key(service, services), reference.own_key(area, areas)
     table = reports.spend_by_provider(council=council, service_type_id=service_id, area_id=area_id, net=net)
     updated = MarketMonth.objects.for_organisation(council).filter(source="run").order_by("-run_id").first()
+    from . import charts
+
+    chart = charts.bar_chart(
+        [
+            (f"{name}: {label}", float(amount))
+            for name, framework, other in zip(
+                table["year_names"], table["framework"]["totals"], table["other"]["totals"], strict=True
+            )
+            for label, amount in (("framework", framework), ("other", other))
+        ],
+        unit="",
+        money=True,
+    )
     return {
         "table": table,
+        "chart": chart,
         "services": services,
         "areas": areas,
         "service_id": service_id,
