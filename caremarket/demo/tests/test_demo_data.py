@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 from caremarket.accounts.models import Organisation, User
 from caremarket.core.models import AuditEvent
 from caremarket.demo.builder import DEMO_PASSWORD, SIGN_INS
+from caremarket.domain import insight as insight_rules
 from caremarket.domain.roles import Role
 from caremarket.reference.models import Area, NeedLevel, ServiceType
 
@@ -73,7 +75,14 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     # a year of brokerage history by every route, about a quarter of home care hours with reserve providers
     from caremarket.brokerage.models import Competition, Placement, Referral
 
-    assert set(Placement.objects.values_list("route", flat=True)) == {"cascade", "ranked", "call-off", "block", "spot"}
+    assert set(Placement.objects.values_list("route", flat=True)) == {
+        "cascade",
+        "ranked",
+        "call-off",
+        "block",
+        "spot",
+        "in-house",
+    }
     hours: dict[str, float] = {}
     for r in Referral.objects.filter(status="accepted", request__service_type__code="home-care").select_related(
         "request"
@@ -176,6 +185,27 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     assert spend["year_names"][:5] == ["2021/22", "2022/23", "2023/24", "2024/25", "2025/26"]
     assert all(total > 0 for total in spend["totals"]) and spend["other"]["lines"]
     assert any(line["cells"][-1] > 0 for line in spend["framework"]["lines"])  # this year's runs, not history
+    # the old system's packages run on beside Caremarket's own: no step in demand where Caremarket began
+    from django.db.models import Sum
+
+    from caremarket.insight import market
+    from caremarket.insight.models import MarketMonth
+
+    def active(month):
+        found = MarketMonth.objects.filter(council=westmarch, month=month, source__in=("history", "placements"))
+        return found.aggregate(n=Sum("active_packages"))["n"]
+
+    assert active(date(2025, 11, 1)) >= 0.8 * active(date(2025, 10, 1))
+    # providers declared their capacity; in one windowed area they are full
+    from caremarket.arrangements.models import Admission
+
+    declared = Admission.objects.filter(status="active", area__isnull=False)
+    assert declared.filter(capacity__isnull=False).count() >= 0.8 * declared.count()
+    # Mereford's own day service, some of whose people also use an external provider (seed 003)
+    mereford = Organisation.objects.get(name="Mereford Borough Council")
+    this_year = insight_rules.financial_year(timezone.localdate())
+    own = market.in_house_against_external(mereford, this_year).rows
+    assert own[0][1] >= 10 and own[2][1] >= 1
     # CQC's ratings beside the council's: a location rated Inadequate puts its provider first in the visit queue
     top = monitoring.visit_queue(council=westmarch)[0]
     assert top["priority"].reasons[0] == "CQC rates a location Inadequate"
