@@ -2,8 +2,9 @@
 five years behind it: the payment-run benchmark's market (60 providers, 35 areas, about 2,000 placements), five
 years of approved four-weekly runs written straight into the payment lines (two lines a placement a day: about 7
 million), summed into the market's months as the worker does, and five years of history imported beside them.
-Then each report as a commissioner asks for it: the spend table, one provider's year drilled down, the demand
-forecast, and unmet need.
+Then each report as a commissioner asks for it: the spend table, one provider's year drilled down (its last full
+year of runs), the demand forecast, unmet need, the seeds' reports for a year, the finance return's unit costs and a
+market position statement; and the worker's outlooks of demand against capacity.
 
 Usage (SQLite in a temporary file):   uv run python bench/insight.py
        (PostgreSQL):                  scripts/with-postgres.sh uv run python bench/insight.py
@@ -100,7 +101,18 @@ def main() -> None:
 
     from caremarket.accounts.models import Organisation
     from caremarket.brokerage.models import Placement
-    from caremarket.insight import forecasting, history, reports, summaries, unmet
+    from caremarket.domain import insight
+    from caremarket.insight import (
+        capacity,
+        forecasting,
+        history,
+        market,
+        position,
+        reports,
+        summaries,
+        unit_costs,
+        unmet,
+    )
     from caremarket.insight.models import MarketMonth
     from caremarket.reference.models import ServiceType
 
@@ -134,7 +146,7 @@ def main() -> None:
           f"{len(table['framework']['lines']) + len(table['other']['lines'])} providers, £{table['total']:,} in all): "
           f"{best * 1000:.0f} ms (median {median * 1000:.0f} ms)")  # fmt: skip
     provider = table["framework"]["lines"][0]["provider_id"]
-    year = table["years"][-1]
+    year = insight.financial_year(today - timedelta(days=200))  # the last full year of runs
     page = reports.provider_year(council=council, provider_id=provider, year=year, framework=True)
     best, median = _best(
         lambda: reports.provider_year(council=council, provider_id=provider, year=year, framework=True)
@@ -155,6 +167,23 @@ def main() -> None:
           f"(median {median * 1000:.0f} ms)")  # fmt: skip
     best, median = _best(lambda: unmet.unmet_need(council=council, today=today))
     print(f"{said}: unmet need: {best * 1000:.0f} ms (median {median * 1000:.0f} ms)")
+    best, median = _best(
+        lambda: market.seed_reports(council=council, year=year, service_type_id=None, today=today), rounds=3
+    )
+    print(f"{said}: the seeds' six reports for {insight.financial_year_name(year)}: {best * 1000:.0f} ms "
+          f"(median {median * 1000:.0f} ms)")  # fmt: skip
+    rate = unit_costs.hourly_rate(council, year).rows[-1]
+    best, median = _best(lambda: unit_costs.unit_costs(council=council, year=year), rounds=3)
+    print(f"{said}: unit costs (weighted average standard hourly rate £{rate[2]} over {rate[1]:,} hours): "
+          f"{best * 1000:.0f} ms (median {median * 1000:.0f} ms)")  # fmt: skip
+    home = ServiceType.objects.get(pk=service)
+    best, median = _best(lambda: position.statement_tables(council=council, service=home, today=today), rounds=3)
+    print(f"{said}: a market position statement (with its four-year forecast): {best * 1000:.0f} ms "
+          f"(median {median * 1000:.0f} ms)")  # fmt: skip
+    started = time.perf_counter()
+    kept = capacity.outlooks_refresh(council=council, today=today)
+    print(f"{said}: the worker's outlooks, {kept} services and areas forecast against capacity: "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -361,3 +361,28 @@ def publish_market_position(request, service_type_id: int, payload: PublishIn):
     return 201, position.statement_publish(
         council=council, service=service, actor=request.auth, intentions=payload.intentions
     )
+
+
+@router.get("/market", response=TableOut)
+def market_view(
+    request,
+    by: str = "route",
+    measure: str = "spend",
+    service_type_id: int | None = None,
+    area_id: int | None = None,
+):
+    """Any measure of the market (spend, net, hours, days, weeks, new, active) by any dimension (provider, service,
+    area, county, route, complexity), financial year by financial year."""
+    from . import view
+
+    require(request, Permission.INSIGHT_READ)
+    council = signed_in_council(request, "Reading market insight")
+    if by not in view.DIMENSIONS:
+        raise ServiceError({"by": f"Choose one of: {', '.join(view.DIMENSIONS)}"})
+    if measure not in view.MEASURES:
+        raise ServiceError({"measure": f"Choose one of: {', '.join(view.MEASURES)}"})
+    page = presenters.market_view_page(
+        council=council, by=by, measure=measure, service=str(service_type_id or ""), area=str(area_id or "")
+    )
+    t = page["table"]
+    return {"key": t.key, "title": t.title, "header": t.header, "rows": t.rows, "note": t.note}

@@ -73,6 +73,8 @@ class MarketMonth(TenantModel):
     need_level = models.ForeignKey(
         "reference.NeedLevel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the lot the placements were admitted under; none for spot purchases and imported history
+    lot = models.ForeignKey("arrangements.Lot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     route = models.CharField(max_length=20, choices=ROUTES)
     framework = models.BooleanField()
     spend_pence = models.BigIntegerField(default=0)  # gross: what the council paid or would pay before contributions
@@ -85,6 +87,7 @@ class MarketMonth(TenantModel):
     standard_pence = models.BigIntegerField(default=0, db_default=0)
     new_packages = models.PositiveIntegerField(default=0)
     active_packages = models.PositiveIntegerField(default=0)
+    active_people = models.PositiveIntegerField(default=0, db_default=0)  # a person with two packages counts once
 
     class Meta:
         indexes = [models.Index(fields=["council", "month"], name="market_month_council_month")]

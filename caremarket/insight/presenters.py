@@ -327,3 +327,24 @@ def statement_csv(statement) -> bytes:
     writer.writerow(["What the council intends"])
     writer.writerow([statement.intentions])
     return out.getvalue().encode()
+
+
+def market_view_page(*, council, by: str | None, measure: str | None, service: str | None, area: str | None) -> dict:
+    from . import view
+
+    services, areas = reference.names(council=council)
+    service_id, area_id = reference.own_key(service, services), reference.own_key(area, areas)
+    by = by if by in view.DIMENSIONS else "route"
+    measure = measure if measure in view.MEASURES else "spend"
+    table = view.market_view(council=council, by=by, measure=measure, service_type_id=service_id, area_id=area_id)
+    return {
+        "table": table,
+        "by": by,
+        "measure": measure,
+        "dimensions": {k: v[0] for k, v in view.DIMENSIONS.items()},
+        "measures": {k: v[0] for k, v in view.MEASURES.items()},
+        "services": services,
+        "areas": areas,
+        "service_id": service_id,
+        "area_id": area_id,
+    }

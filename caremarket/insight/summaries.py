@@ -43,6 +43,8 @@ FIELDS = (
     "active_packages",
     "need_level",
     "standard_pence",
+    "lot",
+    "active_people",
 )
 
 
@@ -69,12 +71,13 @@ def _placements(ids) -> dict[int, tuple]:
         "need_level_id",
         "council_id",
         "provider__in_house_of_id",
+        "admission__lot_id",
     )
-    for pk, service, area, route, position, funding, level, council, own in rows:
+    for pk, service, area, route, position, funding, level, council, own, lot in rows:
         way = insight.market_route(
             route=route, position=position or "", funding_route=funding, in_house=own is not None and own == council
         )
-        found[pk] = (service, area, way, level)
+        found[pk] = (service, area, way, level, lot)
     return found
 
 
@@ -126,15 +129,15 @@ def run_summarise(*, run: PaymentRun) -> int:
     sums: dict[tuple, _Sums] = defaultdict(_Sums)
     for provider_id, placement_id, kind, key, day, unit, quantity, amount, rate, rate_ref in rows:
         if placement_id is not None:
-            service, area, route, level = placements[placement_id]
+            service, area, route, level, lot = placements[placement_id]
         elif kind == "block":
             service, area, route = blocks.get(int(key[1:].split(":", 1)[0]), (None, None, None))
-            level = None
+            level = lot = None
         else:
             continue
         if service is None:
             continue
-        found = sums[(insight.month_of(day), provider_id, service, area, route, level)]
+        found = sums[(insight.month_of(day), provider_id, service, area, route, level, lot)]
         if kind == "contribution":
             found.contributions -= amount
         else:
@@ -168,8 +171,10 @@ def run_summarise(*, run: PaymentRun) -> int:
                 0,
                 level,
                 _cents(s.standard),
+                lot,
+                0,
             )
-            for (month, provider_id, service, area, route, level), s in sums.items()
+            for (month, provider_id, service, area, route, level, lot), s in sums.items()
         ),
     )
     RunSummary.objects.update_or_create(run=run, defaults={"lines": len(rows)})
@@ -188,7 +193,7 @@ def activity_summarise(*, council, today: date) -> int:
     """Count again, month by month up to this one, the packages that started and that were active (any day of
     the month) per provider, service, area and route; how many months were written."""
     MarketMonth.objects.filter(council=council, source="placements").delete()
-    counted: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    counted: dict[tuple, list] = defaultdict(lambda: [0, 0, set()])
     rows = Placement.objects.filter(council=council).values_list(
         "provider_id",
         "service_type_id",
@@ -200,17 +205,21 @@ def activity_summarise(*, council, today: date) -> int:
         "ended_on",
         "need_level_id",
         "provider__in_house_of_id",
+        "admission__lot_id",
+        "person_id",
     )
     this_month = insight.month_of(today)
-    for provider, service, area, route, position, funding, start, ended, level, own in rows:
+    for provider, service, area, route, position, funding, start, ended, level, own, lot, person in rows:
         way = insight.market_route(
             route=route, position=position or "", funding_route=funding, in_house=own == council.pk
         )
         if start <= today:
-            counted[(insight.month_of(start), provider, service, area, way, level)][0] += 1
+            counted[(insight.month_of(start), provider, service, area, way, level, lot)][0] += 1
         for month in _months(start, min(ended or today, today)):
             if month <= this_month:
-                counted[(month, provider, service, area, way, level)][1] += 1
+                found = counted[(month, provider, service, area, way, level, lot)]
+                found[1] += 1
+                found[2].add(person)
     insert_many(
         MarketMonth,
         FIELDS,
@@ -236,8 +245,10 @@ def activity_summarise(*, council, today: date) -> int:
                 active,
                 level,
                 0,
+                lot,
+                len(people),
             )
-            for (month, provider, service, area, route, level), (new, active) in counted.items()
+            for (month, provider, service, area, route, level, lot), (new, active, people) in counted.items()
         ),
     )
     return len(counted)

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("forecast/", views.demand_forecast, name="forecast"),
     path("reports/", views.seed_reports, name="reports"),
+    path("market/", views.market_view, name="market"),
     path("unit-costs/", views.unit_costs, name="unit-costs"),
     path("position/", views.position_list, name="positions"),
     path("position/<int:service_id>/", views.position_draft, name="position"),

@@ -171,6 +171,21 @@ def _tables(request, template: str, unit_costs: bool = False):
 
 
 @permission_required(Permission.INSIGHT_READ)
+def market_view(request):
+    page = presenters.market_view_page(
+        council=request.user.organisation,
+        by=request.GET.get("by"),
+        measure=request.GET.get("measure"),
+        service=request.GET.get("service"),
+        area=request.GET.get("area"),
+    )
+    table = page["table"]
+    return _download(request, f"market-{page['measure']}-by-{page['by']}", table.header, table.rows) or render(
+        request, "insight/market.html", page
+    )
+
+
+@permission_required(Permission.INSIGHT_READ)
 def seed_reports(request):
     return _tables(request, "insight/reports.html")
 

@@ -176,6 +176,7 @@ READS = [
     "GET /api/v1/insight/history",
     "GET /api/v1/insight/forecast",
     "GET /api/v1/insight/reports",
+    "GET /api/v1/insight/market",
     "GET /api/v1/insight/market-position/{service_type_id}",
     "GET /api/v1/insight/unit-costs",
     "GET /api/v1/reviews",

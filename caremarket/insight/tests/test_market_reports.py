@@ -73,8 +73,22 @@ def test_hours_by_position_and_county_by_complexity_from_history(council, make_u
     assert client.get("/api/v1/insight/reports?year=1999", headers=auth).status_code == 404
     assert client.get("/api/v1/insight/unit-costs?year=2023", headers=auth).json()["tables"][0]["key"] == "hourly"
 
+    # one view of the market: any measure by any dimension, year by year
+    view = client.get("/insight/market/?by=county&measure=active").content.decode()
+    assert "Active packages, average a month by in county or out and financial year" in view
+    got = client.get("/insight/market/?by=county&measure=active&format=csv").content.decode()
+    assert list(csv.reader(io.StringIO(got)))[1:] == [
+        ["In county", "40.0", "40.0"],
+        ["Out of county", "12.0", "12.0"],
+        ["Total", "52.0", "52.0"],
+    ]
+    net = client.get("/api/v1/insight/market?by=provider&measure=hours", headers=auth).json()
+    assert net["header"] == ["Provider", "2023/24", "All years"] and net["rows"][0] == ["Ash", "1200.00", "1200.00"]
+    assert client.get("/api/v1/insight/market?by=colour", headers=auth).status_code == 400
+
     client.force_login(make_user(CouncilFactory(), Role.COMMISSIONER))
     assert "No figures yet" in client.get("/insight/reports/").content.decode()
+    assert "No figures for this service and area yet" in client.get("/insight/market/").content.decode()
 
 
 def test_in_house_against_external_with_the_people_using_both(council, make_user, client):
@@ -145,6 +159,12 @@ def test_in_house_against_external_with_the_people_using_both(council, make_user
         ["Total", 1],
     ]
     summaries.activity_summarise(council=council, today=date(2030, 7, 1))
+    from caremarket.insight import view
+
+    people = view.market_view(council=council, by="route", measure="people")
+    assert {r[0]: r[-1] for r in people.rows[:-1]} == {"In-house": D("1.0"), "Framework": D("1.0")}
+    packages = view.market_view(council=council, by="route", measure="active")
+    assert {r[0]: r[-1] for r in packages.rows[:-1]} == {"In-house": D("2.0"), "Framework": D("1.0")}
     routes = {r[0] for r in market.time_to_source(council, insight.financial_year(timezone.localdate())).rows}
     assert "In-house" in routes and "Framework" in routes
 
