@@ -188,13 +188,14 @@ def _capacities(rng: random.Random) -> int:
         pair = (admission.lot_id, admission.area_id)
         if admission.arrangement.council_id not in full and peers[pair] >= 3 and carrying.get(admission.pk):
             full[admission.arrangement.council_id] = pair
-    declared = 0
+    declared, admins = 0, {}
     for admission in admissions:
         tight = full.get(admission.arrangement.council_id) == (admission.lot_id, admission.area_id)
         if not tight and rng.random() < 0.1:
             continue
         now = carrying.get(admission.pk, 0)
         people = max(0, now - 1) if tight else now + rng.randint(1, 4)
-        admission_capacity_declare(admission=admission, actor=_admin(admission.provider), capacity=people)
+        admin = admins.setdefault(admission.provider_id, _admin(admission.provider))
+        admission_capacity_declare(admission=admission, actor=admin, capacity=people)
         declared += 1
     return declared
