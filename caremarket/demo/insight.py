@@ -162,7 +162,25 @@ def build(rng: random.Random) -> dict[str, int]:
     made["capacities declared"] = _capacities(rng)
     # the worker's first hour (insight.tasks.refresh_market) works out the outlooks and tells of unmet need
     made.update({f"market {k}": v for k, v in summaries.market_refresh(today=timezone.localdate()).items()})
+    made["market position statements"] = _statement()
     return made
+
+
+def _statement() -> int:
+    """Westmarch publishes its home care market position, public at /market-position/westmarch-county-council/."""
+    from caremarket.insight import position
+    from caremarket.reference.models import ServiceType
+
+    council = Organisation.objects.get(name="Westmarch County Council")
+    position.statement_publish(
+        council=council,
+        service=ServiceType.objects.get(council=council, code="home-care"),
+        actor=User.objects.filter(organisation=council, email__startswith="commissioner@").first(),
+        intentions="We will keep a tiered framework of primary, secondary and reserve providers in every area, "
+        "re-tendered in 2027.\nWe want more capacity in Harrowden and the rural north, where requests wait "
+        "longest.\nFrom April we will pay at least the Homecare Association minimum price for every hour.",
+    )
+    return 1
 
 
 def _capacities(rng: random.Random) -> int:

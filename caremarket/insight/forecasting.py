@@ -27,9 +27,12 @@ def demand_series(*, council, service_type_id: int, area_id: int | None, measure
     return [(r["month"], float(r["total"] or 0)) for r in rows]
 
 
-def demand_forecast(*, council, service_type_id: int, area_id: int | None, measure: str, years: str, today: date):
-    """The series and its forecast over the horizon; TooLittleHistory says how much more is needed."""
+def demand_forecast(
+    *, council, service_type_id: int, area_id: int | None, measure: str, years: str, today: date, assess: bool = True
+):
+    """The series and its forecast over the horizon (and its accuracy on the held-back year, unless `assess` is
+    false); TooLittleHistory says how much more is needed."""
     series = forecast.filled(
         demand_series(council=council, service_type_id=service_type_id, area_id=area_id, measure=measure, today=today)
     )
-    return series, forecast.forecast(series, horizon=HORIZONS.get(years, 48))
+    return series, forecast.forecast(series, horizon=HORIZONS.get(years, 48), assess=assess)
