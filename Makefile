@@ -30,7 +30,7 @@ lint: install
 browser-deps:
 	@scripts/ensure-chromium.sh
 
-# Two workers, one per core. Every test runs on PostgreSQL, production's database, but the demo's build and the
+# Two workers for the PostgreSQL pass, one per core. Every test runs on PostgreSQL, production's database, but the demo's build and the
 # migrations, which run on SQLite, the demo's database; so do the tests of the apps whose reads and writes differ
 # between the two (money summed exactly, raw SQL, bulk writes, row locks) (ADR 0013). An idle worker takes half of
 # the other's waiting tests (worksteal), so neither is left with a run of journeys at the end.
@@ -39,12 +39,16 @@ ON_SQLITE_TOO := caremarket/demo caremarket/core caremarket/brokerage caremarket
 	caremarket/insight tests/test_migrations.py
 
 test-sqlite: install
-	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(PYTEST) -m "not browser and not whole_product" $(ON_SQLITE_TOO)
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(RUN) pytest -m "not browser and not whole_product" $(ON_SQLITE_TOO)
 
 test-postgres: install browser-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test scripts/with-postgres.sh $(PYTEST) -m "not demo and not migrations"
 
-test: lint test-sqlite test-postgres
+# The three parts run at once. The PostgreSQL pass keeps both cores busy for most of the run; the SQLite pass (one
+# process: the demo's build is most of it) and the lint fit into the time its workers wait on the database and the
+# browser. -O prints each part's output whole when it ends.
+test: install browser-deps
+	@$(MAKE) --no-print-directory -O -j3 lint test-sqlite test-postgres
 
 clean:
 	rm -rf var .pytest_cache
