@@ -37,6 +37,7 @@ class Table:
     numeric: int = 1  # columns from this one on are figures
     note: str = ""
     chart: object = None
+    links: dict = field(default_factory=dict)  # (row, column) -> the page behind that figure
 
 
 def _pct(part, whole) -> Decimal:

@@ -136,7 +136,7 @@ def placement_lines_page(*, council, placement, year: int, provider_id: int, fra
         "year": year,
         "year_name": insight.financial_year_name(year),
         "provider_id": provider_id,
-        "framework": "no" if framework == "no" else "yes",
+        "framework": framework if framework in ("no", "all") else "yes",
         "total": sum((line.amount for line in lines), Decimal(0)),
     }
 

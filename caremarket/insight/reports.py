@@ -99,15 +99,17 @@ def _framework(placement_route: str | None, position: str | None, funding: str |
     )
 
 
-def provider_year(*, council, provider_id: int, year: int, framework: bool) -> dict:
+def provider_year(*, council, provider_id: int, year: int, framework: bool | None) -> dict:
     """One provider's spend in one financial year: by placement (from the payment lines of approved runs) and the
-    months imported from before Caremarket."""
+    months imported from before Caremarket; framework spend, non-framework spend, or (None) both."""
     start, end = insight.financial_year_dates(year)
     months = (
         _months(council=council)
-        .filter(framework=framework, month__gte=start, month__lte=end)
+        .filter(month__gte=start, month__lte=end)
         .filter(**({"provider__isnull": True} if provider_id == UNNAMED else {"provider_id": provider_id}))
     )
+    if framework is not None:
+        months = months.filter(framework=framework)
     imported = list(
         months.filter(source="history")
         .values("month", "service_type__name", "area__name", "route")
@@ -129,7 +131,7 @@ def provider_year(*, council, provider_id: int, year: int, framework: bool) -> d
             "placement__provider__in_house_of_id",
             "amount",
         ).iterator():
-            if _framework(route, position, funding, own == council.pk) == framework:
+            if framework is None or _framework(route, position, funding, own == council.pk) == framework:
                 by_placement[placement_id][0] += amount
                 by_placement[placement_id][1] += 1
     placements = {

@@ -94,6 +94,14 @@ def market_view(
         table.rows.append([label, *(shown(cells[label][y], y) for y in years), shown(sum(cells[label].values()))])
     totals = {y: sum(cells[label][y] for label in cells) for y in years}
     table.rows.append(["Total", *(shown(totals[y], y) for y in years), shown(sum(totals.values()))])
+    if by == "provider" and measure in ("spend", "net", "hours"):  # each year's figure opens the provider's year
+        from django.urls import reverse
+
+        for label, pk in keys.items():
+            for column, year in enumerate(years, start=1):
+                if cells[label][year]:
+                    url = reverse("insight:provider-year", args=[pk, year])
+                    table.links[f"{label}|{column}"] = f"{url}?framework=all"
     table.chart = {"years": years, "keys": keys}
     if measure == "people":
         table.note = "A person is counted once in each row they are supported in; the total adds the rows."

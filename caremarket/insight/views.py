@@ -58,12 +58,13 @@ def spend(request):
 
 @permission_required(Permission.INSIGHT_READ)
 def provider_year(request, provider_id: int, year: int):
-    framework = request.GET.get("framework") != "no"
+    wanted = request.GET.get("framework")
+    framework = None if wanted == "all" else wanted != "no"
     page = presenters.provider_year_page(
         council=request.user.organisation, provider_id=provider_id, year=year, framework=framework
     )
     header, rows = presenters.provider_year_rows(page)
-    name = f"spend-{provider_id}-{year}-{'framework' if framework else 'non-framework'}"
+    name = f"spend-{provider_id}-{year}-{ {None: 'all', True: 'framework', False: 'non-framework'}[framework] }"
     return _download(request, name, header, rows) or render(request, "insight/provider_year.html", page)
 
 

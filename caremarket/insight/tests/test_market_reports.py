@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from caremarket.accounts import models as accounts_models
 from caremarket.accounts import services as accounts
 from caremarket.brokerage import placements
 from caremarket.brokerage import services as brokerage
@@ -85,6 +86,11 @@ def test_hours_by_position_and_county_by_complexity_from_history(council, make_u
     net = client.get("/api/v1/insight/market?by=provider&measure=hours", headers=auth).json()
     assert net["header"] == ["Provider", "2023/24", "All years"] and net["rows"][0] == ["Ash", "1200.00", "1200.00"]
     assert client.get("/api/v1/insight/market?by=colour", headers=auth).status_code == 400
+    by_provider = client.get("/insight/market/?by=provider&measure=spend").content.decode()
+    ash = accounts_models.Organisation.objects.get(name="Ash").pk
+    assert f'href="/insight/spend/{ash}/2023/?framework=all"' in by_provider  # each figure opens the year behind it
+    year = client.get(f"/insight/spend/{ash}/2023/?framework=all").content.decode()
+    assert "All spend, 2023/24" in year and "30,000.00" in year
 
     client.force_login(make_user(CouncilFactory(), Role.COMMISSIONER))
     assert "No figures yet" in client.get("/insight/reports/").content.decode()
