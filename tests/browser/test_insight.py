@@ -123,6 +123,43 @@ def test_spend_from_history_to_payment_lines(journey, transactional_db, time_mac
     journey.goto("/insight/")
     journey.click(role="link", name="Unit costs for the finance return")
     expect(page.get_by_role("heading", level=2, name="Weighted average standard hourly rate")).to_be_visible()
+    journey.goto("/insight/")
+    journey.click(role="link", name="The market by any measure")
+    page.get_by_label("By", exact=True).select_option(label="Provider")
+    journey.click(role="button", name="Show")
+    journey.click(role="link", name=f"80.25 for {provider.name}, 2030/31")  # the provider's whole year
+    expect(page.get_by_text("All spend, 2030/31")).to_be_visible()
+
+    # the market position statement: published, then read by anyone without signing in
+    journey.goto("/insight/")
+    journey.click(role="link", name="Market position statements")
+    journey.click(role="link", name=placement.service_type.name)
+    journey.click(role="button", name="Publish the statement")
+    expect(page.get_by_role("link", name=re.compile("Say what the council intends"))).to_be_visible()
+    page.get_by_label("What the council intends for this market").fill("More capacity where requests wait longest.")
+    journey.click(role="button", name="Publish the statement")
+    journey.click(role="link", name="the public page")
+    journey.click(role="button", name="Sign out")
+    journey.goto(f"/market-position/{council.slug}/{service}/")
+    expect(page.get_by_text("More capacity where requests wait longest.")).to_be_visible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    journey.goto(f"/market-position/{council.slug}/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # a provider keeps its capacity current
+    accounts.user_create(
+        organisation=oak, email="admin@oak.example", full_name="Oak", roles=[Role.PROVIDER_ADMIN.value],
+        password=PASSWORD,
+    )  # fmt: skip
+    journey.sign_in("admin@oak.example", PASSWORD)
+    journey.click(role="link", name="Applications")
+    journey.click(role="link", name=f"Change your capacity under FLEX-1 lot 1, {placement.area.name}")
+    page.get_by_label("How many people can you support at once under this admission?").fill("ten")
+    journey.click(role="button", name="Declare the capacity")
+    expect(page.get_by_role("link", name="Enter the number of people as a whole number, like 12")).to_be_visible()
+    page.get_by_label("How many people can you support at once under this admission?").fill("20")
+    journey.click(role="button", name="Declare the capacity")
+    expect(page.get_by_text("You can support 20 people under FLEX-1")).to_be_visible()
 
 
 def _csv_bytes(rows: list[list]) -> bytes:
