@@ -4,6 +4,7 @@ carry now; and the worker's outlook of forecast demand against it, kept per serv
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,10 +28,28 @@ class Capacity:
     carrying: int = 0  # active placements under these admissions now
     block_places: int = 0
     block_filled: int = 0
+    providers: set = field(default_factory=set)
 
     @property
     def vacancies(self) -> int:
         return max(0, self.block_places - self.block_filled)
+
+    def add(self, admission: Admission, carrying: int) -> None:
+        """One admission, with the active placements it carries here."""
+        people = insight.admission_capacity(declared=admission.capacity, block_places=admission.block_places)
+        self.providers.add(admission.provider_id)
+        self.carrying += carrying
+        if admission.block_places:
+            self.block_places += admission.block_places
+            self.block_filled += carrying
+        if people is None:
+            self.unknown.append(admission)
+            return
+        self.total += people
+        if admission.capacity is not None:
+            self.declared += 1
+        else:
+            self.from_blocks += 1
 
 
 def _admissions(*, council, service_type_id: int, area_id: int | None):
@@ -63,19 +82,30 @@ def capacity_of(*, council, service_type_id: int, area_id: int | None) -> Capaci
     )
     found = Capacity()
     for admission in admissions:
-        people = insight.admission_capacity(declared=admission.capacity, block_places=admission.block_places)
-        found.carrying += carrying.get(admission.pk, 0)
-        if admission.block_places:
-            found.block_places += admission.block_places
-            found.block_filled += carrying.get(admission.pk, 0)
-        if people is None:
-            found.unknown.append(admission)
-            continue
-        found.total += people
-        if admission.capacity is not None:
-            found.declared += 1
-        else:
-            found.from_blocks += 1
+        found.add(admission, carrying.get(admission.pk, 0))
+    return found
+
+
+def by_area(*, council, service_type_id: int) -> dict:
+    """Capacity in every area of a service at once, by area: one pass over the admissions (an admission to a whole
+    lot counts in each of the lot's areas, as capacity_of counts it in any one of them)."""
+    admissions = list(
+        _admissions(council=council, service_type_id=service_type_id, area_id=None).prefetch_related(
+            "area", "lot__areas"
+        )
+    )
+    carrying = Counter(
+        Placement.objects.filter(
+            council=council,
+            status__in=PLACEMENT.group("live"),
+            service_type_id=service_type_id,
+            admission__in=admissions,
+        ).values_list("admission_id", "area_id")
+    )
+    found: dict = defaultdict(Capacity)
+    for admission in admissions:
+        for area in [admission.area] if admission.area_id else admission.lot.areas.all():
+            found[area].add(admission, carrying[(admission.pk, area.pk)])
     return found
 
 

@@ -14,14 +14,14 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from caremarket.arrangements.models import Admission
 from caremarket.brokerage.models import CareRequest
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import forecast, insight
-from caremarket.domain.lifecycles import ADMISSION, CARE_REQUEST, MONITORING_VISIT
+from caremarket.domain.lifecycles import CARE_REQUEST, MONITORING_VISIT
 from caremarket.reference import selectors as reference
 
+from . import capacity
 from .market import Table
 from .models import MarketMonth, PositionStatement
 
@@ -29,44 +29,19 @@ INTENTIONS_MAX = 5000
 
 
 def _supply(council, service) -> Table:
-    """Providers admitted, capacity, people supported now and block vacancies by area, in one pass over the
-    admissions (capacity_of's rules, for every area at once)."""
-    from caremarket.brokerage.models import Placement
-    from caremarket.domain.lifecycles import PLACEMENT
-
-    admissions = list(
-        Admission.objects.filter(
-            arrangement__council=council, status__in=ADMISSION.group("offerable"), lot__service_types=service
-        ).prefetch_related("area", "lot__areas")
-    )
-    carrying = Counter(
-        Placement.objects.filter(
-            council=council, status__in=PLACEMENT.group("live"), service_type=service, admission__in=admissions
-        ).values_list("admission_id", "area_id")
-    )
-    by_area: dict[str, dict] = {}
-    for admission in admissions:
-        people = insight.admission_capacity(declared=admission.capacity, block_places=admission.block_places)
-        for area in [admission.area] if admission.area_id else admission.lot.areas.all():
-            found = by_area.setdefault(area.name, {"providers": set(), "capacity": 0, "now": 0, "places": 0, "in": 0})
-            found["providers"].add(admission.provider_id)
-            found["capacity"] += people or 0
-            here = carrying[(admission.pk, area.pk)]
-            found["now"] += here
-            if admission.block_places:
-                found["places"] += admission.block_places
-                found["in"] += here
+    """Providers admitted, capacity, people supported now and block vacancies by area."""
+    areas = capacity.by_area(council=council, service_type_id=service.pk)
     table = Table(
         "supply",
         "Supply: providers admitted, capacity and vacancies by area",
         ["Area", "Providers admitted", "Capacity declared (people)", "Supported now", "Block vacancies"],
     )
     providers, totals = set(), [0, 0, 0]
-    for name in sorted(by_area):
-        f = by_area[name]
-        row = [f["capacity"], f["now"], max(0, f["places"] - f["in"])]
-        table.rows.append([name, len(f["providers"]), *row])
-        providers |= f["providers"]
+    for area in sorted(areas, key=lambda a: a.name):
+        found = areas[area]
+        row = [found.total, found.carrying, found.vacancies]
+        table.rows.append([area.name, len(found.providers), *row])
+        providers |= found.providers
         totals = [a + b for a, b in zip(totals, row, strict=True)]
     table.rows.append(["All areas", len(providers), *totals])
     table.note = "Capacity is what providers declared on their admissions, or the places bought in a block."
@@ -180,8 +155,11 @@ def _quality(council, service) -> Table:
 
 
 def statement_tables(*, council, service, today: date) -> list[Table]:
-    return [_supply(council, service), _demand(council, service, today), _prices(council, service, today)] + [
-        _quality(council, service)
+    return [
+        _supply(council, service),
+        _demand(council, service, today),
+        _prices(council, service, today),
+        _quality(council, service),
     ]
 
 

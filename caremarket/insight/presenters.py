@@ -197,12 +197,13 @@ def forecast_page(*, council, service: str | None, area: str | None, measure: st
     except forecast.TooLittleHistory as short:
         page["too_little"] = short
         return page
-    page.update(made=made, history=series, **_against_capacity(council, service_id, area_id, measure, made, services))
+    where = f"{services[service_id]} in {areas.get(area_id, 'every area')}"
+    page.update(made=made, history=series, **_against_capacity(council, service_id, area_id, measure, made, where))
     page["chart"] = charts.forecast_chart(series, made.points, page["capacity"].total if page["capacity"] else None)
     return page
 
 
-def _against_capacity(council, service_id: int, area_id: int | None, measure: str, made, services) -> dict:
+def _against_capacity(council, service_id: int, area_id: int | None, measure: str, made, where: str) -> dict:
     """Capacity set against forecast active packages, the months it is passed, and the arrangements that could
     reopen there with the evidence written in."""
     from urllib.parse import urlencode
@@ -225,11 +226,10 @@ def _against_capacity(council, service_id: int, area_id: int | None, measure: st
             for a in found_
         }
         peak = max(p.mean for p in made.points)
-        where = reference.names(council=council)[1].get(area_id, "every area")
         sign = insight.forecast_sign(exceeds_from=exceeds, capacity=found.total, peak=peak) or (
             f"the forecast's maximum passes capacity for {found.total} from {may:%B %Y}"
         )
-        query = urlencode({"reason": "unmet-need", "unmet_need": f"{services[service_id]} in {where}: {sign}."})
+        query = urlencode({"reason": "unmet-need", "unmet_need": f"{where}: {sign}."})
         reopen = [(a, f"{reverse('arrangements:window-create', args=[a.pk])}?{query}") for a in arrangements.values()]
     return {"capacity": found, "exceeds_from": exceeds, "may_exceed_from": may, "reopen": reopen}
 
