@@ -32,13 +32,13 @@ browser-deps:
 
 # Two workers for the PostgreSQL pass, one per core. Every test runs on PostgreSQL, production's database, but the
 # demo's build and the migrations, which run on SQLite, the demo's database; so do the tests of the code whose reads
-# and writes differ between the two (money summed exactly, raw SQL, bulk writes, the audit trigger, row locks)
+# and writes differ between the two (money summed exactly, raw SQL, bulk writes, the audit trigger, the queue's order)
 # (ADR 0013). An idle worker takes half of the other's waiting tests (worksteal), so neither is left with a run of
 # journeys at the end.
 PYTEST := $(RUN) pytest -n 2 --dist worksteal
 ON_SQLITE_TOO := caremarket/demo caremarket/core/tests/test_audit.py caremarket/core/tests/test_jobs.py \
-	caremarket/core/tests/test_worker.py caremarket/core/tests/test_spreadsheets.py caremarket/brokerage \
-	caremarket/finance caremarket/quality/tests/test_scorecards.py caremarket/insight tests/test_migrations.py
+	caremarket/core/tests/test_worker.py caremarket/core/tests/test_spreadsheets.py \
+	caremarket/brokerage/tests/test_queue.py caremarket/finance caremarket/quality/tests/test_scorecards.py caremarket/insight tests/test_migrations.py
 
 test-sqlite: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///:memory: $(RUN) pytest -m "not browser and not whole_product" $(ON_SQLITE_TOO)
