@@ -19,6 +19,10 @@ urlpatterns = [
     path("quality/", include("caremarket.quality.urls")),
     path("insight/", include("caremarket.insight.urls")),
     path("market-position/", include("caremarket.insight.public_urls")),
+    path("directory/manage/", include("caremarket.directory.urls")),
+    path("directory/", include("caremarket.directory.public_urls")),
+    path("listings/", include("caremarket.directory.provider_urls")),
+    path("openreferral/", include("caremarket.directory.feed_urls")),
     path("api/v1/", api.urls),
     path("installation-admin/", admin.site.urls),
 ]

@@ -333,6 +333,20 @@ PLACEMENT_REVIEW = Lifecycle(
     {"due": frozenset({"due"}), "done": frozenset({"done"}), "cancelled": frozenset({"cancelled"})},
 )
 
+# A provider's change to its directory listing (seed 003: Care Finder): the council approves it or returns it with a
+# reason; until then the public still see the listing as it was.
+LISTING_CHANGE = Lifecycle(
+    "listing change",
+    {"submitted": "Waiting for the council", "approved": "Approved", "returned": "Returned", "withdrawn": "Withdrawn"},
+    _moves(submitted={"approved", "returned", "withdrawn"}),
+    {
+        "waiting": frozenset({"submitted"}),
+        "approved": frozenset({"approved"}),
+        "returned": frozenset({"returned"}),
+        "decided": frozenset({"approved", "returned", "withdrawn"}),
+    },
+)
+
 LIFECYCLES = (
     ARRANGEMENT,
     CARE_REQUEST,
@@ -348,4 +362,5 @@ LIFECYCLES = (
     PLAN_ACTION,
     COMPLAINT,
     PLACEMENT_REVIEW,
+    LISTING_CHANGE,
 )

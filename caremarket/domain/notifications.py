@@ -34,6 +34,10 @@ class Kind(StrEnum):
     REVIEW_ASKED = "quality.review_asked"
     REVIEW_CHANGE = "quality.review_change"
     UNMET_NEED = "insight.unmet_need"
+    LISTING_OFFERED = "directory.listing_offered"
+    LISTING_SUBMITTED = "directory.listing_submitted"
+    LISTING_DECIDED = "directory.listing_decided"
+    DIRECTORY_ENQUIRY = "directory.enquiry"
 
 
 class Email(StrEnum):
@@ -119,6 +123,18 @@ KINDS: dict[Kind, KindRule] = {
     ),
     Kind.REVIEW_CHANGE: KindRule(
         "A provider's review asks for a variation or a new request", Permission.PLACEMENTS_MANAGE, Email.IMMEDIATELY
+    ),
+    Kind.LISTING_OFFERED: KindRule(
+        "An admission offers us a listing in a council's public directory", Permission.DIRECTORY_KEEP, Email.DAILY
+    ),
+    Kind.LISTING_SUBMITTED: KindRule(
+        "A provider asks us to approve its directory listing", Permission.DIRECTORY_APPROVE, Email.DAILY
+    ),
+    Kind.LISTING_DECIDED: KindRule(
+        "A council approves or returns our directory listing", Permission.DIRECTORY_KEEP, Email.IMMEDIATELY
+    ),
+    Kind.DIRECTORY_ENQUIRY: KindRule(
+        "A person sends us an enquiry from a public directory", Permission.DIRECTORY_KEEP, Email.IMMEDIATELY
     ),
     Kind.COMPLAINT_REPORTED: KindRule(
         "A provider logs a complaint or a safeguarding concern", Permission.QUALITY_MANAGE, Email.IMMEDIATELY

@@ -90,6 +90,8 @@ class Permission(StrEnum):
     SURVEYS = "surveys.read"
     INSIGHT_READ = "insight.read"
     INSIGHT_IMPORT = "insight.import"
+    DIRECTORY_KEEP = "directory.keep"
+    DIRECTORY_APPROVE = "directory.approve"
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -139,6 +141,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # Finance officers calculate and approve runs; one run needs two of them (the approver is not the calculator).
     Permission.PAYMENTS_RUN: frozenset({Role.FINANCE_OFFICER}),
     Permission.DELIVERY_RECORD: PROVIDER_ROLES,
+    # the public directory: a provider's office keeps its listings and reads enquiries; the commissioner, whose
+    # market it is, approves what the public are told (seed 003: Care Finder)
+    Permission.DIRECTORY_KEEP: PROVIDER_ROLES,
+    Permission.DIRECTORY_APPROVE: frozenset({Role.COMMISSIONER}),
 }
 
 

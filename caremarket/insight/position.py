@@ -18,7 +18,7 @@ from caremarket.brokerage.models import CareRequest
 from caremarket.core.audit import audit_record, describe_actor
 from caremarket.core.errors import ServiceError
 from caremarket.domain import forecast, insight
-from caremarket.domain.lifecycles import CARE_REQUEST, MONITORING_VISIT
+from caremarket.domain.lifecycles import CARE_REQUEST
 from caremarket.reference import selectors as reference
 
 from . import capacity
@@ -132,17 +132,9 @@ def _prices(council, service, today: date) -> Table:
 
 
 def _quality(council, service) -> Table:
-    from caremarket.quality.models import MonitoringVisit
+    from caremarket.quality.selectors import latest_published_visits
 
-    published = (
-        MonitoringVisit.objects.for_organisation(council)
-        .filter(service_type=service, status__in=MONITORING_VISIT.group("published"))
-        .select_related("framework")
-        .order_by("provider_id", "-published_on", "-pk")
-    )
-    latest = {}
-    for visit in published:
-        latest.setdefault(visit.provider_id, visit)
+    latest = latest_published_visits(council=council, service=service)
     counts = Counter(v.get_overall_label() for v in latest.values())
     table = Table("quality", "Quality: the council's latest published rating of each provider", ["Rating", "Providers"])
     table.rows = [[label, n] for label, n in counts.most_common()]

@@ -137,3 +137,28 @@ def referrals_not_accepted(*, council, provider_id: int, start: date, end: date)
         .select_related("request__service_type", "request__area", "decline_reason", "provider")
         .order_by("-offered_at")
     )
+
+
+def latest_published_visits(*, council, service=None) -> dict:
+    """Each provider's latest published monitoring visit for each service: (provider id, service type id) → visit."""
+    from caremarket.domain.lifecycles import MONITORING_VISIT
+
+    from .models import MonitoringVisit
+
+    published = (
+        MonitoringVisit.objects.for_organisation(council)
+        .filter(status__in=MONITORING_VISIT.group("published"))
+        .select_related("framework")
+        .order_by("provider_id", "service_type_id", "-published_on", "-pk")
+    )
+    if service is not None:
+        published = published.filter(service_type=service)
+    latest: dict = {}
+    for visit in published:
+        latest.setdefault((visit.provider_id, visit.service_type_id), visit)
+    return latest
+
+
+def latest_published_ratings(*, council) -> dict:
+    """The council's latest published rating of each provider for each service, in words."""
+    return {key: visit.get_overall_label() for key, visit in latest_published_visits(council=council).items()}

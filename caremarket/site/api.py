@@ -85,6 +85,7 @@ from caremarket.accounts.api import router as accounts_router  # noqa: E402
 from caremarket.arrangements.api import router as arrangements_router  # noqa: E402
 from caremarket.arrangements.applications_api import router as applications_router  # noqa: E402
 from caremarket.brokerage.api import router as brokerage_router  # noqa: E402
+from caremarket.directory.api import router as directory_router  # noqa: E402
 from caremarket.finance.api import router as finance_router  # noqa: E402
 from caremarket.insight.api import router as insight_router  # noqa: E402
 from caremarket.notifications.api import router as notifications_router  # noqa: E402
@@ -100,3 +101,4 @@ api.add_router("/", finance_router)
 api.add_router("/", notifications_router)
 api.add_router("/", quality_router)
 api.add_router("/insight", insight_router)
+api.add_router("/", directory_router)

@@ -19,6 +19,8 @@ SECTIONS = [
     ("Rates", "finance:rates", Permission.RATES_READ),
     ("Payment runs", "finance:runs", Permission.PAYMENTS_RUN),
     ("Market insight", "insight:index", Permission.INSIGHT_READ),
+    ("Public directory", "directory-manage:index", Permission.DIRECTORY_APPROVE),
+    ("Directory listings", "provider-directory:list", Permission.DIRECTORY_KEEP),
     ("KPIs", "quality:scorecards", Permission.QUALITY_READ),
     ("Monitoring visits", "quality:visits", Permission.QUALITY_READ),
     ("Monitoring reports", "quality:reports", Permission.QUALITY_RESPOND),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "caremarket.finance",
     "caremarket.quality",
     "caremarket.insight",
+    "caremarket.directory",
     "caremarket.api",
     "caremarket.site",
 ]

@@ -1,0 +1,121 @@
+"""The Open Referral UK endpoints: open data, no key, any origin; a bad parameter is a 400 problem naming it."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_safe
+
+from caremarket.api.problems import problem
+from caremarket.domain import directory as rules
+
+from . import oruk, selectors
+from .models import Listing
+
+
+def _open(view):
+    @require_safe
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            answer = view(request, *args, **kwargs)
+        except oruk.FeedError as exc:
+            answer = problem(400, str(exc), errors=[{"field": exc.parameter, "message": str(exc)}])
+        except Http404 as exc:
+            answer = problem(404, str(exc) or "Not found")
+        answer["Access-Control-Allow-Origin"] = "*"
+        answer["Cache-Control"] = "public, max-age=60"
+        return answer
+
+    return wrapped
+
+
+def _base(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _json(body: dict) -> JsonResponse:
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@_open
+def index(request):
+    return _json({"version": rules.ORUK_VERSION, "profile": rules.ORUK_PROFILE, "openapi_url": rules.ORUK_OPENAPI})
+
+
+def _profiles(listings):
+    return selectors.profiles_of(listing.provider_id for listing in listings)
+
+
+@_open
+def services(request):
+    listings = oruk.found(request.GET, with_place=False)
+    base = _base(request)
+    body = oruk.page(request.GET, listings, lambda x: x)
+    profiles = _profiles(body["contents"])
+    body["contents"] = [oruk.service_list_json(x, profiles.get(x.provider_id), base) for x in body["contents"]]
+    return _json(body)
+
+
+def _listing(key: str):
+    try:
+        return selectors.public_listings().get(uuid=key)
+    except (Listing.DoesNotExist, ValidationError, ValueError) as exc:  # a malformed id is as unknown as a wrong one
+        raise Http404(f"No service has the id {key}") from exc
+
+
+@_open
+def service(request, key: str):
+    listing = _listing(key)
+    return _json(oruk.service_json(listing, selectors.profile_of(listing.provider), _base(request)))
+
+
+@_open
+def taxonomies(request):
+    return _json(oruk.page(request.GET, sorted(oruk.TAXONOMIES), oruk.taxonomy_json))
+
+
+@_open
+def taxonomy(request, key: str):
+    if key not in oruk.TAXONOMIES:
+        raise Http404(f"No taxonomy has the id {key}")
+    record = oruk.taxonomy_json(key)
+    record["taxonomy_terms"] = [oruk.term_json(t) for t in oruk.terms() if t.taxonomy_id == key]
+    return _json(record)
+
+
+@_open
+def taxonomy_terms(request):
+    return _json(oruk.page(request.GET, oruk.terms(), oruk.term_json))
+
+
+@_open
+def taxonomy_term(request, key: str):
+    for term in oruk.terms():
+        if term.id == key:
+            return _json(oruk.term_json(term))
+    raise Http404(f"No taxonomy term has the id {key}")
+
+
+@_open
+def service_at_locations(request):
+    listings = oruk.found(request.GET, with_place=True)
+    base = _base(request)
+    body = oruk.page(request.GET, listings, lambda x: x)
+    profiles = _profiles(body["contents"])
+    body["contents"] = [
+        oruk.service_at_location_json(x, profiles.get(x.provider_id), base, full=True) for x in body["contents"]
+    ]
+    return _json(body)
+
+
+@_open
+def service_at_location(request, key: str):
+    try:
+        listing = selectors.public_listings().get(location_uuid=key)
+    except (Listing.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404(f"No service at a location has the id {key}") from exc
+    profile = selectors.profile_of(listing.provider)
+    return _json(oruk.service_at_location_json(listing, profile, _base(request), full=True))
