@@ -106,7 +106,7 @@ def service_at_locations(request):
     body = oruk.page(request.GET, listings, lambda x: x)
     profiles = _profiles(body["contents"])
     body["contents"] = [
-        oruk.service_at_location_json(x, profiles.get(x.provider_id), base, full=True) for x in body["contents"]
+        oruk.service_at_location_json(x, profiles.get(x.provider_id), base, full=False) for x in body["contents"]
     ]
     return _json(body)
 

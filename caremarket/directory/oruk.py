@@ -167,15 +167,21 @@ def service_list_json(listing: Listing, profile, base: str) -> dict:
     )
 
 
-def location_json(listing: Listing) -> dict:
+def location_json(listing: Listing, *, full: bool = True) -> dict:
+    """The place: in a list, its one-to-one fields; by id, with its address too."""
     location_id = str(listing.location_uuid)
+    record = {
+        "id": location_id,
+        "location_type": "physical",
+        "name": listing.name,
+        "latitude": float(listing.latitude) if listing.latitude is not None else None,
+        "longitude": float(listing.longitude) if listing.longitude is not None else None,
+    }
+    if not full:
+        return _drop_empty(record)
     return _drop_empty(
         {
-            "id": location_id,
-            "location_type": "physical",
-            "name": listing.name,
-            "latitude": float(listing.latitude) if listing.latitude is not None else None,
-            "longitude": float(listing.longitude) if listing.longitude is not None else None,
+            **record,
             "addresses": [
                 {
                     "id": derived_id("address", listing.location_uuid),
@@ -252,15 +258,16 @@ def service_json(listing: Listing, profile, base: str) -> dict:
 
 
 def service_at_location_json(listing: Listing, profile, base: str, *, full: bool) -> dict:
-    record = {
+    """A service at its place: in a list, both with their one-to-one fields; by id, both nested in full."""
+    service = service_json(listing, profile, base) if full else service_list_json(listing, profile, base)
+    service.pop("service_at_locations", None)
+    return {
         "id": str(listing.location_uuid),
         "service_id": str(listing.uuid),
         "location_id": str(listing.location_uuid),
-        "location": location_json(listing),
+        "location": location_json(listing, full=full),
+        "service": service,
     }
-    if full:
-        record["service"] = service_list_json(listing, profile, base)
-    return record
 
 
 # Queries ----------------------------------------------------------------------------------------------------------

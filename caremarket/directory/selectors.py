@@ -75,8 +75,9 @@ class Search:
     postcode: str = ""
     miles: float | None = None
     age: int | None = None
-    age_min: int | None = None  # a whole group: serving anyone from age_min to age_max
-    age_max: int | None = None
+    group: tuple[int, int] | None = None  # an age group: serving some of the ages from its first to its last
+    age_min: int | None = None  # Open Referral's minimum_age: services whose youngest age is at least this
+    age_max: int | None = None  # and maximum_age: services whose oldest age is at most this
     needs: list[str] = field(default_factory=list)
     needs_any: bool = False  # meets at least one of the needs
     day: str = ""
@@ -117,10 +118,12 @@ def search(council, query: Search) -> list[Found]:
             )
     if query.age is not None:
         listings = listings.filter(age_min__lte=query.age, age_max__gte=query.age)
+    if query.group is not None:
+        listings = listings.filter(age_min__lte=query.group[1], age_max__gte=query.group[0])
     if query.age_min is not None:
-        listings = listings.filter(age_min__lte=query.age_min)
+        listings = listings.filter(age_min__gte=query.age_min)
     if query.age_max is not None:
-        listings = listings.filter(age_max__gte=query.age_max)
+        listings = listings.filter(age_max__lte=query.age_max)
     needs = {"transport": "offers_transport", "one-to-one": "one_to_one", "complex-needs": "complex_needs"}
     for need in query.needs:
         listings = listings.filter(**{needs[need]: True})

@@ -39,7 +39,12 @@ def directory_market(*, council=None, providers=None):
     area = reference.area_create(council=council, actor=None, code="sale", name="Sale", level=1)
     AreaPostcode.objects.create(council=council, outward_code="M33", area=area)
     arrangement, lot = live_arrangement(
-        council, reference="DAY-DPS", mechanism="flexible_framework", service_types=[day], areas=[area], title="Day opportunities"
+        council,
+        reference="DAY-DPS",
+        mechanism="flexible_framework",
+        service_types=[day],
+        areas=[area],
+        title="Day opportunities",
     )
     made = {}
     for name, fields in (providers or {"Oakfield Day Centre": {"age_min": 18, "age_max": 64}}).items():

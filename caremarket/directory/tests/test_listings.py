@@ -129,7 +129,10 @@ def test_another_organisation_cannot_reach_a_listing_or_a_change(client):
     other_commissioner = UserFactory(organisation=CouncilFactory(), roles=["commissioner"])
     client.force_login(other_commissioner)
     assert client.get(f"/directory/manage/changes/{change.pk}/").status_code == 404
-    assert client.post(f"/directory/manage/changes/{change.pk}/", {"decision": "approve", "confirm": "yes"}).status_code == 404
+    assert (
+        client.post(f"/directory/manage/changes/{change.pk}/", {"decision": "approve", "confirm": "yes"}).status_code
+        == 404
+    )
     change.refresh_from_db()
     assert change.status == "submitted"
 
