@@ -211,7 +211,7 @@ def listing_change_submit(*, listing: Listing, actor, data: dict) -> ListingChan
     waiting = ListingChange.objects.filter(listing=listing, status__in=sorted(LISTING_CHANGE.group("waiting")))
     for earlier in waiting:
         status_move(
-            earlier, "withdrawn", lifecycle=LISTING_CHANGE, changed_by=actor, history=HISTORY, reason="Replaced"
+            earlier, "withdrawn", lifecycle=LISTING_CHANGE, changed_by=_person(actor), history=HISTORY, reason="Replaced"
         )
     change = ListingChange.objects.create(
         council=listing.council, listing=listing, proposed=proposed, submitted_by=_person(actor)
@@ -269,7 +269,7 @@ def listing_change_approve(*, change: ListingChange, actor, today=None) -> Listi
     data-quality gate (a listing that does not stays out of the directory, and the provider is told what it lacks)."""
     change = ListingChange.objects.select_for_update().get(pk=change.pk)
     listing = Listing.objects.select_for_update().get(pk=change.listing_id)
-    status_move(change, "approved", lifecycle=LISTING_CHANGE, changed_by=actor, history=HISTORY)
+    status_move(change, "approved", lifecycle=LISTING_CHANGE, changed_by=_person(actor), history=HISTORY)
     before = listing_values(listing)
     proposed = change.proposed
     for field in LISTING_FIELDS:
@@ -325,7 +325,7 @@ def listing_change_return(*, change: ListingChange, actor, reason: str) -> Listi
         change,
         "returned",
         lifecycle=LISTING_CHANGE,
-        changed_by=actor,
+        changed_by=_person(actor),
         history=HISTORY,
         reason=reason,
         also_save=("reason", "decided_by", "decided_at"),
