@@ -118,7 +118,6 @@ def _date_time(value: object) -> bool:
 def _validator(name: str):
     import jsonschema
     from referencing import Registry, Resource
-
     from referencing.jsonschema import DRAFT202012
 
     def retrieve(uri: str) -> Resource:

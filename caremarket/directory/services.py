@@ -211,7 +211,12 @@ def listing_change_submit(*, listing: Listing, actor, data: dict) -> ListingChan
     waiting = ListingChange.objects.filter(listing=listing, status__in=sorted(LISTING_CHANGE.group("waiting")))
     for earlier in waiting:
         status_move(
-            earlier, "withdrawn", lifecycle=LISTING_CHANGE, changed_by=_person(actor), history=HISTORY, reason="Replaced"
+            earlier,
+            "withdrawn",
+            lifecycle=LISTING_CHANGE,
+            changed_by=_person(actor),
+            history=HISTORY,
+            reason="Replaced by a newer change",
         )
     change = ListingChange.objects.create(
         council=listing.council, listing=listing, proposed=proposed, submitted_by=_person(actor)
