@@ -583,6 +583,9 @@ class DemoBuilder:
             from . import insight
 
             self.created["history"].update(insight.build(random.Random(2031)))
+            from . import directory
+
+            self.created["history"].update(directory.build(random.Random(2032)))
             self.created["today"] = self.todays_work()
         self.passwords()
         return self.created

@@ -291,3 +291,13 @@ def feed_checks(council):
 
 def feed_check(council, pk) -> FeedCheck:
     return get_for_organisation_or_404(FeedCheck.objects.all(), council, pk=pk)
+
+
+def enquiry_counts(*, council, start, end, service_type_id: int | None = None):
+    """(service name, area name, enquiries) per month row in the period: self-funder demand for market insight."""
+    from .models import EnquiryCount
+
+    counts = EnquiryCount.objects.for_organisation(council).filter(month__gte=start.replace(day=1), month__lte=end)
+    if service_type_id:
+        counts = counts.filter(service_type_id=service_type_id)
+    return counts.values_list("service_type__name", "area__name", "enquiries")

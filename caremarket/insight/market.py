@@ -332,6 +332,26 @@ def spot_by_reason(council, year: int, service_type_id: int | None = None) -> Ta
     return table
 
 
+def self_funder_enquiries(council, year: int, service_type_id: int | None = None) -> Table:
+    """Seeds 003 and 004: people who pay for themselves, seen through the enquiries they send from the public
+    directory, by service and area, month by month of the year (kept after the enquiries themselves are deleted)."""
+    from caremarket.directory.selectors import enquiry_counts
+
+    start, end = insight.financial_year_dates(year)
+    rows: dict[tuple[str, str], int] = defaultdict(int)
+    for service, area, count in enquiry_counts(council=council, start=start, end=end, service_type_id=service_type_id):
+        rows[(service, area or "Area not known")] += count
+    table = Table(
+        "enquiries", "Self-funder demand: enquiries from the public directory", ["Service", "Area", "Enquiries"]
+    )
+    table.numeric = 2
+    for (service, area), count in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.rows.append([service, area, count])
+    table.rows.append(["Total", "", sum(rows.values())])
+    table.note = "Each enquiry counted once, in the area of the service it was sent to."
+    return table
+
+
 def seed_reports(*, council, year: int, service_type_id: int | None, today: date) -> list[Table]:
     return [
         county_by_complexity(council, year, service_type_id),
@@ -340,4 +360,5 @@ def seed_reports(*, council, year: int, service_type_id: int | None, today: date
         time_to_source(council, year, service_type_id),
         in_house_against_external(council, year, service_type_id),
         spot_by_reason(council, year, service_type_id),
+        self_funder_enquiries(council, year, service_type_id),
     ]

@@ -210,6 +210,23 @@ def test_demo_data_mirrors_the_seeds_and_is_idempotent(db):
     top = monitoring.visit_queue(council=westmarch)[0]
     assert top["priority"].reasons[0] == "CQC rates a location Inadequate"
 
+    # each council's public directory (seeds 003 and 004): every admitted provider has its listings, most public,
+    # a few held back by the data-quality gate or waiting for the commissioner; the feed passes its self-check
+    from caremarket.directory import oruk_check
+    from caremarket.directory import selectors as directory
+    from caremarket.directory.models import Listing
+
+    admitted = set(Admission.objects.filter(status="active").values_list("provider_id", flat=True))
+    assert admitted <= set(Listing.objects.values_list("provider_id", flat=True))
+    public = directory.public_listings()
+    assert public.count() >= 0.6 * Listing.objects.count()
+    assert Listing.objects.filter(approved_at__isnull=False, complete=False).count() >= 3
+    assert {"home-care", "day-services", "supported-living", "childrens-community-support"} <= set(
+        public.values_list("service_type__code", flat=True)
+    )
+    report = oruk_check.check(oruk_check.own_feed(), feed="demo")
+    assert report.result == "pass", report.text()
+
     # every demo person signs in with the demo password, so a password reset reaches them too
     people = list(User.objects.filter(is_active=True))
     assert all(user.check_password(DEMO_PASSWORD) for user in people)

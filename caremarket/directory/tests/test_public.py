@@ -111,6 +111,12 @@ def test_an_enquiry_is_delivered_by_the_worker_counted_limited_and_forgotten(
     assert services.enquiries_forget(today=timezone.localdate() + timedelta(days=90)) == 0
     assert services.enquiries_forget(today=timezone.localdate() + timedelta(days=91)) == 6
     assert not Enquiry.objects.exists() and EnquiryCount.objects.get(council=council).enquiries == 6
+    # market insight reads them as self-funder demand, by service and area
+    from caremarket.domain import insight
+    from caremarket.insight.market import self_funder_enquiries
+
+    table = self_funder_enquiries(council, insight.financial_year(timezone.localdate()))
+    assert table.rows == [["Day opportunities", "Sale", 6], ["Total", "", 6]]
 
 
 def test_nothing_private_is_public(client, directory):
