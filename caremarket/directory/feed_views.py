@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from caremarket.api.problems import problem
 from caremarket.domain import directory as rules
@@ -16,17 +16,29 @@ from .models import Listing
 
 
 def _open(view):
-    @require_safe
+    """Open data: any origin may read it, a preflight is answered, any other method is a 405 problem (the feed
+    changes nothing, so it needs no CSRF token)."""
+
+    @csrf_exempt
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        try:
-            answer = view(request, *args, **kwargs)
-        except oruk.FeedError as exc:
-            answer = problem(400, str(exc), errors=[{"field": exc.parameter, "message": str(exc)}])
-        except Http404 as exc:
-            answer = problem(404, str(exc) or "Not found")
+        if request.method == "OPTIONS":
+            answer = HttpResponse(status=204)
+            answer["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            answer["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            answer["Access-Control-Max-Age"] = "86400"
+        elif request.method not in ("GET", "HEAD"):
+            answer = problem(405, f"The feed is read only: {request.method} is not allowed")
+            answer["Allow"] = "GET, HEAD, OPTIONS"
+        else:
+            try:
+                answer = view(request, *args, **kwargs)
+            except oruk.FeedError as exc:
+                answer = problem(400, str(exc), errors=[{"field": exc.parameter, "message": str(exc)}])
+            except Http404 as exc:
+                answer = problem(404, str(exc) or "Not found")
+            answer["Cache-Control"] = "public, max-age=60"
         answer["Access-Control-Allow-Origin"] = "*"
-        answer["Cache-Control"] = "public, max-age=60"
         return answer
 
     return wrapped

@@ -291,7 +291,8 @@ def _time_param(params, name: str) -> time | None:
     if raw in (None, ""):
         return None
     try:
-        return time.fromisoformat(raw)
+        # opening times are the place's own local times: an offset given with one is set aside
+        return time.fromisoformat(raw).replace(tzinfo=None)
     except ValueError:
         raise FeedError(name, f"{name} must be a time like 09:30, not '{raw}'") from None
 

@@ -81,6 +81,7 @@ def test_the_filters_filter(client, directory):
     assert _ids(get("/openreferral/services", {"day": "Saturday"})) == [cedar]
     assert set(_ids(get("/openreferral/services", {"start_time": "09:00", "end_time": "16:00"}))) == {oak, birch, cedar}
     assert _ids(get("/openreferral/services", {"start_time": "10:00"})) == []
+    assert _ids(get("/openreferral/services", {"start_time": "10:00:00+01:00"})) == []  # an offset is set aside
     terms = {t["term"]: t["id"] for t in get("/openreferral/taxonomy_terms").json()["contents"]}
     assert _ids(get("/openreferral/services", {"taxonomy_term_id": terms["transport"]})) == [birch]
     assert len(_ids(get("/openreferral/services", {"taxonomy_term_id": terms["day-opportunities"]}))) == 3
