@@ -65,7 +65,7 @@ def _profiles(listings):
 def services(request):
     listings = oruk.found(request.GET, with_place=False)
     base = _base(request)
-    body = oruk.page(request.GET, listings, lambda x: x)
+    body = oruk.page(request.GET, listings)
     profiles = _profiles(body["contents"])
     body["contents"] = [oruk.service_list_json(x, profiles.get(x.provider_id), base) for x in body["contents"]]
     return _json(body)
@@ -115,7 +115,7 @@ def taxonomy_term(request, key: str):
 def service_at_locations(request):
     listings = oruk.found(request.GET, with_place=True)
     base = _base(request)
-    body = oruk.page(request.GET, listings, lambda x: x)
+    body = oruk.page(request.GET, listings)
     profiles = _profiles(body["contents"])
     body["contents"] = [
         oruk.service_at_location_json(x, profiles.get(x.provider_id), base, full=False) for x in body["contents"]

@@ -352,16 +352,16 @@ def search_from(params, *, with_place: bool) -> selectors.Search:
     return query
 
 
-def found(params, *, with_place: bool) -> list[Listing]:
+def found(params, *, with_place: bool) -> selectors.Results:
+    """What the query finds, as a sequence whose pages load only their own listings."""
     query = search_from(params, with_place=with_place)
     try:
-        results = [f.listing for f in selectors.search(None, query)]
+        return selectors.search(None, query)
     except selectors.UnknownPostcode as exc:
         raise FeedError("postcode", str(exc)) from None
-    return results
 
 
-def page(params, items: list, render) -> dict:
+def page(params, items, render=lambda found: found.listing) -> dict:
     """The UK profile's page envelope over `items`, rendering only the page asked for."""
     per_page = _int(params, "per_page", low=1, high=rules.ORUK_PER_PAGE_MAX, default=rules.ORUK_PER_PAGE)
     total = len(items)

@@ -3,6 +3,7 @@ that service), the search over it, and each organisation's own listings, changes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -142,23 +143,39 @@ def search(council, query: Search) -> list[Found]:
     if query.modified_after is not None:
         listings = listings.filter(modified_at__gte=query.modified_after)
     if not query.postcode:
-        return [Found(listing, None) for listing in listings.order_by("name", "pk")]
+        return Results([(pk, None) for pk in listings.order_by("name", "pk").values_list("pk", flat=True)])
     place = postcode_place(query.postcode)
     if place is None:
         raise UnknownPostcode(f"We cannot find the postcode {query.postcode}: check it and try again")
     lat, lon = float(place.latitude), float(place.longitude)
     miles = query.miles if query.miles is not None else rules.DISTANCE_MAX_MILES
     south, north, west, east = rules.bounding_box(lat, lon, miles)
-    near = listings.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east).order_by(
-        "pk"
-    )
+    near = listings.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
     found = []
-    for listing in near:
-        distance = rules.miles_between(lat, lon, float(listing.latitude), float(listing.longitude))
+    for pk, name, at_lat, at_lon in near.values_list("pk", "name", "latitude", "longitude"):
+        distance = rules.miles_between(lat, lon, float(at_lat), float(at_lon))
         if distance <= miles:
-            found.append(Found(listing, distance))
-    found.sort(key=lambda f: (f.miles, f.listing.name, f.listing.pk))
-    return found
+            found.append((distance, name, pk))
+    found.sort()
+    return Results([(pk, distance) for distance, _, pk in found])
+
+
+class Results(Sequence):
+    """What a search found, in order, as ids and distances: a page of it loads only its own listings."""
+
+    def __init__(self, found: list[tuple[int, float | None]]) -> None:
+        self.found = found
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            chosen = self.found[index]
+            loaded = public_listings().in_bulk([pk for pk, _ in chosen])
+            return [Found(loaded[pk], miles) for pk, miles in chosen if pk in loaded]
+        pk, miles = self.found[index]
+        return Found(public_listings().get(pk=pk), miles)
 
 
 def public_listing(council, key: str) -> Listing:
@@ -187,18 +204,22 @@ def quality_of(listings: list[Listing]) -> dict[int, dict]:
     from caremarket.quality.selectors import latest_published_ratings
 
     by_listing: dict[int, dict] = {}
+    registered: dict[tuple, str] = {}
+    rows = (
+        Admission.objects.filter(
+            provider__in={x.provider_id for x in listings},
+            arrangement__council__in={x.council_id for x in listings},
+            lot__service_types__in={x.service_type_id for x in listings},
+        )
+        .exclude(application__cqc_location_id="")
+        .order_by("pk")
+        .values_list("provider_id", "arrangement__council_id", "lot__service_types", "application__cqc_location_id")
+    )
+    for provider, council, service, location in rows:
+        registered.setdefault((provider, council, service), location)
     locations: dict[int, str] = {}
     for listing in listings:
-        location = (
-            Admission.objects.filter(
-                provider=listing.provider_id,
-                arrangement__council=listing.council_id,
-                lot__service_types=listing.service_type_id,
-            )
-            .exclude(application__cqc_location_id="")
-            .values_list("application__cqc_location_id", flat=True)
-            .first()
-        )
+        location = registered.get((listing.provider_id, listing.council_id, listing.service_type_id))
         if location and listing.service_type.regulated_activity:
             locations[listing.pk] = location
     ratings = ratings_of(locations.values())
