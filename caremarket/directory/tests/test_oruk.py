@@ -157,3 +157,17 @@ def test_the_self_check_passes_our_own_feed_and_a_council_runs_it_from_its_page(
 def test_an_empty_feed_fails(client):
     report = oruk_check.check(oruk_check.own_feed(), feed="own")
     assert report.result == "fail" and "an empty feed fails" in report.text()
+
+
+def test_the_command_checks_a_folder_of_mock_answers_and_fails_a_failing_feed():
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("oruk_check", str(_shared(MOCKS / "V3.0-UK-Default")), stdout=out)
+    assert ": PASS" in out.getvalue()
+    with pytest.raises(CommandError, match="fails the self-check"):
+        call_command("oruk_check", str(_shared(MOCKS / "V3.0-UK-Fail")), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="neither a web address nor a folder"):
+        call_command("oruk_check", "/no/such/feed", stdout=io.StringIO())
