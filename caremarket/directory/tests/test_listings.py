@@ -157,3 +157,27 @@ def test_the_provider_writes_checks_and_sends_its_listing_and_the_commissioner_a
     done = client.post(f"/directory/manage/changes/{change.pk}/", {"decision": "approve", "confirm": "yes"})
     assert done.status_code == 302
     assert listing.pk in selectors.public_ids()
+
+
+def test_postcode_centres_load_from_the_ons_directory_and_a_second_load_moves_only_what_moved(tmp_path):
+    import io
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    from caremarket.directory.models import Postcode
+
+    trafford = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "geo" / "trafford_postcodes.csv"
+    assert trafford.exists(), f"{trafford} is missing: real geography lives in ../shared/data/geo (see its README)"
+    out = io.StringIO()
+    call_command("import_postcodes", str(trafford), stdout=out)
+    assert out.getvalue().strip() == "11,264 postcodes added, 0 moved, 0 rejected"
+    assert float(Postcode.objects.get(postcode="WA15 8AB").latitude) == pytest.approx(53.38535)
+    moved = tmp_path / "moved.csv"
+    moved.write_text("pcds,lat,long\nwa158ab,53.4,-2.3\nnot a postcode,1,1\nM33 7ZF,95,0\n")
+    call_command("import_postcodes", str(moved), stdout=(out := io.StringIO()))
+    assert out.getvalue().strip() == "0 postcodes added, 1 moved, 2 rejected"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,x,y\n")
+    with pytest.raises(CommandError, match="no postcode column"):
+        call_command("import_postcodes", str(bad), stdout=io.StringIO())
