@@ -2,10 +2,13 @@
 for a 19-year-old near a postcode, reads the service page and sends an enquiry (signed out, and with a wrong
 postcode first); a provider's office updates its listing and the commissioner approves it after a check page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from caremarket.accounts import services as accounts
+from caremarket.directory import services
 from caremarket.directory.models import Enquiry, Listing
 from caremarket.directory.tests.factories import directory_market, listing_in
 from caremarket.domain.roles import Role
@@ -79,6 +82,11 @@ def test_a_provider_updates_its_listing_and_the_commissioner_approves_it(journey
         organisation=council, email="commissioner@council.example", full_name="Priya Shah",
         roles=[Role.COMMISSIONER.value], password=PASSWORD,
     )  # fmt: skip
+    services.enquiry_send(
+        listing=Listing.objects.get(name="Oakfield life skills"),
+        data={"name": "Jo", "phone": "0161 496 0002", "message": "Is there a place on Fridays?"},
+        address="192.0.2.1",
+    )
     page = journey.page
     journey.sign_in("office@oakfield.example", PASSWORD)
     journey.click(role="link", name="Directory listings")
@@ -90,6 +98,15 @@ def test_a_provider_updates_its_listing_and_the_commissioner_approves_it(journey
     expect(page.get_by_role("heading", name="Check your listing before you send it to the council")).to_be_visible()
     journey.click(role="button", name="Send to the council for approval")
     expect(page.get_by_text("Waiting for the council", exact=True)).to_be_visible()
+    journey.click(role="link", name="Back to your listings")
+    journey.click(role="link", name="Your organisation's profile")
+    page.get_by_label("Website").fill("not a web address")
+    journey.click(role="button", name="Save the profile")
+    expect(page.get_by_role("link", name="Enter a valid URL.")).to_be_visible()
+    page.get_by_label("Website").fill("https://oakfield.example")
+    journey.click(role="button", name="Save the profile")
+    journey.click(role="link", name=re.compile(r"about Oakfield life skills$"))
+    expect(page.get_by_text("Is there a place on Fridays?")).to_be_visible()
     journey.click(role="button", name="Sign out")
 
     journey.sign_in("commissioner@council.example", PASSWORD)
@@ -103,3 +120,10 @@ def test_a_provider_updates_its_listing_and_the_commissioner_approves_it(journey
     journey.goto(f"/directory/{council.slug}/services/{Listing.objects.get(name='Oakfield life skills').uuid}/")
     expect(page.get_by_text("£19.75 a session")).to_be_visible()
     expect(page.get_by_text("Monday, Wednesday, Friday, Saturday, 09:30 to 15:30")).to_be_visible()
+    # the commissioner checks the feed as the official validator would (in the worker, with its progress)
+    journey.goto("/directory/manage/")
+    journey.click(role="link", name="Check the feed")
+    journey.click(role="button", name="Check the feed now")
+    expect(page.get_by_text("The feed passes the self-check")).to_be_visible()
+    journey.click(role="link", name="See the result")
+    expect(page.get_by_role("heading", name="Pass")).to_be_visible()
