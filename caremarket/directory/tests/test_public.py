@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 
 from caremarket.directory import services
-from caremarket.directory.models import Enquiry, EnquiryCount
+from caremarket.directory.models import Enquiry, EnquiryCount, Listing
 from caremarket.notifications.models import Notification
+
+from .factories import listing_in
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,32 @@ def test_nothing_private_is_public(client, directory):
     admission = made["Oakfield Day Centre"][2]
     assert f"{admission.price}" not in page  # the council's contract price is not the self-funder price
     assert "Ada" not in page
+
+
+def test_a_provider_flooded_with_enquiries_takes_no_more_that_day_while_others_still_do(client, directory):
+    council, listings, _ = directory
+    oak, birch = listings["Oakfield Day Centre"], listings["Birchwood Support"]
+    Enquiry.objects.bulk_create(
+        Enquiry(
+            council=council, listing=oak, provider=oak.provider, name="x", email="x@example.com", message="x",
+            sender_key=f"k{n}", delete_after=timezone.localdate() + timedelta(days=90),
+        )
+        for n in range(50)
+    )  # fmt: skip
+    form = {"name": "Sam", "email": "sam@example.com", "message": "Hello"}
+    flooded = client.post(f"/directory/{council.slug}/services/{oak.uuid}/", form)
+    assert flooded.status_code == 429 and "Try again tomorrow, or telephone them" in flooded.content.decode()
+    assert client.post(f"/directory/{council.slug}/services/{birch.uuid}/", form).status_code == 302
+
+
+def test_the_directory_index_lists_each_council_with_a_directory(client, directory):
+    from caremarket.directory.tests.factories import directory_market as another
+
+    council = directory[0]
+    assert client.get("/directory/")["Location"] == f"/directory/{council.slug}/"  # one council: straight there
+    second, commissioner, _, made = another(providers={"Elm House": {"age_min": 18, "age_max": 99}})
+    provider, office, _ = made["Elm House"]
+    listing_in("public", Listing.objects.get(provider=provider), provider_user=office, commissioner=commissioner)
+    page = client.get("/directory/").content.decode()
+    assert council.name in page and second.name in page
+    assert client.get("/directory/no-such-council/").status_code == 404
