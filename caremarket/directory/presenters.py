@@ -188,3 +188,57 @@ def completeness(gaps) -> dict:
         "missing": [g.label for g in gaps],
         "met": [r.label for r in rules.REQUIREMENTS if r not in gaps],
     }
+
+
+# The day's work --------------------------------------------------------------------------------------------------
+
+
+def commissioner_to_do(*, council) -> list:
+    from django.urls import reverse
+
+    from caremarket.core.todo import Item, Row
+
+    return [
+        Item.of(
+            "Directory listings waiting for your approval",
+            selectors.council_changes(council).order_by("submitted_at"),
+            lambda c: Row(
+                f"{c.proposed.get('name') or c.listing.name} from {c.listing.provider.name}",
+                reverse("directory-manage:change", args=[c.pk]),
+                c.submitted_at,
+                "sent",
+            ),
+            reverse("directory-manage:index"),
+        )
+    ]
+
+
+def provider_to_do(*, provider, now=None) -> list:
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from caremarket.core.todo import Item, Row
+
+    now = now or timezone.now()
+    to_write = [
+        x
+        for x in selectors.provider_listings(provider)
+        if selectors.waiting_change(x) is None and (x.approved_at is None or not x.complete)
+    ]
+    return [
+        Item.of(
+            "Directory listings to write or complete",
+            to_write,
+            lambda x: Row(f"{x.name} ({x.council.name})", reverse("provider-directory:listing", args=[x.pk])),
+            reverse("provider-directory:list"),
+        ),
+        Item.of(
+            "Enquiries from the public in the last week",
+            selectors.provider_enquiries(provider).filter(sent_at__gte=now - timedelta(days=7)),
+            lambda e: Row(
+                f"About {e.listing.name}", reverse("provider-directory:enquiry", args=[e.pk]), e.sent_at, "sent"
+            ),
+            reverse("provider-directory:list"),
+        ),
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -496,8 +496,20 @@ def enquiries_forget(today=None) -> int:
     """Delete the enquiries kept their stated time, with everything the people gave."""
     today = today or timezone.localdate()
     old = Enquiry.objects.filter(Q(delete_after__lt=today))
+    by_provider = list(old.values("provider").annotate(n=Count("pk")).values_list("provider", "n"))
     count = old.count()
     old.delete()
+    from caremarket.accounts.models import Organisation
+
+    for provider in Organisation.objects.filter(pk__in=[p for p, _ in by_provider]):
+        n = dict(by_provider)[provider.pk]
+        audit_record(
+            actor=None,
+            organisation=provider,
+            action="enquiries.deleted",
+            after={"enquiries": n},
+            reason=f"kept {rules.ENQUIRY_KEPT_DAYS} days, as the people who sent them were told",
+        )
     return count
 
 

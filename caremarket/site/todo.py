@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from caremarket.arrangements.presenters import commissioner_to_do
 from caremarket.brokerage.presenters import broker_to_do, provider_to_do, team_leader_to_do
+from caremarket.directory import presenters as directory
 from caremarket.domain.roles import Role
 from caremarket.finance.presenters import finance_to_do, provider_money_to_do
 from caremarket.quality.presenters import provider_quality_to_do, quality_to_do
@@ -14,6 +15,7 @@ def _provider(user, organisation):
         provider_to_do(provider=organisation)
         + provider_money_to_do(provider=organisation)
         + provider_quality_to_do(provider=organisation)
+        + directory.provider_to_do(provider=organisation)
     )
 
 
@@ -22,7 +24,9 @@ TO_DO = {
     Role.BROKER: lambda user, organisation: broker_to_do(council=organisation, user=user),
     Role.TEAM_LEADER: lambda user, organisation: team_leader_to_do(council=organisation),
     Role.FINANCE_OFFICER: lambda user, organisation: finance_to_do(user=user, council=organisation),
-    Role.COMMISSIONER: lambda user, organisation: commissioner_to_do(council=organisation),
+    Role.COMMISSIONER: lambda user, organisation: (
+        commissioner_to_do(council=organisation) + directory.commissioner_to_do(council=organisation)
+    ),
     Role.QUALITY_OFFICER: lambda user, organisation: quality_to_do(council=organisation, user=user),
     Role.PROVIDER_ADMIN: _provider,
     Role.PROVIDER_STAFF: _provider,

@@ -181,3 +181,17 @@ def test_postcode_centres_load_from_the_ons_directory_and_a_second_load_moves_on
     bad.write_text("code,x,y\n")
     with pytest.raises(CommandError, match="no postcode column"):
         call_command("import_postcodes", str(bad), stdout=io.StringIO())
+
+
+def test_the_days_work_lists_listings_to_write_changes_to_approve_and_new_enquiries():
+    from caremarket.site.todo import to_do_for
+
+    council, commissioner, provider, office, admission, listing = _one()
+
+    def items(user):
+        return {i.label: i.count for items in to_do_for(user, user.roles).values() for i in items}
+
+    assert items(office)["Directory listings to write or complete"] == 1
+    services.listing_change_submit(listing=listing, actor=office, data=GOOD)
+    assert items(office)["Directory listings to write or complete"] == 0  # with the council now
+    assert items(commissioner)["Directory listings waiting for your approval"] == 1

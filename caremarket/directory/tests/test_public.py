@@ -113,6 +113,10 @@ def test_an_enquiry_is_delivered_by_the_worker_counted_limited_and_forgotten(
     assert services.enquiries_forget(today=timezone.localdate() + timedelta(days=90)) == 0
     assert services.enquiries_forget(today=timezone.localdate() + timedelta(days=91)) == 6
     assert not Enquiry.objects.exists() and EnquiryCount.objects.get(council=council).enquiries == 6
+    from caremarket.core.models import AuditEvent
+
+    deleted = AuditEvent.objects.get(organisation=listing.provider, action="enquiries.deleted")
+    assert deleted.after == {"enquiries": 6} and "kept 90 days" in deleted.reason
     # market insight reads them as self-funder demand, by service and area
     from caremarket.domain import insight
     from caremarket.insight.market import self_funder_enquiries
