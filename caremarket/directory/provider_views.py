@@ -60,7 +60,10 @@ def listing_edit(request, pk: int):
     provider = request.user.organisation
     listing = selectors.provider_listing(provider, pk)
     waiting = selectors.waiting_change(listing)
-    start = waiting.proposed if waiting else services.listing_values(listing)
+    last = selectors.last_change(listing)
+    returned = last.proposed if last is not None and last.status_in("returned") else None
+    # what was last sent, so a returned listing is corrected, not written again
+    start = waiting.proposed if waiting else returned or services.listing_values(listing)
     form = forms.ListingForm(bound(request), initial=forms.listing_initial(start))
     if answers_to_check(request, form):
         return check_answers(

@@ -69,7 +69,7 @@ def test_the_gate_holds_back_an_approved_listing_without_cost_or_contact_and_say
     assert "stays out of the directory" in told.body and "telephone" in told.body
 
 
-def test_a_returned_change_has_a_reason_and_the_provider_reads_it():
+def test_a_returned_change_has_a_reason_and_the_provider_reads_it(client):
     council, commissioner, provider, office, admission, listing = _one()
     change = services.listing_change_submit(listing=listing, actor=office, data=GOOD)
     with pytest.raises(ServiceError) as refused:
@@ -81,6 +81,11 @@ def test_a_returned_change_has_a_reason_and_the_provider_reads_it():
     with pytest.raises(ServiceError) as again:
         services.listing_change_approve(change=change, actor=commissioner)
     assert again.value.status == 409
+    client.force_login(office)
+    page = client.get(f"/listings/{listing.pk}/").content.decode()
+    assert "Returned by the council on" in page and "Say what a session costs" in page and "&lt;strong" not in page
+    form = client.get(f"/listings/{listing.pk}/edit/").content.decode()
+    assert 'value="Oakfield life skills"' in form  # what was sent, to correct rather than write again
 
 
 @pytest.mark.parametrize(
