@@ -8,31 +8,17 @@ Usage (SQLite in a temporary file):   uv run python bench/directory.py
 """
 
 import csv
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import date
 from datetime import time as clock
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _database import setup
+
 POSTCODES = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo" / "trafford_postcodes.csv"
-
-
-def setup() -> None:
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def build(services: int) -> tuple[str, list[str]]:

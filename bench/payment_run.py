@@ -8,32 +8,16 @@ Usage (SQLite in a temporary file):   uv run python bench/payment_run.py
 """
 
 import argparse
-import os
 import random
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _database import setup
 
 PERIOD_START = date(2025, 10, 6)  # a Monday
 WEEKS = 4
-
-
-def setup() -> None:
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def build(hours_a_year: int) -> tuple[int, int]:

@@ -61,18 +61,6 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def in_test_transaction():
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def feed(db, in_test_transaction):
     from caremarket.directory.models import Listing
     from caremarket.directory.tests.factories import directory_market, listing_in

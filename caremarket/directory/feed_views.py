@@ -61,14 +61,18 @@ def _profiles(listings):
     return selectors.profiles_of(listing.provider_id for listing in listings)
 
 
+def _listings_page(request, *, with_place: bool, render) -> JsonResponse:
+    """A page of what the query finds, each record rendered with its provider's profile."""
+    body = oruk.page(request.GET, oruk.found(request.GET, with_place=with_place))
+    profiles = _profiles(body["contents"])
+    base = _base(request)
+    body["contents"] = [render(x, profiles.get(x.provider_id), base) for x in body["contents"]]
+    return _json(body)
+
+
 @_open
 def services(request):
-    listings = oruk.found(request.GET, with_place=False)
-    base = _base(request)
-    body = oruk.page(request.GET, listings)
-    profiles = _profiles(body["contents"])
-    body["contents"] = [oruk.service_list_json(x, profiles.get(x.provider_id), base) for x in body["contents"]]
-    return _json(body)
+    return _listings_page(request, with_place=False, render=oruk.service_list_json)
 
 
 def _listing(key: str):
@@ -113,14 +117,11 @@ def taxonomy_term(request, key: str):
 
 @_open
 def service_at_locations(request):
-    listings = oruk.found(request.GET, with_place=True)
-    base = _base(request)
-    body = oruk.page(request.GET, listings)
-    profiles = _profiles(body["contents"])
-    body["contents"] = [
-        oruk.service_at_location_json(x, profiles.get(x.provider_id), base, full=False) for x in body["contents"]
-    ]
-    return _json(body)
+    return _listings_page(
+        request,
+        with_place=True,
+        render=lambda listing, profile, base: oruk.service_at_location_json(listing, profile, base, full=False),
+    )
 
 
 @_open

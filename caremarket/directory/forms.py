@@ -12,6 +12,16 @@ from caremarket.domain import directory as rules
 PHONE_CHARS = set("0123456789 +()-")
 
 
+def _postcode(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return rules.postcode_normalised(value)
+    except rules.PostcodeError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
 def _phone(value: str) -> str:
     value = (value or "").strip()
     digits = [c for c in value if c.isdigit()]
@@ -51,13 +61,7 @@ class ListingForm(forms.Form):
     taking_new_people = forms.BooleanField(label="We are taking new people", required=False)
 
     def clean_postcode(self) -> str:
-        value = self.cleaned_data["postcode"].strip()
-        if not value:
-            return ""
-        try:
-            return rules.postcode_normalised(value)
-        except rules.PostcodeError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return _postcode(self.cleaned_data["postcode"])
 
     def clean_phone(self) -> str:
         return _phone(self.cleaned_data["phone"])
@@ -203,10 +207,4 @@ class SearchForm(forms.Form):
         self.fields["service"].choices = [("", "Any kind of support"), *((s.code, s.name) for s in services)]
 
     def clean_postcode(self) -> str:
-        value = self.cleaned_data["postcode"].strip()
-        if not value:
-            return ""
-        try:
-            return rules.postcode_normalised(value)
-        except rules.PostcodeError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return _postcode(self.cleaned_data["postcode"])
