@@ -104,3 +104,69 @@ def test_production_builds_its_static_files_and_serves_the_main_pages(tmp_path):
     assert list((tmp_path / "static" / "vendor" / "govuk").glob("govuk-frontend.min.*.css"))
     served = subprocess.run([sys.executable, "-c", SERVE], cwd=ROOT, env=env, capture_output=True, text=True)
     assert served.returncode == 0 and "served" in served.stdout, served.stderr[-3000:]
+
+
+def test_caremarket_serve_runs_gunicorn_from_the_environment_with_health_readiness_and_json_logs(tmp_path):
+    import json
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = {
+        **_env(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/never-migrated.sqlite3",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "CAREMARKET_BIND": f"127.0.0.1:{port}",
+        "CAREMARKET_WEB_WORKERS": "2",
+    }
+    printed = subprocess.run(
+        [sys.executable, "-m", "caremarket", "serve", "--print-config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "workers = 2" in printed.stdout and f"bind = 127.0.0.1:{port}" in printed.stdout, printed.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "caremarket", "serve", "--print-config"],
+        cwd=ROOT, env={**env, "CAREMARKET_WEB_WORKERS": "many"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert bad.returncode != 0 and "CAREMARKET_WEB_WORKERS must be a whole number" in bad.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "caremarket", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                health = urllib.request.urlopen(base + "/health/", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the server did not answer /health/ within 20 seconds")
+        assert json.loads(health.read()) == {"status": "ok"}
+        with pytest.raises(urllib.error.HTTPError) as not_ready:
+            urllib.request.urlopen(base + "/ready/", timeout=5)
+        assert not_ready.value.code == 503  # the database has never been migrated
+        assert "not applied" in json.loads(not_ready.value.read())["checks"]["migrations"]
+        request = urllib.request.Request(base + "/account/sign-in/")
+        opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,), {
+            "redirect_request": lambda *a, **k: None}))  # fmt: skip
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            opener.open(request, timeout=5)
+        assert redirected.value.code == 301 and redirected.value.headers["Location"].startswith("https://")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    access = [json.loads(line) for line in output.splitlines() if line.startswith('{"time"') and '"access"' in line]
+    assert {a["path"] for a in access} >= {"/health/", "/ready/"} and all(a["request_id"] for a in access), output
