@@ -156,16 +156,18 @@ def _suspension_reasons(admissions) -> dict[int, str]:
     return arrangement_reads.suspension_reasons(admission_ids=ids)
 
 
-def _facts(admissions) -> list[eligibility.AdmissionFact]:
+def _facts(admissions, lots: dict) -> list[eligibility.AdmissionFact]:
+    """`lots`: each lot's service type codes, area codes and need levels, read once for every admission on it."""
     facts = []
     why = _suspension_reasons(admissions)
     for a in admissions:
+        services, areas, levels = lots[a.lot_id]
         facts.append(
             eligibility.AdmissionFact(
                 provider=a.provider.name,
-                service_types=frozenset(s.code for s in a.lot.service_types.all()),
-                areas=frozenset({a.area.code}) if a.area_id else frozenset(x.code for x in a.lot.areas.all()),
-                need_levels=frozenset(str(n.pk) for n in a.lot.need_levels.all()),
+                service_types=services,
+                areas=frozenset({a.area.code}) if a.area_id else areas,
+                need_levels=levels,
                 status=a.status,
                 offers_transport=a.offers_transport,
                 age_min=a.age_min,
@@ -177,19 +179,41 @@ def _facts(admissions) -> list[eligibility.AdmissionFact]:
     return facts
 
 
+def _lots(lot_ids) -> dict[int, tuple[frozenset, frozenset, frozenset]]:
+    from caremarket.arrangements.models import Lot
+
+    found = {}
+    for lot in Lot.objects.filter(pk__in=set(lot_ids)).prefetch_related("service_types", "areas", "need_levels"):
+        found[lot.pk] = (
+            frozenset(s.code for s in lot.service_types.all()),
+            frozenset(x.code for x in lot.areas.all()),
+            frozenset(str(n.pk) for n in lot.need_levels.all()),
+        )
+    return found
+
+
+def _lots_of(*, service_type=None, area=None):
+    """The lots that buy this service (in this area): a subquery, so admissions need no DISTINCT over their joins."""
+    from caremarket.arrangements.models import Lot
+
+    lots = Lot.objects.all()
+    if service_type is not None:
+        lots = lots.filter(service_types=service_type)
+    if area is not None:
+        lots = lots.filter(areas=area)
+    return lots.values("pk")
+
+
 def eligibility_market(*, council, service_type=None, area=None) -> tuple[eligibility.Market, list[str]]:
     """The council's live admissions (for one service type and area, or all) as the rule engine's index, and the
     providers in it."""
-    admissions = (
-        arrangement_reads.admissions_on_live(council=council)
-        .select_related("provider", "area", "application", "lot")
-        .prefetch_related("lot__service_types", "lot__areas", "lot__need_levels")
-    )
+    admissions = arrangement_reads.admissions_on_live(council=council).select_related("provider", "area", "application")
     if service_type is not None:
-        admissions = admissions.filter(lot__service_types=service_type).distinct()
+        admissions = admissions.filter(lot__in=_lots_of(service_type=service_type))
     if area is not None:
-        admissions = admissions.filter(Q(area=area) | Q(area__isnull=True, lot__areas=area)).distinct()
-    admissions = list(admissions)
+        admissions = admissions.filter(Q(area=area) | Q(area__isnull=True, lot__in=_lots_of(area=area)))
+    admissions = list(admissions.order_by("pk"))
+    lots = _lots(a.lot_id for a in admissions)
     ids = {a.application.cqc_location_id for a in admissions if a.application.cqc_location_id}
     registered_ids = set(CqcLocation.objects.filter(location_id__in=ids).values_list("location_id", flat=True))
     registered: dict[str, bool] = {}
@@ -202,7 +226,7 @@ def eligibility_market(*, council, service_type=None, area=None) -> tuple[eligib
         eligibility.ProviderFact(name, registered=ok, referrals_stopped=stopped.get(name, ""))
         for name, ok in registered.items()
     ]
-    return eligibility.Market.build(_facts(admissions), providers), sorted(registered)
+    return eligibility.Market.build(_facts(admissions, lots), providers), sorted(registered)
 
 
 def referral_stops(*, council) -> dict[str, str]:
@@ -230,9 +254,11 @@ def need_of(request: CareRequest) -> eligibility.Need:
 def request_eligibility(request: CareRequest) -> list[eligibility.Verdict]:
     """Every provider admitted to the council's live arrangements for this service: eligible, or why not."""
     market, _ = eligibility_market(council=request.council, service_type=request.service_type, area=request.area)
+    # every provider admitted for the service anywhere, once each (no ordering under DISTINCT: names alone)
     elsewhere = (
         arrangement_reads.admissions_on_live(council=request.council)
-        .filter(lot__service_types=request.service_type)
+        .filter(lot__in=_lots_of(service_type=request.service_type))
+        .order_by()
         .values_list("provider__name", flat=True)
         .distinct()
     )
