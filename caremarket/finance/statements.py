@@ -27,30 +27,40 @@ def remittances(run: PaymentRun) -> list[dict]:
 
 
 def person_costs(run: PaymentRun) -> list[dict]:
-    """Gross cost, contribution and net cost per person (seed 002)."""
+    """Gross cost, contribution and net cost per person (seed 002). Read as plain values in one pass over the run's
+    lines, people and their assessments once each: no query per person, however large the run."""
+    from caremarket.brokerage.models import Person, Placement
+
+    routes = dict(Placement._meta.get_field("funding_route").choices)
     totals: dict[int, dict] = {}
-    for line in run.lines.filter(flagged=False, person__isnull=False).select_related("person", "placement"):
-        row = totals.setdefault(
-            line.person_id, {"person": line.person, "gross": ZERO, "contribution": ZERO, "route": ""}
-        )
-        row["route"] = line.placement.get_funding_route_display() if line.placement else ""
-        if line.kind == "contribution":
-            row["contribution"] -= line.amount
+    gross_funded = set(run.lines.filter(placement__funding_route="gross").values_list("person_id", flat=True))
+    for person_id, kind, amount, route in (
+        run.lines.filter(flagged=False, person__isnull=False)
+        .order_by("pk")
+        .values_list("person_id", "kind", "amount", "placement__funding_route")
+    ):
+        row = totals.setdefault(person_id, {"gross": ZERO, "contribution": ZERO, "route": ""})
+        row["route"] = routes.get(route, "") if route else ""
+        if kind == "contribution":
+            row["contribution"] -= amount
         else:
-            row["gross"] += line.amount
+            row["gross"] += amount
+    # gross placements: the council pays in full and bills the person's assessed contribution
+    billed = [pid for pid, row in totals.items() if row["contribution"] == 0 and pid in gross_funded]
+    assessments: dict[int, list] = defaultdict(list)
+    for assessment in ContributionAssessment.objects.filter(person_id__in=billed):
+        assessments[assessment.person_id].append(assessment)
+    people = Person.objects.in_bulk(list(totals))
     for person_id, row in totals.items():
-        if row["contribution"] == 0:
-            # gross placements: the council pays in full and bills the person's assessed contribution
-            placement_route = run.lines.filter(person_id=person_id).values_list("placement__funding_route", flat=True)
-            if "gross" in placement_route:
-                row["contribution"] = _billed_contribution(run, person_id)
+        if person_id in billed:
+            row["contribution"] = _billed_contribution(run, assessments[person_id])
+        row["person"] = people[person_id]
         row["net"] = row["gross"] - row["contribution"]
-    return sorted(totals.values(), key=lambda r: str(r["person"]))
+    return sorted(totals.values(), key=lambda r: (str(r["person"]), r["person"].pk))
 
 
-def _billed_contribution(run: PaymentRun, person_id: int) -> Decimal:
+def _billed_contribution(run: PaymentRun, assessments: list) -> Decimal:
     total = ZERO
-    assessments = list(ContributionAssessment.objects.filter(person_id=person_id))
     for day in pricing.days(run.period_start, run.period_end):
         found = in_force(assessments, day)
         if found:
