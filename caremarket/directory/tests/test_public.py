@@ -162,3 +162,9 @@ def test_the_directory_index_lists_each_council_with_a_directory(client, directo
     page = client.get("/directory/").content.decode()
     assert council.name in page and second.name in page
     assert client.get("/directory/no-such-council/").status_code == 404
+
+
+def test_the_public_are_told_whom_to_tell_about_the_service(client, directory):
+    council = directory[0]
+    page = client.get(f"/directory/{council.slug}/").content.decode()
+    assert f"Tell {council.name} what works" in page and "organisation admin" not in page
