@@ -16,6 +16,11 @@ def request_id_of(request) -> str:
     return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
+def client_address(request) -> str:
+    """The address the server saw; behind a proxy, the proxy sets REMOTE_ADDR from what it trusts."""
+    return request.META.get("REMOTE_ADDR") or ""
+
+
 def is_out_of_range(exc: BaseException) -> bool:
     """An id no row can have (beyond 64 bits): SQLite raises OverflowError, PostgreSQL a DataError."""
     return isinstance(exc, OverflowError) or (isinstance(exc, DataError) and "out of range" in str(exc))
@@ -30,7 +35,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         request.request_id = request_id_of(request)
         token = request_context.set(
-            RequestContext(ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request.request_id)
+            RequestContext(ip_address=client_address(request) or None, request_id=request.request_id)
         )
         try:
             response = self.get_response(request)

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from caremarket.accounts.api_auth import require
 from caremarket.core.jobs import JobOut
+from caremarket.core.middleware import client_address
 from caremarket.core.permissions import signed_in_council, signed_in_provider
 from caremarket.domain.roles import Permission
 
@@ -310,7 +311,5 @@ def enquiry_send(request, service_id: str, payload: EnquiryIn):
     """Send an enquiry to a public service (its Open Referral UK id), as from its page: no key; limited per sender
     and per provider (429 when over)."""
     found = selectors.public_listing(None, service_id)
-    sent = services.enquiry_send(
-        listing=found, data=payload.model_dump(), address=request.META.get("REMOTE_ADDR") or ""
-    )
+    sent = services.enquiry_send(listing=found, data=payload.model_dump(), address=client_address(request))
     return 201, {"id": sent.pk, "delete_after": sent.delete_after}

@@ -125,17 +125,7 @@ class Listing(TenantModel):
 
     def gaps(self) -> list[rules.Requirement]:
         return rules.listing_gaps(
-            description=self.description,
-            address_1=self.address_1,
-            postcode=self.postcode,
-            located=self.latitude is not None,
-            categories=1 if self.service_type_id else 0,
-            age_min=self.age_min,
-            age_max=self.age_max,
-            price_pence=self.price_pence,
-            free=self.free,
-            email=self.email,
-            phone=self.phone,
+            self.__dict__, located=self.latitude is not None, categories=1 if self.service_type_id else 0
         )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import apply_service_errors
+from caremarket.core.middleware import client_address
 from caremarket.domain import directory as rules
 
 from . import forms, presenters, selectors, services
@@ -70,7 +71,7 @@ def service(request, council_slug: str, key: str):
     status = 200
     if request.method == "POST":
         try:
-            services.enquiry_send(listing=listing, data=request.POST, address=_address(request))
+            services.enquiry_send(listing=listing, data=request.POST, address=client_address(request))
         except ServiceError as exc:
             apply_service_errors(form, exc.errors)
             status = exc.status
@@ -88,8 +89,3 @@ def enquiry_sent(request, council_slug: str, key: str):
         "directory/enquiry_sent.html",
         {"council": council, "brand_organisation": council, "listing": listing, "kept_days": rules.ENQUIRY_KEPT_DAYS},
     )
-
-
-def _address(request) -> str:
-    # the address the server saw; behind a proxy, the proxy sets REMOTE_ADDR from what it trusts
-    return request.META.get("REMOTE_ADDR") or ""

@@ -63,7 +63,7 @@ def services_of(council):
 
 
 def postcode_place(postcode: str) -> Postcode | None:
-    return Postcode.objects.filter(postcode=postcode).first()
+    return Postcode.objects.filter(postcode=postcode).first() if postcode else None
 
 
 @dataclass

@@ -34,6 +34,7 @@ from .models import (
     Postcode,
     ProviderProfile,
 )
+from .selectors import postcode_place
 
 HISTORY = (ListingChangeStatus, "change")
 
@@ -93,10 +94,6 @@ def postcodes_import(path: Path | str, *, batch: int = 5000) -> dict[str, int]:
         Postcode.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=batch)
         moved += len(changed)
     return {"added": added, "moved": moved, "rejected": rejected}
-
-
-def postcode_place(postcode: str) -> Postcode | None:
-    return Postcode.objects.filter(postcode=postcode).first() if postcode else None
 
 
 # Listings offered by admissions ----------------------------------------------------------------------------------
@@ -249,19 +246,8 @@ def _person(actor):
 
 
 def _gaps_of(listing: Listing, proposed: dict) -> list[rules.Requirement]:
-    return rules.listing_gaps(
-        description=proposed["description"],
-        address_1=proposed["address_1"],
-        postcode=proposed["postcode"],
-        located=postcode_place(proposed["postcode"]) is not None,
-        categories=1 if listing.service_type_id else 0,
-        age_min=proposed["age_min"],
-        age_max=proposed["age_max"],
-        price_pence=proposed["price_pence"],
-        free=proposed["free"],
-        email=proposed["email"],
-        phone=proposed["phone"],
-    )
+    located = postcode_place(proposed["postcode"]) is not None
+    return rules.listing_gaps(proposed, located=located, categories=1 if listing.service_type_id else 0)
 
 
 def proposed_gaps(change: ListingChange) -> list[rules.Requirement]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # A full UK postcode: outward code (area, district) and inward code (sector, unit).
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
@@ -121,28 +123,16 @@ REQUIREMENTS = (
 )
 
 
-def listing_gaps(
-    *,
-    description: str,
-    address_1: str,
-    postcode: str,
-    located: bool,
-    categories: int,
-    age_min: int | None,
-    age_max: int | None,
-    price_pence: int | None,
-    free: bool,
-    email: str,
-    phone: str,
-) -> list[Requirement]:
-    """What a listing still lacks before it may be published; nothing missing means it passes the gate."""
+def listing_gaps(values: Mapping[str, Any], *, located: bool, categories: int) -> list[Requirement]:
+    """What a listing (its fields by name, as stored or as proposed) still lacks before it may be published;
+    nothing missing means it passes the gate. `located`: its postcode is one Caremarket can place."""
     present = {
-        "description": bool((description or "").strip()),
-        "address": bool((address_1 or "").strip() and postcode and located),
+        "description": bool((values["description"] or "").strip()),
+        "address": bool((values["address_1"] or "").strip() and values["postcode"] and located),
         "categories": categories > 0,
-        "ages": age_min is not None and age_max is not None,
-        "cost": free or price_pence is not None,
-        "contact": bool((email or "").strip() or (phone or "").strip()),
+        "ages": values["age_min"] is not None and values["age_max"] is not None,
+        "cost": values["free"] or values["price_pence"] is not None,
+        "contact": bool((values["email"] or "").strip() or (values["phone"] or "").strip()),
     }
     return [r for r in REQUIREMENTS if not present[r.code]]
 
