@@ -135,7 +135,9 @@ def main() -> None:
         f"database: {connection.vendor}; built {Listing.objects.count():,} services in {time.perf_counter() - t:.1f} s"
     )
     print(f"public (a live admission, approved, complete): {selectors.public_listings().count():,}")
-    council = selectors.council_by_slug(slug)
+    from caremarket.accounts.selectors import council_by_slug
+
+    council = council_by_slug(slug)
     client = Client(HTTP_HOST="localhost")
     codes = iter(postcodes * 100)
     print(f"{'search':<52} {'found':>6} {'median':>9} {'p95':>9} {'queries':>8}")

@@ -48,3 +48,13 @@ def council_get(*, pk) -> Organisation:
     if found is None:
         raise Http404("No such council")
     return found
+
+
+def council_by_slug(slug: str) -> Organisation:
+    """An active council by the slug in a public address (its directory, its market position), or 404."""
+    from django.http import Http404
+
+    found = Organisation.objects.filter(slug=slug, kind="council", is_active=True).first()
+    if found is None:
+        raise Http404("No such council")
+    return found

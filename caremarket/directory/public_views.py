@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, Paginator
 from django.shortcuts import redirect, render
 
+from caremarket.accounts.selectors import council_by_slug
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import apply_service_errors
 from caremarket.core.middleware import client_address
@@ -23,7 +24,7 @@ def index(request):
 
 
 def search(request, council_slug: str):
-    council = selectors.council_by_slug(council_slug)
+    council = council_by_slug(council_slug)
     service_types = list(selectors.services_of(council))
     asked = bool(request.GET)
     form = forms.SearchForm(request.GET if asked else None, services=service_types)
@@ -65,7 +66,7 @@ def search(request, council_slug: str):
 
 
 def service(request, council_slug: str, key: str):
-    council = selectors.council_by_slug(council_slug)
+    council = council_by_slug(council_slug)
     listing = selectors.public_listing(council, key)
     form = forms.EnquiryForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -82,7 +83,7 @@ def service(request, council_slug: str, key: str):
 
 
 def enquiry_sent(request, council_slug: str, key: str):
-    council = selectors.council_by_slug(council_slug)
+    council = council_by_slug(council_slug)
     listing = selectors.public_listing(council, key)
     return render(
         request,

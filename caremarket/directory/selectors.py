@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain import directory as rules
-from caremarket.domain.lifecycles import ADMISSION, LISTING_CHANGE
+from caremarket.domain.lifecycles import LISTING_CHANGE
 
 from .models import Enquiry, FeedCheck, Listing, ListingChange, Postcode, ProviderProfile
 
@@ -19,13 +19,15 @@ from .models import Enquiry, FeedCheck, Listing, ListingChange, Postcode, Provid
 def public_listings(council=None) -> QuerySet[Listing]:
     """Listings the public may see. A provider suspended or removed from every admission for the service, or an
     organisation made inactive, leaves the directory at once: this is asked on every read, nothing is copied."""
-    from caremarket.arrangements.models import Admission
+    from caremarket.arrangements.selectors import admissions_in
+    from caremarket.domain.arrangements import Status
 
-    live = Admission.objects.filter(
+    live = admissions_in(
+        "offerable",
+        arrangement__status=Status.LIVE,
         provider=OuterRef("provider"),
         arrangement__council=OuterRef("council"),
         lot__service_types=OuterRef("service_type"),
-        status__in=sorted(ADMISSION.group("offerable")),
     )
     listings = Listing.objects.filter(
         complete=True, approved_at__isnull=False, provider__is_active=True, council__is_active=True
@@ -39,17 +41,6 @@ def councils_with_directories():
     from caremarket.accounts.models import Organisation
 
     return Organisation.objects.filter(pk__in=public_listings().values("council_id")).order_by("name")
-
-
-def council_by_slug(slug: str):
-    from django.http import Http404
-
-    from caremarket.accounts.models import Organisation
-
-    council = Organisation.objects.filter(slug=slug, kind="council", is_active=True).first()
-    if council is None:
-        raise Http404("No such council")
-    return council
 
 
 def services_of(council):

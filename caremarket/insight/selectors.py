@@ -17,18 +17,6 @@ def history_get(*, council, pk) -> HistoryImport:
     return get_for_organisation_or_404(HistoryImport.objects.all(), council, pk=pk)
 
 
-def council_by_slug(slug: str):
-    """A council whose market position statements are public, by the slug in its address."""
-    from django.http import Http404
-
-    from caremarket.accounts.models import Organisation
-
-    found = Organisation.objects.filter(slug=slug, kind="council", is_active=True).first()
-    if found is None:
-        raise Http404("No such council")
-    return found
-
-
 def service_of(*, council, key):
     """One of the council's services, by id (its own pages) or code (the public address)."""
     from django.http import Http404

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from caremarket.accounts.selectors import council_by_slug
 from caremarket.core.errors import ServiceError
 from caremarket.core.govuk import FAILED, bound, bound_files, submit
 from caremarket.core.permissions import has_permission, permission_required
@@ -239,7 +240,7 @@ def position_draft(request, service_id: int):
 
 
 def position_public_list(request, council_slug: str):
-    council = selectors.council_by_slug(council_slug)
+    council = council_by_slug(council_slug)
     return render(
         request,
         "insight/position_public_list.html",
@@ -256,7 +257,7 @@ def position_public(request, council_slug: str, service_code: str):
 
     from . import position
 
-    council = selectors.council_by_slug(council_slug)
+    council = council_by_slug(council_slug)
     service = selectors.service_of(council=council, key=service_code)
     statement = position.published(council=council, service=service)
     if statement is None:
