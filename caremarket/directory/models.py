@@ -45,6 +45,8 @@ class ProviderProfile(models.Model):
 
 
 PRICE_UNITS = list(rules.PRICE_UNITS)
+# each need a listing may meet (domain.directory.NEEDS), by the field that says it does
+NEED_FIELDS = {"transport": "offers_transport", "one-to-one": "one_to_one", "complex-needs": "complex_needs"}
 
 
 class Listing(TenantModel):

@@ -18,7 +18,8 @@ from django.utils import timezone
 from caremarket.domain import directory as rules
 
 from . import selectors
-from .models import Listing
+from .models import NEED_FIELDS, Listing
+from .presenters import price_text
 
 NAMESPACE = uuid.UUID("7d6c4b8e-3a1f-5e2d-9c0b-6f4a2e1d8c3b")
 
@@ -33,7 +34,6 @@ TAXONOMIES = {
     SERVICE_TYPES: ("Caremarket service types", "The kinds of care and support councils buy and the public look for."),
     NEEDS: ("Caremarket needs met", "What a service offers beyond its core: transport, one-to-one, complex needs."),
 }
-NEED_FIELDS = {"transport": "offers_transport", "one-to-one": "one_to_one", "complex-needs": "complex_needs"}
 
 
 class FeedError(ValueError):
@@ -138,13 +138,10 @@ def _service_page(listing: Listing, base: str) -> str:
 
 
 def _fees(listing: Listing) -> str:
-    if listing.free:
-        return "Free to people who pay for themselves." + (f" {listing.price_note}" if listing.price_note else "")
-    if listing.price_pence is not None:
-        unit = dict(rules.PRICE_UNITS)[listing.price_unit]
-        text = f"£{listing.price_pence / 100:,.2f} {unit} for people who pay for themselves."
-        return text + (f" {listing.price_note}" if listing.price_note else "")
-    return ""
+    if not listing.free and listing.price_pence is None:
+        return ""
+    text = f"{price_text(listing)} for people who pay for themselves."
+    return text + (f" {listing.price_note}" if listing.price_note else "")
 
 
 def service_list_json(listing: Listing, profile, base: str) -> dict:
@@ -302,17 +299,17 @@ def search_from(params, *, with_place: bool) -> selectors.Search:
     query = selectors.Search(text=(params.get("search") or "").strip()[:200])
     term = params.get("taxonomy_term_id")
     taxonomy = params.get("taxonomy_id")
-    known = {t.id: t for t in terms()}
     if term:
+        known = {t.id: t for t in terms()}
         if term not in known:
-            query.service_ids = [-1]  # an unknown term matches nothing
+            query.nothing = True  # a term the feed does not use matches no service
         elif known[term].taxonomy_id == SERVICE_TYPES:
             query.service_code = known[term].code
         else:
             query.needs = [known[term].code]
     if taxonomy:
         if taxonomy not in TAXONOMIES:
-            query.service_ids = [-1]
+            query.nothing = True
         elif taxonomy == NEEDS:
             query.needs_any = True
     query.age_min = _int(params, "minimum_age", low=0, high=rules.AGE_MAX)

@@ -10,18 +10,17 @@ from django.utils import timezone
 from caremarket.domain import directory as rules
 
 from . import selectors, services
-from .models import LISTING_FIELDS, Listing
+from .models import LISTING_FIELDS, NEED_FIELDS, Listing
 
 DAY_NAMES = dict(rules.DAYS)
 UNITS = dict(rules.PRICE_UNITS)
 
 
 def price_text(listing) -> str:
-    values = listing if isinstance(listing, dict) else services.listing_values(listing)
-    if values.get("free"):
+    if listing.free:
         return "Free"
-    if values.get("price_pence") is not None:
-        return f"£{values['price_pence'] / 100:,.2f} {UNITS.get(values.get('price_unit'), '')}".strip()
+    if listing.price_pence is not None:
+        return f"£{listing.price_pence / 100:,.2f} {UNITS.get(listing.price_unit, '')}".strip()
     return "Not given"
 
 
@@ -46,10 +45,7 @@ def opening_text(days: str, opens_at, closes_at) -> str:
 
 
 def needs_text(listing) -> list[str]:
-    labels = dict(rules.NEEDS)
-    flags = {"transport": "offers_transport", "one-to-one": "one_to_one", "complex-needs": "complex_needs"}
-    values = listing if isinstance(listing, dict) else {f: getattr(listing, f) for f in flags.values()}
-    return [labels[code] for code, flag in flags.items() if values.get(flag)]
+    return [label for code, label in rules.NEEDS if getattr(listing, NEED_FIELDS[code])]
 
 
 def quality_text(quality: dict | None) -> list[str]:

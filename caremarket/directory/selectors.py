@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import reduce
+from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -13,7 +15,7 @@ from caremarket.core.tenancy import get_for_organisation_or_404
 from caremarket.domain import directory as rules
 from caremarket.domain.lifecycles import LISTING_CHANGE
 
-from .models import Enquiry, FeedCheck, Listing, ListingChange, Postcode, ProviderProfile
+from .models import NEED_FIELDS, Enquiry, FeedCheck, Listing, ListingChange, Postcode, ProviderProfile
 
 
 def public_listings(council=None) -> QuerySet[Listing]:
@@ -62,7 +64,7 @@ class Search:
     """A search of one council's directory (or of every council's, for the feed)."""
 
     service_code: str = ""
-    service_ids: list[int] = field(default_factory=list)
+    nothing: bool = False  # a filter nothing can meet (an unknown taxonomy term)
     text: str = ""
     postcode: str = ""
     miles: float | None = None
@@ -96,8 +98,8 @@ def search(council, query: Search) -> list[Found]:
     listings = public_listings(council)
     if query.service_code:
         listings = listings.filter(service_type__code=query.service_code)
-    if query.service_ids:
-        listings = listings.filter(service_type_id__in=query.service_ids)
+    if query.nothing:
+        return Results([])
     if query.text:
         words = query.text.split()[:8]
         for word in words:
@@ -116,11 +118,10 @@ def search(council, query: Search) -> list[Found]:
         listings = listings.filter(age_min__gte=query.age_min)
     if query.age_max is not None:
         listings = listings.filter(age_max__lte=query.age_max)
-    needs = {"transport": "offers_transport", "one-to-one": "one_to_one", "complex-needs": "complex_needs"}
     for need in query.needs:
-        listings = listings.filter(**{needs[need]: True})
+        listings = listings.filter(**{NEED_FIELDS[need]: True})
     if query.needs_any:
-        listings = listings.filter(Q(offers_transport=True) | Q(one_to_one=True) | Q(complex_needs=True))
+        listings = listings.filter(reduce(or_, (Q(**{flag: True}) for flag in NEED_FIELDS.values())))
     if query.day:
         listings = listings.filter(days__contains=query.day)
     if query.at is not None:
