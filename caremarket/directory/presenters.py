@@ -94,7 +94,7 @@ def search_page(*, council, form, page, request) -> dict:
                     quality_text(quality.get(x.pk)),
                 )
             )
-    query = urlencode([(k, v) for k, v in request.GET.lists() for v in v if k != "page"])
+    query = urlencode([(key, v) for key, values in request.GET.lists() if key != "page" for v in values])
     return {
         "council": council,
         "brand_organisation": council,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -125,20 +125,24 @@ def listings_offer(*, provider=None, notify: bool = True) -> list[Listing]:
             have.add(key)
             location = CqcLocation.objects.filter(location_id=admission.application.cqc_location_id).first()
             profile = ProviderProfile.objects.filter(provider=admission.provider).first()
-            listing = Listing.objects.create(
-                council=council,
-                provider=admission.provider,
-                service_type=service_type,
-                name=f"{service_type.name} from {admission.provider.name}",
-                postcode=location.postcode if location and location.postcode else "",
-                age_min=admission.age_min,
-                age_max=admission.age_max,
-                offers_transport=admission.offers_transport,
-                one_to_one=admission.one_to_one,
-                complex_needs=admission.complex_needs,
-                email=(profile.email if profile else "") or admission.provider.contact_email,
-                phone=profile.phone if profile else "",
-            )
+            try:
+                with transaction.atomic():  # the worker and a provider's page may offer it at the same moment
+                    listing = Listing.objects.create(
+                        council=council,
+                        provider=admission.provider,
+                        service_type=service_type,
+                        name=f"{service_type.name} from {admission.provider.name}",
+                        postcode=location.postcode if location and location.postcode else "",
+                        age_min=admission.age_min,
+                        age_max=admission.age_max,
+                        offers_transport=admission.offers_transport,
+                        one_to_one=admission.one_to_one,
+                        complex_needs=admission.complex_needs,
+                        email=(profile.email if profile else "") or admission.provider.contact_email,
+                        phone=profile.phone if profile else "",
+                    )
+            except IntegrityError:
+                continue  # offered by the other, once
             made.append(listing)
             audit_record(
                 actor=None,
