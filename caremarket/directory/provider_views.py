@@ -24,6 +24,7 @@ def listing_list(request):
                 "listing": listing,
                 "public": listing.pk in public,
                 "waiting": selectors.waiting_change(listing),
+                "returned": (last := selectors.last_change(listing)) is not None and last.status_in("returned"),
                 "completeness": presenters.completeness(listing.gaps()),
             }
         )

@@ -82,6 +82,7 @@ def test_a_returned_change_has_a_reason_and_the_provider_reads_it(client):
         services.listing_change_approve(change=change, actor=commissioner)
     assert again.value.status == 409
     client.force_login(office)
+    assert "Returned: see why" in client.get("/listings/").content.decode()
     page = client.get(f"/listings/{listing.pk}/").content.decode()
     assert "Returned by the council on" in page and "Say what a session costs" in page and "&lt;strong" not in page
     form = client.get(f"/listings/{listing.pk}/edit/").content.decode()
